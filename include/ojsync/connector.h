@@ -1,0 +1,67 @@
+// Connector: one side of the sync (OJS, or the agents' store) behind one interface.
+// The engine knows nothing else about either side.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ojsync/entity.h"
+#include "ojsync/status.h"
+
+namespace ojsync {
+
+// One entry of an incremental change listing.
+struct ChangedEntity {
+  std::string side_id;
+  Timestamp modified;
+};
+
+struct ChangePage {
+  std::vector<ChangedEntity> changes;
+  // Opaque position to pass to the next call; resuming from it never skips a change
+  // (it may repeat some, which the engine tolerates).
+  std::string next_cursor;
+  bool has_more = false;
+};
+
+struct WriteResult {
+  Snapshot stored;  // What the side holds after the write (its id may be new on create).
+  // Fields the side refused to store (e.g. not writable through OJS's API), reported so the
+  // engine can record them instead of silently losing them.
+  std::vector<std::string> rejected_fields;
+};
+
+// Implementations must be safe to call from several threads at once.
+// Errors use the canonical codes; retryable ones (kUnavailable, kDeadlineExceeded,
+// kResourceExhausted, kAborted) are retried by the engine with backoff.
+class Connector {
+ public:
+  virtual ~Connector() = default;
+
+  // A short name for logs and metrics ("ojs", "embedded").
+  virtual std::string_view name() const = 0;
+
+  // The entity as the side holds it now; std::nullopt when it does not exist (or was deleted).
+  virtual Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view side_id) = 0;
+
+  // Entities of `type` changed since `cursor` ("" = from the beginning), at most `limit`.
+  virtual Result<ChangePage> list_changed(std::string_view type, std::string_view cursor,
+                                          std::size_t limit) = 0;
+
+  // Makes the side hold `document` for the entity. `side_id` empty means create. Writing a
+  // value the side already holds must be harmless. `idempotency_key` is stable across retries
+  // of the same intended write: for append-only types a connector must use it (or the
+  // content) to find an earlier effect before creating again.
+  virtual Result<WriteResult> write(std::string_view type, std::string_view side_id,
+                                    const Json& document, std::string_view idempotency_key) = 0;
+
+  // Deletes the entity; deleting an absent entity succeeds.
+  virtual Status remove(std::string_view type, std::string_view side_id) = 0;
+
+  // Cheap reachability check for health reporting.
+  virtual Status ping() = 0;
+};
+
+}  // namespace ojsync

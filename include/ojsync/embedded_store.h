@@ -1,0 +1,58 @@
+// EmbeddedDocumentStore: the default agents' side. Documents live in a local SQLite file;
+// agents read and write them (through the daemon's API or directly), and ojsync syncs them
+// with OJS like any other connector.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ojsync/connector.h"
+#include "ojsync/time.h"
+
+namespace ojsync {
+
+struct EmbeddedStoreOptions {
+  std::string path;              // SQLite file, or ":memory:".
+  std::string name = "embedded";  // Connector name in logs and metrics.
+  const Clock* clock = nullptr;   // Modification times; nullptr = SystemClock.
+};
+
+// A stored document with its entity tag: the content hash, for optimistic concurrency.
+struct EmbeddedDocument {
+  Snapshot snapshot;
+  std::string etag;
+};
+
+// Thread-safe. Deletions leave a tombstone so that list_changed reports them.
+class EmbeddedDocumentStore final : public Connector {
+ public:
+  static Result<std::unique_ptr<EmbeddedDocumentStore>> open(const EmbeddedStoreOptions& options);
+  ~EmbeddedDocumentStore() override;
+
+  // --- agent-facing access. `expected_etag` empty = unconditional; otherwise a mismatch
+  // (or an absent document) fails with kFailedPrecondition and changes nothing.
+  Result<std::optional<EmbeddedDocument>> get(std::string_view type, std::string_view id);
+  Result<EmbeddedDocument> put(std::string_view type, std::string_view id, const Json& document,
+                               std::string_view expected_etag);
+  Status erase(std::string_view type, std::string_view id, std::string_view expected_etag);
+
+  // --- Connector. The cursor is the store's change sequence number; write() with an empty
+  // side_id creates a document under a new id.
+  std::string_view name() const override;
+  Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view side_id) override;
+  Result<ChangePage> list_changed(std::string_view type, std::string_view cursor,
+                                  std::size_t limit) override;
+  Result<WriteResult> write(std::string_view type, std::string_view side_id, const Json& document,
+                            std::string_view idempotency_key) override;
+  Status remove(std::string_view type, std::string_view side_id) override;
+  Status ping() override;
+
+ private:
+  struct Impl;
+  explicit EmbeddedDocumentStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ojsync

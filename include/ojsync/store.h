@@ -1,0 +1,248 @@
+// Store: ojsync's durable state. SQLite by default; PostgreSQL later, behind this interface.
+//
+// Every method is one transaction: it either happens entirely or not at all. Implementations
+// must be safe to call from several threads at once. The conformance suite
+// (src/store/store_conformance.h) states the contract as tests; every backend passes it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ojsync/entity.h"
+#include "ojsync/json.h"
+#include "ojsync/status.h"
+#include "ojsync/time.h"
+
+namespace ojsync {
+
+// The Unison-style archive entry of one entity: the last agreed version and the content
+// hash last seen on each side. A side whose hash differs from what is stored has changed.
+struct SyncState {
+  EntityKey key;
+  std::string ojs_id;     // The entity's id in OJS ("" = not there yet).
+  std::string agents_id;  // The entity's id on the agents' side ("" = not there yet).
+  std::optional<Json> base;  // Last agreed document; nullopt = none (new, or deleted).
+  std::string base_hash;     // content_hash(*base), "" when there is no base.
+  std::string ojs_hash;      // Hash of what OJS held after the last sync, "" = absent.
+  std::string agents_hash;   // Same for the agents' side.
+  bool tombstone = false;    // Deleted on both sides; kept until retention.
+  Timestamp updated_at{};
+  // Incremented by every commit; commits name the version they read (optimistic locking).
+  std::int64_t version = 0;
+};
+
+enum class SyncOutcome : std::uint8_t {
+  kNoop,      // Nothing changed anywhere; nothing written.
+  kApplied,   // Changes written to one or both sides.
+  kConflict,  // An unresolved conflict was stored; nothing written.
+  kFailed,    // An error stopped the sync; see `error`.
+};
+std::string_view outcome_name(SyncOutcome outcome);  // "noop", "applied", "conflict", "failed"
+Result<SyncOutcome> parse_outcome(std::string_view name);
+
+// One row of sync_records: every sync operation, successful or not.
+struct SyncRecord {
+  std::int64_t id = 0;  // Assigned by the store.
+  EntityKey key;
+  Direction direction = Direction::kBoth;
+  SyncOutcome outcome = SyncOutcome::kNoop;
+  std::string trigger;  // "api", "cli", "sweep", "event", "job", "conflict" ...
+  std::string base_hash_before;
+  std::string base_hash_after;
+  std::string ojs_hash;     // After the sync.
+  std::string agents_hash;  // After the sync.
+  bool wrote_ojs = false;
+  bool wrote_agents = false;
+  Duration duration{0};
+  std::int32_t retry_count = 0;
+  std::string error;  // Empty unless kFailed.
+  Timestamp started_at{};
+};
+
+// A field both sides changed differently. Absent values (deleted) are nullopt.
+struct FieldConflict {
+  std::string path;  // Dotted path; array elements as name[key], e.g. "authors[12].email".
+  std::optional<Json> base;
+  std::optional<Json> ojs;
+  std::optional<Json> agents;
+};
+
+enum class ConflictStatus : std::uint8_t { kOpen, kResolved };
+
+struct ConflictRecord {
+  std::int64_t id = 0;  // Assigned by the store.
+  EntityKey key;
+  ConflictStatus status = ConflictStatus::kOpen;
+  std::string strategy;  // What left it unresolved ("manual", a field policy ...).
+  std::optional<Json> base;
+  std::optional<Json> ojs;     // nullopt = deleted on that side.
+  std::optional<Json> agents;  // nullopt = deleted on that side.
+  std::vector<FieldConflict> fields;
+  Timestamp created_at{};
+  Timestamp updated_at{};
+  std::optional<Timestamp> resolved_at;
+  std::string resolved_by;  // Who resolved it ("editor:alice", "engine").
+  std::string resolution;   // How ("manual", "ojs", "agents", "converged" ...).
+  std::optional<Json> resolved_document;
+};
+
+// Resolving an open conflict as part of a commit.
+struct ConflictClosure {
+  std::int64_t conflict_id = 0;
+  std::string resolved_by;
+  std::string resolution;
+  std::optional<Json> resolved_document;
+};
+
+enum class JobState : std::uint8_t { kPending, kLeased, kDead };
+std::string_view job_state_name(JobState state);  // "pending", "leased", "dead"
+
+// A durable request to sync one entity.
+struct Job {
+  std::int64_t id = 0;
+  EntityKey key;
+  Direction direction = Direction::kBoth;
+  std::string trigger;
+  JobState state = JobState::kPending;
+  std::int32_t attempts = 0;  // Failed attempts so far.
+  Timestamp run_at{};         // Not claimed before this time.
+  Timestamp lease_until{};    // While leased: reclaimable by others after this time.
+  std::string leased_by;
+  std::string last_error;
+  Timestamp created_at{};
+};
+
+struct JobFailure {
+  std::int64_t job_id = 0;
+  std::string error;
+  Timestamp retry_at{};       // When to try again if attempts remain.
+  std::int32_t retry_limit = 0;  // attempts reaching this moves the job to dead-letter.
+};
+
+// Append-only trail of every write.
+struct AuditEntry {
+  std::int64_t id = 0;  // Assigned by the store.
+  Timestamp at{};
+  std::string actor;   // "engine", "agent:<name>", "editor:<name>" ...
+  std::string action;  // "write_ojs", "write_agents", "delete_ojs", "field_overridden" ...
+  EntityKey key;
+  std::string before_hash;
+  std::string after_hash;
+  std::string reason;
+  Json details;  // Structured context (e.g. the field path that lost and why).
+};
+
+// Everything one sync decides, committed in ONE transaction so that base, records, conflicts,
+// queue and audit always move together.
+struct SyncCommit {
+  // New archive entry; when set, the stored version must equal `expected_version`
+  // (0 = must not exist yet) or the commit fails with kAborted and changes nothing.
+  std::optional<SyncState> state;
+  std::int64_t expected_version = 0;
+  SyncRecord record;
+  // Inserted, or replacing the entity's existing open conflict (at most one is open per entity).
+  std::optional<ConflictRecord> open_conflict;
+  std::optional<ConflictClosure> close_conflict;
+  std::optional<std::int64_t> completed_job_id;  // Deleted from the queue.
+  std::optional<JobFailure> failed_job;           // Rescheduled or dead-lettered.
+  std::vector<AuditEntry> audit;
+};
+
+struct CommitResult {
+  std::int64_t record_id = 0;
+  std::int64_t conflict_id = 0;  // The open conflict stored, if any.
+  std::int64_t state_version = 0;  // The new version when a state was written.
+};
+
+struct OutcomeCounts {
+  std::int64_t total = 0;
+  std::int64_t noop = 0;
+  std::int64_t applied = 0;
+  std::int64_t conflict = 0;
+  std::int64_t failed = 0;
+  std::int64_t successful() const { return noop + applied; }
+};
+
+struct StoreStatistics {
+  OutcomeCounts all_time;   // From sync_statistics, which survives record retention.
+  OutcomeCounts last_24h;
+  Duration p50_duration_24h{0};
+  Duration p99_duration_24h{0};
+  std::int64_t pending_conflicts = 0;
+  std::int64_t queue_depth = 0;  // Pending + leased jobs.
+  std::int64_t dead_jobs = 0;
+  std::optional<Timestamp> last_sync_at;
+};
+
+struct CleanupCounts {
+  std::int64_t records = 0;
+  std::int64_t conflicts = 0;
+  std::int64_t tombstones = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Brings the schema to the newest version; safe to call on every start. Returns it.
+  virtual Result<int> migrate() = 0;
+  virtual Status ping() = 0;
+
+  // --- archive (sync_state)
+  virtual Result<std::optional<SyncState>> get_state(const EntityKey& key) = 0;
+  virtual Result<std::optional<SyncState>> find_state_by_side_id(std::string_view type, Side side,
+                                                                 std::string_view side_id) = 0;
+  // States of `type` ordered by id, after `after_id`, at most `limit` (anti-entropy scans).
+  virtual Result<std::vector<SyncState>> list_states(std::string_view type, std::string_view after_id,
+                                                     std::size_t limit) = 0;
+
+  // --- the one write path of a sync
+  virtual Result<CommitResult> commit_sync(const SyncCommit& commit) = 0;
+
+  // --- history
+  virtual Result<std::vector<SyncRecord>> list_records(const EntityKey& key, std::size_t limit) = 0;
+  virtual Result<std::vector<AuditEntry>> list_audit(const EntityKey& key, std::size_t limit) = 0;
+  // Appends outside a sync (e.g. an agent's direct write, a token change).
+  virtual Result<std::int64_t> append_audit(const AuditEntry& entry) = 0;
+
+  // --- conflicts
+  virtual Result<std::optional<ConflictRecord>> get_conflict(std::int64_t id) = 0;
+  virtual Result<std::optional<ConflictRecord>> open_conflict_for(const EntityKey& key) = 0;
+  // Newest first; `status` nullopt = both.
+  virtual Result<std::vector<ConflictRecord>> list_conflicts(std::optional<ConflictStatus> status,
+                                                             std::size_t limit) = 0;
+
+  // --- durable job queue
+  // Queues a sync. A pending job for the same key and direction is reused (its run_at moves
+  // earlier if needed), so bursts of events collapse; a leased one is not, so a change seen
+  // while a job runs is not lost. Returns the job id.
+  virtual Result<std::int64_t> enqueue(const EntityKey& key, Direction direction,
+                                       std::string_view trigger, Timestamp run_at) = 0;
+  // Leases up to `max` jobs due at `now` (pending with run_at <= now, or leased with an expired
+  // lease), oldest run_at first. Each claim counts nothing against attempts.
+  virtual Result<std::vector<Job>> claim_jobs(std::string_view worker, std::size_t max, Timestamp now,
+                                              Duration lease) = 0;
+  // Puts a leased job back to pending without counting an attempt (graceful shutdown).
+  virtual Status release_job(std::int64_t job_id) = 0;
+  virtual Result<std::vector<Job>> list_jobs(std::optional<JobState> state, std::size_t limit) = 0;
+  // Dead-lettered job back to pending, attempts reset.
+  virtual Status replay_dead_job(std::int64_t job_id, Timestamp run_at) = 0;
+
+  virtual Result<StoreStatistics> statistics(Timestamp now) = 0;
+
+  // Deletes records and resolved conflicts older than `cutoff`, and tombstones deleted before it.
+  virtual Result<CleanupCounts> cleanup(Timestamp cutoff) = 0;
+};
+
+struct SqliteStoreOptions {
+  std::string path;  // File path, or ":memory:" for tests.
+  Duration busy_timeout = std::chrono::seconds(5);
+};
+
+// Opens (creating if needed) a SQLite store in WAL mode. Call migrate() before use.
+Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteStoreOptions& options);
+
+}  // namespace ojsync

@@ -1,0 +1,114 @@
+#include "ojsync/canonical.h"
+
+#include <openssl/evp.h>
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "core/json_text.h"
+
+namespace ojsync {
+namespace {
+
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+void append_canonical(const Json& value, std::string& out, const CanonicalOptions* top_level);
+
+void append_canonical_object(const Json::Object& object, std::string& out,
+                             const CanonicalOptions* top_level) {
+  // Keys are stored sorted by bytes; NFC can change a key and its order, so re-sort then.
+  std::vector<std::pair<std::string, const Json*>> members;
+  members.reserve(object.size());
+  bool reordered = false;
+  for (const auto& [key, member] : object) {
+    if (top_level != nullptr && top_level->excluded_fields.contains(key)) continue;
+    std::string nfc_key = to_nfc(key);
+    reordered = reordered || nfc_key != key;
+    members.emplace_back(std::move(nfc_key), &member);
+  }
+  if (reordered) {
+    std::sort(members.begin(), members.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+  out.push_back('{');
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_json_string(members[i].first, out);
+    out.push_back(':');
+    append_canonical(*members[i].second, out, nullptr);
+  }
+  out.push_back('}');
+}
+
+void append_canonical(const Json& value, std::string& out, const CanonicalOptions* top_level) {
+  switch (value.kind()) {
+    case Json::Kind::kString:
+      append_json_string(to_nfc(value.as_string()), out);
+      return;
+    case Json::Kind::kArray: {
+      out.push_back('[');
+      bool first = true;
+      for (const auto& e : value.as_array()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_canonical(e, out, nullptr);
+      }
+      out.push_back(']');
+      return;
+    }
+    case Json::Kind::kObject:
+      append_canonical_object(value.as_object(), out, top_level);
+      return;
+    default:
+      append_json_text(value, out);
+  }
+}
+
+}  // namespace
+
+std::string to_nfc(std::string_view utf8) {
+  if (is_ascii(utf8)) return std::string(utf8);
+  UErrorCode error = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(error);
+  if (U_FAILURE(error)) return std::string(utf8);
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  if (nfc->isNormalized(text, error) && U_SUCCESS(error)) return std::string(utf8);
+  error = U_ZERO_ERROR;
+  icu::UnicodeString normalized = nfc->normalize(text, error);
+  if (U_FAILURE(error)) return std::string(utf8);
+  std::string out;
+  normalized.toUTF8String(out);
+  return out;
+}
+
+std::string canonical_json(const Json& document, const CanonicalOptions& options) {
+  std::string out;
+  out.reserve(256);
+  append_canonical(document, out, &options);
+  return out;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(static_cast<std::size_t>(length) * 2, '0');
+  for (unsigned int i = 0; i < length; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 0xF];
+  }
+  return out;
+}
+
+std::string content_hash(const Json& document, const CanonicalOptions& options) {
+  return sha256_hex(canonical_json(document, options));
+}
+
+}  // namespace ojsync

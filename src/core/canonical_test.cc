@@ -1,0 +1,49 @@
+#include "ojsync/canonical.h"
+
+#include <gtest/gtest.h>
+
+namespace ojsync {
+namespace {
+
+Json parse(std::string_view text) {
+  auto r = Json::parse(text);
+  EXPECT_TRUE(r.ok()) << r.status().to_string();
+  return r.ok() ? std::move(r).value() : Json();
+}
+
+TEST(CanonicalTest, SortsKeysAndNormalisesNumbers) {
+  EXPECT_EQ(canonical_json(parse(R"({"b": 1.0, "a": [ -0.0, 1e2, 0.5 ]})")),
+            R"({"a":[0,100,0.5],"b":1})");
+}
+
+TEST(CanonicalTest, NormalisesUnicodeToNfc) {
+  // "é" precomposed (U+00E9) and decomposed (e + U+0301) hash the same, in keys and values.
+  const Json composed = parse("{\"caf\xC3\xA9\": \"r\xC3\xA9sum\xC3\xA9\"}");
+  const Json decomposed = parse("{\"cafe\xCC\x81\": \"re\xCC\x81sume\xCC\x81\"}");
+  EXPECT_EQ(canonical_json(composed), canonical_json(decomposed));
+  EXPECT_EQ(content_hash(composed), content_hash(decomposed));
+}
+
+TEST(CanonicalTest, ExcludesVolatileTopLevelFieldsOnly) {
+  CanonicalOptions options{{"lastModified"}};
+  const Json a = parse(R"({"title": "x", "lastModified": "2024-01-01", "n": {"lastModified": 1}})");
+  EXPECT_EQ(canonical_json(a, options), R"({"n":{"lastModified":1},"title":"x"})");
+}
+
+// Stable vectors: these hashes must never change, on any machine, or every stored base
+// would look changed after an upgrade.
+TEST(CanonicalTest, StableHashVectors) {
+  EXPECT_EQ(content_hash(parse("{}")),
+            "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+  EXPECT_EQ(content_hash(parse(R"({"title":{"en":"Soil","fr_CA":"Sol"},"keywords":["a","b"],"n":1.0})")),
+            sha256_hex(R"({"keywords":["a","b"],"n":1,"title":{"en":"Soil","fr_CA":"Sol"}})"));
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(CanonicalTest, ShortestRoundTripDoubles) {
+  EXPECT_EQ(canonical_json(parse("[0.1, 1e21, 1.5e-7, 123456789012345678]")),
+            "[0.1,1e+21,1.5e-07,123456789012345678]");
+}
+
+}  // namespace
+}  // namespace ojsync

@@ -1,0 +1,47 @@
+#include "ojsync/json.h"
+
+#include <gtest/gtest.h>
+
+namespace ojsync {
+namespace {
+
+TEST(JsonTest, ParsesAndDumpsWithSortedKeys) {
+  auto doc = Json::parse(R"({"b":[1,2.5,"x"],"a":{"z":null,"y":true}})");
+  ASSERT_TRUE(doc.ok()) << doc.status().to_string();
+  EXPECT_EQ(doc->dump(), R"({"a":{"y":true,"z":null},"b":[1,2.5,"x"]})");
+}
+
+TEST(JsonTest, NumbersCompareByValue) {
+  EXPECT_EQ(Json(1), Json(1.0));
+  EXPECT_NE(Json(1), Json(1.5));
+  EXPECT_NE(Json(1), Json("1"));
+  EXPECT_EQ(Json::parse("[1.0, -0.0]")->dump(), "[1,0]");
+}
+
+TEST(JsonTest, RejectsInvalidInput) {
+  EXPECT_FALSE(Json::parse("{").ok());
+  EXPECT_FALSE(Json::parse("\"\xff\"").ok());  // invalid UTF-8
+  EXPECT_EQ(Json::parse("{").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(JsonTest, EnforcesDepthAndSizeLimits) {
+  std::string deep(100, '[');
+  deep += std::string(100, ']');
+  EXPECT_FALSE(Json::parse(deep, {.max_bytes = 1 << 20, .max_depth = 64}).ok());
+  EXPECT_TRUE(Json::parse(deep, {.max_bytes = 1 << 20, .max_depth = 128}).ok());
+  EXPECT_FALSE(Json::parse("[1,2,3]", {.max_bytes = 3, .max_depth = 8}).ok());
+}
+
+TEST(JsonTest, EscapesOnlyWhatJsonRequires) {
+  Json s(std::string("a\"b\\c\n\x01 é"));
+  EXPECT_EQ(s.dump(), "\"a\\\"b\\\\c\\n\\u0001 é\"");
+}
+
+TEST(JsonTest, HugeIntegersBecomeDoubles) {
+  auto doc = Json::parse("18446744073709551615");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_TRUE(doc->is_double());
+}
+
+}  // namespace
+}  // namespace ojsync
