@@ -1,0 +1,140 @@
+// SyncManager: the engine's API, named after the seed's DataSyncManager.
+//
+//   sync(type, id, direction)      one entity, now
+//   batch_sync(type, ids)          many, on a thread pool; one bad record never blocks others
+//   status(type, id)               archive entry, recent records, open conflict
+//   pending_conflicts()            open conflicts
+//   resolve_conflict(id, data)     validated, then written to both sides
+//   statistics(), health()
+//
+// Thread safety: all methods may be called concurrently.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ojsync/connector.h"
+#include "ojsync/options.h"
+#include "ojsync/random.h"
+#include "ojsync/resolver.h"
+#include "ojsync/store.h"
+
+namespace ojsync {
+
+// What the engine runs against. Pointers are borrowed and must outlive the SyncManager.
+struct SyncEnv {
+  Store* store = nullptr;
+  Connector* ojs = nullptr;
+  Connector* agents = nullptr;
+  const Clock* clock = nullptr;  // nullptr = SystemClock.
+  Random* random = nullptr;      // nullptr = seeded from the clock.
+  ResolverRegistry resolvers = ResolverRegistry::with_builtins();
+  // Waits between inline retries; tests inject a recorder. Empty = sleep the thread.
+  std::function<void(Duration)> sleep;
+};
+
+struct SyncReport {
+  EntityKey key;
+  Direction direction = Direction::kBoth;
+  SyncOutcome outcome = SyncOutcome::kNoop;
+  bool wrote_ojs = false;
+  bool wrote_agents = false;
+  std::int64_t record_id = 0;
+  std::int64_t conflict_id = 0;  // When outcome is kConflict.
+  std::int32_t retries = 0;
+  Duration duration{0};
+  std::vector<std::string> rejected_fields;  // Fields a side refused to store.
+};
+
+struct EntityStatus {
+  std::optional<SyncState> state;
+  std::vector<SyncRecord> recent_records;  // Newest first.
+  std::optional<ConflictRecord> open_conflict;
+};
+
+struct SyncStatistics {
+  StoreStatistics store;
+  double success_rate = 1.0;      // successful / total, all time (1.0 when none yet).
+  double success_rate_24h = 1.0;  // Same over the last 24 hours.
+};
+
+enum class HealthStatus : std::uint8_t { kHealthy, kDegraded, kUnhealthy };
+std::string_view health_status_name(HealthStatus s);  // "healthy", "degraded", "unhealthy"
+
+struct HealthCheck {
+  std::string name;  // "store", "ojs", "agents", "dead_letter", "conflicts"
+  HealthStatus status = HealthStatus::kHealthy;
+  std::string detail;
+};
+
+struct HealthReport {
+  HealthStatus overall_status = HealthStatus::kHealthy;  // The worst check.
+  std::vector<HealthCheck> checks;
+};
+
+struct JobRunSummary {
+  std::size_t claimed = 0;
+  std::size_t succeeded = 0;
+  std::size_t failed = 0;        // Rescheduled for another attempt.
+  std::size_t dead_lettered = 0;
+};
+
+class SyncManager {
+ public:
+  // Validates options and env (kInvalidArgument with the reason) and starts the worker pool.
+  static Result<std::unique_ptr<SyncManager>> create(SyncOptions options, SyncEnv env);
+  ~SyncManager();
+  SyncManager(const SyncManager&) = delete;
+  SyncManager& operator=(const SyncManager&) = delete;
+
+  // Syncs one entity now, retrying retryable errors (retry_limit attempts, backoff). Every
+  // attempt's outcome is recorded. Errors: kInvalidArgument (bad type/id), kNotFound (on
+  // neither side nor known), or the last error of the connectors/store.
+  Result<SyncReport> sync(std::string_view type, std::string_view id,
+                          Direction direction = Direction::kBoth, std::string_view trigger = "api");
+
+  // Syncs each id independently on the worker pool; results in the order of `ids`.
+  std::vector<std::pair<std::string, Result<SyncReport>>> batch_sync(
+      std::string_view type, const std::vector<std::string>& ids,
+      Direction direction = Direction::kBoth, std::string_view trigger = "api");
+
+  Result<EntityStatus> status(std::string_view type, std::string_view id, std::size_t records = 10);
+
+  Result<std::vector<ConflictRecord>> pending_conflicts(std::size_t limit = 100);
+
+  // Settles an open conflict. `resolution` is either {"take": "ojs"|"agents"} or an object
+  // of field values ({"title": "Resolved Title"}) that must cover every conflicting
+  // top-level field; other fields keep their merged values. Both sides are re-read, the
+  // result is written to both, and the conflict is closed in the same commit as the new
+  // base. Errors: kNotFound, kFailedPrecondition (already resolved, or a conflicting field
+  // left uncovered), kInvalidArgument (malformed resolution).
+  Result<SyncReport> resolve_conflict(std::int64_t conflict_id, const Json& resolution,
+                                      std::string_view resolved_by);
+
+  Result<SyncStatistics> statistics();
+  HealthReport health();
+
+  // --- durable queue (used by the background service and event intake)
+  Result<std::int64_t> enqueue(std::string_view type, std::string_view id, Direction direction,
+                               std::string_view trigger);
+  // Claims up to batch_size due jobs and runs them on the pool; failures back off alone and
+  // dead-letter after retry_limit attempts (permanent errors at once).
+  Result<JobRunSummary> run_due_jobs(std::string_view worker);
+
+  // Removes records and resolved conflicts older than retention_days.
+  Result<CleanupCounts> cleanup();
+
+  const SyncOptions& options() const;
+
+ private:
+  struct Impl;
+  explicit SyncManager(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ojsync

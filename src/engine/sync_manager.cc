@@ -1,0 +1,551 @@
+#include "ojsync/sync_manager.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "engine/strategy_decider.h"
+#include "engine/thread_pool.h"
+#include "engine/three_way_merge.h"
+
+namespace ojsync {
+namespace {
+
+// One side as a sync sees it: the projected snapshot (volatile fields removed) and its hash.
+struct SideView {
+  std::optional<Snapshot> snapshot;
+  std::string hash;  // "" when absent.
+  const Json* doc() const { return snapshot ? &snapshot->document : nullptr; }
+};
+
+SideView view_of(std::optional<Snapshot> snapshot, const EntityTypeConfig& type) {
+  SideView view;
+  if (snapshot) {
+    if (snapshot->document.is_object()) {
+      for (const auto& field : type.volatile_fields) snapshot->document.as_object().erase(field);
+    }
+    view.hash = content_hash(snapshot->document, type.canonical_options());
+    view.snapshot = std::move(snapshot);
+  }
+  return view;
+}
+
+std::string hash_of(const std::optional<Json>& doc, const EntityTypeConfig& type) {
+  return doc ? content_hash(*doc, type.canonical_options()) : std::string();
+}
+
+// The top-level field a conflict path belongs to: "title.en" → "title", "authors[3]" → "authors".
+std::string_view top_level_field(std::string_view path) {
+  return path.substr(0, std::min(path.find('.'), path.find('[')));
+}
+
+// Why and how an open conflict is being settled by a person.
+struct ConflictSettlement {
+  std::int64_t conflict_id = 0;
+  std::optional<Side> take;  // {"take": side}
+  const Json::Object* fields = nullptr;  // Field values otherwise.
+  std::string resolved_by;
+  std::string how;
+};
+
+// Settles leaf conflicts as the person said; defers to the strategy for anything else.
+class SettlementDecider final : public ConflictDecider {
+ public:
+  SettlementDecider(const ConflictDecider& strategy, const ConflictSettlement& settlement)
+      : strategy_(strategy), settlement_(settlement) {}
+  Resolution decide(const LeafConflict& conflict, std::string& resolver_name) const override {
+    resolver_name = "resolution";
+    const std::string reason = "resolved by " + settlement_.resolved_by;
+    if (settlement_.take) return Resolution::take(*settlement_.take, reason);
+    if (settlement_.fields->count(std::string(top_level_field(conflict.path))) != 0) {
+      return Resolution::take(Side::kOjs, reason);  // Overwritten by the given value afterwards.
+    }
+    return strategy_.decide(conflict, resolver_name);
+  }
+
+ private:
+  const ConflictDecider& strategy_;
+  const ConflictSettlement& settlement_;
+};
+
+struct SyncRequest {
+  EntityKey key;
+  Direction direction = Direction::kBoth;
+  std::string trigger;
+  std::optional<std::int64_t> job_id;
+  const ConflictSettlement* settlement = nullptr;
+  std::int32_t retries = 0;
+};
+
+}  // namespace
+
+std::string_view health_status_name(HealthStatus s) {
+  switch (s) {
+    case HealthStatus::kHealthy: return "healthy";
+    case HealthStatus::kDegraded: return "degraded";
+    case HealthStatus::kUnhealthy: return "unhealthy";
+  }
+  return "unhealthy";
+}
+
+struct SyncManager::Impl {
+  Impl(SyncOptions o, SyncEnv e)
+      : options(std::move(o)),
+        env(std::move(e)),
+        clock(env.clock != nullptr ? env.clock : &SystemClock::instance()),
+        owned_random(env.random == nullptr
+                         ? std::make_unique<SeededRandom>(static_cast<std::uint64_t>(
+                               clock->now().time_since_epoch().count()))
+                         : nullptr),
+        random(env.random != nullptr ? env.random : owned_random.get()),
+        pool(options.workers) {}
+
+  SyncOptions options;
+  SyncEnv env;
+  const Clock* clock;
+  std::unique_ptr<Random> owned_random;
+  Random* random;
+  ThreadPool pool;
+
+  Result<const EntityTypeConfig*> check_key(const EntityKey& key) const {
+    const EntityTypeConfig* type = options.entity_types.find(key.type);
+    if (type == nullptr) return InvalidArgument("unknown entity type '" + key.type + "'");
+    if (!is_valid_identifier(key.id)) {
+      return InvalidArgument("invalid entity id (allowed: 1-128 of [A-Za-z0-9._:-])");
+    }
+    return type;
+  }
+
+  Connector& connector(Side side) const { return side == Side::kOjs ? *env.ojs : *env.agents; }
+
+  bool writable(const EntityTypeConfig& type, Direction direction, Side side) const {
+    return direction_writes(direction, side) && !type.read_only_sides.contains(side);
+  }
+
+  Duration backoff(std::int32_t attempt) const {
+    Duration cap = options.retry_backoff_base;
+    for (std::int32_t i = 0; i < attempt && cap < options.retry_backoff_max; ++i) cap *= 2;
+    cap = std::min(cap, options.retry_backoff_max);
+    if (cap.count() <= 0) return Duration(0);
+    return Duration(static_cast<Duration::rep>(random->uniform(static_cast<std::uint64_t>(cap.count()) + 1)));
+  }
+
+  void sleep(Duration d) const {
+    if (env.sleep) {
+      env.sleep(d);
+    } else {
+      std::this_thread::sleep_for(d);
+    }
+  }
+
+  Result<SideView> fetch_side(Side side, const EntityTypeConfig& type, const std::string& side_id) {
+    if (side_id.empty()) return SideView{};
+    OJSYNC_ASSIGN_OR_RETURN(auto snapshot, connector(side).fetch(type.name, side_id));
+    return view_of(std::move(snapshot), type);
+  }
+
+  // Makes one side hold `target` (absent = deleted) unless it already does.
+  Status apply_to_side(Side side, const EntityTypeConfig& type, const EntityKey& key,
+                       const std::string& known_side_id, const std::optional<Json>& target,
+                       const std::string& target_hash, SideView& view, SyncReport& report,
+                       std::vector<AuditEntry>& audit, Timestamp now) {
+    const std::string before = view.hash;
+    if (target_hash == view.hash) return OkStatus();
+    const std::string side_label(side_name(side));
+    if (!target) {
+      OJSYNC_RETURN_IF_ERROR(connector(side).remove(type.name, view.snapshot->side_id));
+      view = SideView{};
+      audit.push_back({0, now, "engine", "delete_" + side_label, key, before, "", "deleted on the other side", Json()});
+    } else {
+      // Create under the known id where the side lets us choose (agents), else a new one.
+      std::string side_id = view.snapshot ? view.snapshot->side_id
+                                          : (side == Side::kAgents ? known_side_id : std::string());
+      const std::string idempotency_key = key.to_string() + ":" + target_hash;
+      OJSYNC_ASSIGN_OR_RETURN(WriteResult written,
+                              connector(side).write(type.name, side_id, *target, idempotency_key));
+      Json details = Json::object();
+      if (!written.rejected_fields.empty()) {
+        Json::Array rejected;
+        for (const auto& f : written.rejected_fields) {
+          rejected.emplace_back(f);
+          report.rejected_fields.push_back(side_label + ":" + f);
+        }
+        details["rejected_fields"] = Json(std::move(rejected));
+      }
+      view = view_of(std::move(written.stored), type);
+      audit.push_back({0, now, "engine", "write_" + side_label, key, before, view.hash,
+                       "sync " + std::string(direction_name(report.direction)), std::move(details)});
+    }
+    (side == Side::kOjs ? report.wrote_ojs : report.wrote_agents) = true;
+    return OkStatus();
+  }
+
+  // Records every conflict a resolver settled against one side's edit.
+  static void audit_decisions(const MergeOutcome& merge, const EntityKey& key, Timestamp now,
+                              std::vector<AuditEntry>& audit) {
+    for (const auto& d : merge.decided) {
+      Json details = Json::object();
+      details["path"] = d.field.path;
+      details["resolver"] = d.resolver;
+      auto put = [&](const char* name, const std::optional<Json>& v) {
+        details[name] = v ? *v : Json();
+        details[std::string(name) + "_present"] = v.has_value();
+      };
+      put("ojs", d.field.ojs);
+      put("agents", d.field.agents);
+      details["winner"] = d.kind == Resolution::Kind::kTakeOjs      ? "ojs"
+                          : d.kind == Resolution::Kind::kTakeAgents ? "agents"
+                                                                     : "combined";
+      audit.push_back({0, now, "engine", "conflict_decided", key, "", "", d.reason, std::move(details)});
+    }
+  }
+
+  SyncRecord new_record(const SyncRequest& request, Timestamp start) const {
+    SyncRecord record;
+    record.key = request.key;
+    record.direction = request.direction;
+    record.trigger = request.trigger;
+    record.started_at = start;
+    record.retry_count = request.retries;
+    return record;
+  }
+
+  // One attempt at syncing one entity. Never writes a side while a conflict is unresolved.
+  Result<SyncReport> attempt(const SyncRequest& request) {
+    const EntityKey& key = request.key;
+    OJSYNC_ASSIGN_OR_RETURN(const EntityTypeConfig* type, check_key(key));
+    const Timestamp start = clock->now();
+    SyncReport report;
+    report.key = key;
+    report.direction = request.direction;
+    report.retries = request.retries;
+
+    OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> state, env.store->get_state(key));
+    const std::string ojs_id = state ? state->ojs_id : key.id;
+    const std::string agents_id = state ? state->agents_id : key.id;
+    OJSYNC_ASSIGN_OR_RETURN(SideView ojs, fetch_side(Side::kOjs, *type, ojs_id));
+    OJSYNC_ASSIGN_OR_RETURN(SideView agents, fetch_side(Side::kAgents, *type, agents_id));
+    OJSYNC_ASSIGN_OR_RETURN(std::optional<ConflictRecord> open, env.store->open_conflict_for(key));
+    if (!state && !ojs.snapshot && !agents.snapshot) {
+      return NotFound(key.to_string() + " exists on neither side");
+    }
+    if (request.settlement != nullptr && (!open || open->id != request.settlement->conflict_id)) {
+      return FailedPrecondition("conflict " + std::to_string(request.settlement->conflict_id) +
+                                " is no longer open");
+    }
+
+    SyncCommit commit;
+    commit.record = new_record(request, start);
+    commit.completed_job_id = request.job_id;
+    auto finish = [&](SyncOutcome outcome) -> Result<SyncReport> {
+      commit.record.outcome = outcome;
+      commit.record.wrote_ojs = report.wrote_ojs;
+      commit.record.wrote_agents = report.wrote_agents;
+      commit.record.ojs_hash = ojs.hash;
+      commit.record.agents_hash = agents.hash;
+      commit.record.base_hash_before = state ? state->base_hash : "";
+      commit.record.base_hash_after = commit.state ? commit.state->base_hash : commit.record.base_hash_before;
+      commit.record.duration = clock->now() - start;
+      OJSYNC_ASSIGN_OR_RETURN(CommitResult committed, env.store->commit_sync(commit));
+      report.outcome = outcome;
+      report.record_id = committed.record_id;
+      report.conflict_id = committed.conflict_id;
+      report.duration = commit.record.duration;
+      return report;
+    };
+
+    // Both sides agree and neither changed since the last sync: nothing to do.
+    if (state && !open && ojs.hash == state->ojs_hash && agents.hash == state->agents_hash &&
+        ojs.hash == agents.hash) {
+      return finish(SyncOutcome::kNoop);
+    }
+
+    const Timestamp now = clock->now();
+    const Json* base = state && state->base ? &*state->base : nullptr;
+    StrategyDecider strategy(options, *type, env.resolvers, key,
+                             ojs.snapshot ? ojs.snapshot->modified : now,
+                             agents.snapshot ? agents.snapshot->modified : now);
+    std::optional<SettlementDecider> settlement;
+    if (request.settlement != nullptr) settlement.emplace(strategy, *request.settlement);
+    const ConflictDecider& decider = settlement ? static_cast<const ConflictDecider&>(*settlement) : strategy;
+    MergeOutcome merge = three_way_merge(*type, decider, base, ojs.doc(), agents.doc());
+
+    if (!merge.unresolved.empty()) {
+      if (request.settlement != nullptr) {
+        std::string fields;
+        for (const auto& f : merge.unresolved) fields += (fields.empty() ? "" : ", ") + f.path;
+        return FailedPrecondition("the resolution does not cover the conflicting fields: " + fields);
+      }
+      ConflictRecord conflict;
+      conflict.key = key;
+      conflict.strategy = merge.unresolved_by;
+      conflict.base = base != nullptr ? std::optional<Json>(*base) : std::nullopt;
+      if (ojs.snapshot) conflict.ojs = ojs.snapshot->document;
+      if (agents.snapshot) conflict.agents = agents.snapshot->document;
+      conflict.fields = std::move(merge.unresolved);
+      conflict.created_at = open ? open->created_at : now;
+      conflict.updated_at = now;
+      commit.open_conflict = std::move(conflict);
+      return finish(SyncOutcome::kConflict);
+    }
+
+    if (request.settlement != nullptr && request.settlement->fields != nullptr) {
+      if (!merge.merged) merge.merged = Json::object();
+      for (const auto& [field, value] : *request.settlement->fields) (*merge.merged)[field] = value;
+    }
+    const std::string target_hash = hash_of(merge.merged, *type);
+    for (Side side : {Side::kOjs, Side::kAgents}) {
+      if (!writable(*type, request.direction, side)) continue;
+      SideView& view = side == Side::kOjs ? ojs : agents;
+      OJSYNC_RETURN_IF_ERROR(apply_to_side(side, *type, key, side == Side::kOjs ? ojs_id : agents_id,
+                                           merge.merged, target_hash, view, report, commit.audit, now));
+    }
+    audit_decisions(merge, key, now, commit.audit);
+
+    SyncState next;
+    next.key = key;
+    next.ojs_id = ojs.snapshot ? ojs.snapshot->side_id : ojs_id;
+    next.agents_id = agents.snapshot ? agents.snapshot->side_id : agents_id;
+    next.base = agreed_base(ojs.doc(), agents.doc(), base);
+    next.base_hash = hash_of(next.base, *type);
+    next.ojs_hash = ojs.hash;
+    next.agents_hash = agents.hash;
+    next.tombstone = !ojs.snapshot && !agents.snapshot;
+    next.updated_at = now;
+    next.version = (state ? state->version : 0) + 1;
+    commit.state = std::move(next);
+    commit.expected_version = state ? state->version : 0;
+    if (open) {
+      ConflictClosure closure;
+      closure.conflict_id = open->id;
+      if (request.settlement != nullptr) {
+        closure.resolved_by = request.settlement->resolved_by;
+        closure.resolution = request.settlement->how;
+      } else {
+        closure.resolved_by = "engine";
+        closure.resolution = "converged";
+      }
+      closure.resolved_document = merge.merged;
+      commit.close_conflict = std::move(closure);
+    }
+    return finish(report.wrote_ojs || report.wrote_agents ? SyncOutcome::kApplied : SyncOutcome::kNoop);
+  }
+
+  // Records a failed attempt (and reschedules or dead-letters its job) in one commit.
+  void record_failure(const SyncRequest& request, const Status& error, Timestamp start,
+                      std::optional<JobFailure> job_failure) {
+    SyncCommit commit;
+    commit.record = new_record(request, start);
+    commit.record.outcome = SyncOutcome::kFailed;
+    commit.record.error = error.to_string();
+    commit.record.duration = clock->now() - start;
+    commit.failed_job = std::move(job_failure);
+    // If the store itself is failing there is nowhere to record this; the caller still
+    // receives the original error.
+    (void)env.store->commit_sync(commit);
+  }
+
+  Result<SyncReport> sync_with_retries(SyncRequest request) {
+    const Timestamp start = clock->now();
+    Status last;
+    for (std::int32_t attempt_no = 0; attempt_no < std::max<std::int32_t>(1, options.retry_limit);
+         ++attempt_no) {
+      request.retries = attempt_no;
+      Result<SyncReport> result = attempt(request);
+      if (result.ok()) return result;
+      last = result.status();
+      if (last.code() == StatusCode::kInvalidArgument) return last;  // Nothing to record.
+      if (!last.is_retryable() || attempt_no + 1 >= options.retry_limit) break;
+      sleep(backoff(attempt_no));
+    }
+    if (last.code() != StatusCode::kFailedPrecondition || request.settlement == nullptr) {
+      record_failure(request, last, start, std::nullopt);
+    }
+    return last;
+  }
+};
+
+SyncManager::SyncManager(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SyncManager::~SyncManager() = default;
+
+Result<std::unique_ptr<SyncManager>> SyncManager::create(SyncOptions options, SyncEnv env) {
+  if (env.store == nullptr || env.ojs == nullptr || env.agents == nullptr) {
+    return InvalidArgument("SyncEnv needs a store and both connectors");
+  }
+  if (options.batch_size == 0) return InvalidArgument("batch_size must be at least 1");
+  if (options.retry_limit < 1) return InvalidArgument("retry_limit must be at least 1");
+  if (options.workers == 0) return InvalidArgument("workers must be at least 1");
+  if (options.retention_days < 1) return InvalidArgument("retention_days must be at least 1");
+  if (options.clock_skew_tolerance < Duration(0)) {
+    return InvalidArgument("clock_skew_tolerance must not be negative");
+  }
+  OJSYNC_RETURN_IF_ERROR(validate_strategy(options, env.resolvers));
+  return std::unique_ptr<SyncManager>(
+      new SyncManager(std::make_unique<Impl>(std::move(options), std::move(env))));
+}
+
+const SyncOptions& SyncManager::options() const { return impl_->options; }
+
+Result<SyncReport> SyncManager::sync(std::string_view type, std::string_view id, Direction direction,
+                                     std::string_view trigger) {
+  SyncRequest request;
+  request.key = EntityKey{std::string(type), std::string(id)};
+  request.direction = direction;
+  request.trigger = std::string(trigger);
+  return impl_->sync_with_retries(std::move(request));
+}
+
+std::vector<std::pair<std::string, Result<SyncReport>>> SyncManager::batch_sync(
+    std::string_view type, const std::vector<std::string>& ids, Direction direction,
+    std::string_view trigger) {
+  std::vector<std::future<Result<SyncReport>>> futures;
+  futures.reserve(ids.size());
+  for (const auto& id : ids) {
+    futures.push_back(impl_->pool.submit([this, type = std::string(type), id, direction,
+                                          trigger = std::string(trigger)] {
+      return sync(type, id, direction, trigger);
+    }));
+  }
+  std::vector<std::pair<std::string, Result<SyncReport>>> results;
+  results.reserve(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) results.emplace_back(ids[i], futures[i].get());
+  return results;
+}
+
+Result<EntityStatus> SyncManager::status(std::string_view type, std::string_view id, std::size_t records) {
+  const EntityKey key{std::string(type), std::string(id)};
+  OJSYNC_RETURN_IF_ERROR(impl_->check_key(key).status());
+  EntityStatus status;
+  OJSYNC_ASSIGN_OR_RETURN(status.state, impl_->env.store->get_state(key));
+  OJSYNC_ASSIGN_OR_RETURN(status.recent_records, impl_->env.store->list_records(key, records));
+  OJSYNC_ASSIGN_OR_RETURN(status.open_conflict, impl_->env.store->open_conflict_for(key));
+  return status;
+}
+
+Result<std::vector<ConflictRecord>> SyncManager::pending_conflicts(std::size_t limit) {
+  return impl_->env.store->list_conflicts(ConflictStatus::kOpen, limit);
+}
+
+Result<SyncReport> SyncManager::resolve_conflict(std::int64_t conflict_id, const Json& resolution,
+                                                 std::string_view resolved_by) {
+  if (!resolution.is_object() || resolution.as_object().empty()) {
+    return InvalidArgument("a resolution is a non-empty JSON object");
+  }
+  if (resolved_by.empty()) return InvalidArgument("resolved_by must name who resolves");
+  OJSYNC_ASSIGN_OR_RETURN(auto conflict, impl_->env.store->get_conflict(conflict_id));
+  if (!conflict) return NotFound("conflict " + std::to_string(conflict_id) + " does not exist");
+  if (conflict->status != ConflictStatus::kOpen) {
+    return FailedPrecondition("conflict " + std::to_string(conflict_id) + " is already resolved");
+  }
+  ConflictSettlement settlement;
+  settlement.conflict_id = conflict_id;
+  settlement.resolved_by = std::string(resolved_by);
+  if (const Json* take = resolution.find("take")) {
+    if (resolution.as_object().size() != 1 || !take->is_string()) {
+      return InvalidArgument("{\"take\": ...} must be the only member and name a side");
+    }
+    OJSYNC_ASSIGN_OR_RETURN(Side side, parse_side(take->as_string()));
+    settlement.take = side;
+    settlement.how = "take:" + std::string(side_name(side));
+  } else {
+    settlement.fields = &resolution.as_object();
+    settlement.how = "fields";
+  }
+  SyncRequest request;
+  request.key = conflict->key;
+  request.trigger = "conflict";
+  request.settlement = &settlement;
+  return impl_->sync_with_retries(std::move(request));
+}
+
+Result<SyncStatistics> SyncManager::statistics() {
+  SyncStatistics stats;
+  OJSYNC_ASSIGN_OR_RETURN(stats.store, impl_->env.store->statistics(impl_->clock->now()));
+  auto rate = [](const OutcomeCounts& c) {
+    return c.total == 0 ? 1.0 : static_cast<double>(c.successful()) / static_cast<double>(c.total);
+  };
+  stats.success_rate = rate(stats.store.all_time);
+  stats.success_rate_24h = rate(stats.store.last_24h);
+  return stats;
+}
+
+HealthReport SyncManager::health() {
+  HealthReport report;
+  auto add = [&](std::string name, HealthStatus status, std::string detail) {
+    report.overall_status = std::max(report.overall_status, status);
+    report.checks.push_back({std::move(name), status, std::move(detail)});
+  };
+  Status store = impl_->env.store->ping();
+  add("store", store.ok() ? HealthStatus::kHealthy : HealthStatus::kUnhealthy,
+      store.ok() ? "reachable" : store.to_string());
+  for (Side side : {Side::kOjs, Side::kAgents}) {
+    Status s = impl_->connector(side).ping();
+    add(std::string(side_name(side)), s.ok() ? HealthStatus::kHealthy : HealthStatus::kDegraded,
+        s.ok() ? "reachable" : s.to_string());
+  }
+  if (store.ok()) {
+    if (auto stats = impl_->env.store->statistics(impl_->clock->now()); stats.ok()) {
+      add("dead_letter", stats->dead_jobs > 0 ? HealthStatus::kDegraded : HealthStatus::kHealthy,
+          std::to_string(stats->dead_jobs) + " dead-lettered jobs");
+      add("conflicts", HealthStatus::kHealthy,
+          std::to_string(stats->pending_conflicts) + " pending conflicts");
+      add("queue", HealthStatus::kHealthy, std::to_string(stats->queue_depth) + " queued jobs");
+    }
+  }
+  return report;
+}
+
+Result<std::int64_t> SyncManager::enqueue(std::string_view type, std::string_view id,
+                                          Direction direction, std::string_view trigger) {
+  const EntityKey key{std::string(type), std::string(id)};
+  OJSYNC_RETURN_IF_ERROR(impl_->check_key(key).status());
+  return impl_->env.store->enqueue(key, direction, trigger, impl_->clock->now());
+}
+
+Result<JobRunSummary> SyncManager::run_due_jobs(std::string_view worker) {
+  Impl& impl = *impl_;
+  OJSYNC_ASSIGN_OR_RETURN(std::vector<Job> jobs,
+                          impl.env.store->claim_jobs(worker, impl.options.batch_size,
+                                                     impl.clock->now(), impl.options.job_lease));
+  std::vector<std::future<int>> futures;  // 0 ok, 1 rescheduled, 2 dead-lettered
+  futures.reserve(jobs.size());
+  for (const Job& job : jobs) {
+    futures.push_back(impl.pool.submit([&impl, job]() -> int {
+      SyncRequest request;
+      request.key = job.key;
+      request.direction = job.direction;
+      request.trigger = job.trigger;
+      request.job_id = job.id;
+      request.retries = job.attempts;
+      const Timestamp start = impl.clock->now();
+      Result<SyncReport> result = impl.attempt(request);
+      if (result.ok()) return 0;
+      JobFailure failure;
+      failure.job_id = job.id;
+      failure.error = result.status().to_string();
+      failure.retry_at = impl.clock->now() + impl.backoff(job.attempts);
+      // Permanent errors cannot heal by waiting: dead-letter them now.
+      failure.retry_limit = result.status().is_retryable() ? impl.options.retry_limit : job.attempts + 1;
+      const bool dead = job.attempts + 1 >= failure.retry_limit;
+      request.job_id.reset();
+      impl.record_failure(request, result.status(), start, std::move(failure));
+      return dead ? 2 : 1;
+    }));
+  }
+  JobRunSummary summary;
+  summary.claimed = jobs.size();
+  for (auto& f : futures) {
+    switch (f.get()) {
+      case 0: ++summary.succeeded; break;
+      case 1: ++summary.failed; break;
+      default: ++summary.dead_lettered; break;
+    }
+  }
+  return summary;
+}
+
+Result<CleanupCounts> SyncManager::cleanup() {
+  const Timestamp cutoff = impl_->clock->now() - std::chrono::hours(24) * impl_->options.retention_days;
+  return impl_->env.store->cleanup(cutoff);
+}
+
+}  // namespace ojsync
