@@ -1,0 +1,103 @@
+#include "views.h"
+
+namespace ojsync::cli {
+namespace {
+
+Json optional_json(const std::optional<Json>& v) { return v ? *v : Json(); }
+
+Json counts(const OutcomeCounts& c) {
+  Json out = Json::object();
+  out["total"] = c.total;
+  out["successful"] = c.successful();
+  out["noop"] = c.noop;
+  out["applied"] = c.applied;
+  out["conflict"] = c.conflict;
+  out["failed"] = c.failed;
+  return out;
+}
+
+double millis(Duration d) { return static_cast<double>(d.count()) / 1000.0; }
+
+}  // namespace
+
+Json to_json(const SyncReport& r) {
+  Json out = Json::object();
+  out["type"] = r.key.type;
+  out["id"] = r.key.id;
+  out["direction"] = std::string(direction_name(r.direction));
+  out["outcome"] = std::string(outcome_name(r.outcome));
+  out["wrote_ojs"] = r.wrote_ojs;
+  out["wrote_agents"] = r.wrote_agents;
+  out["record_id"] = r.record_id;
+  if (r.conflict_id != 0) out["conflict_id"] = r.conflict_id;
+  out["retries"] = static_cast<std::int64_t>(r.retries);
+  out["duration_ms"] = millis(r.duration);
+  Json::Array rejected;
+  for (const auto& f : r.rejected_fields) rejected.emplace_back(f);
+  out["rejected_fields"] = Json(std::move(rejected));
+  return out;
+}
+
+Json to_json(const SyncStatistics& s) {
+  Json out = Json::object();
+  // The seed's names first: total_syncs, successful_syncs.
+  out["total_syncs"] = s.store.all_time.total;
+  out["successful_syncs"] = s.store.all_time.successful();
+  out["failed_syncs"] = s.store.all_time.failed;
+  out["success_rate"] = s.success_rate;
+  out["all_time"] = counts(s.store.all_time);
+  out["last_24h"] = counts(s.store.last_24h);
+  out["success_rate_24h"] = s.success_rate_24h;
+  out["p50_duration_ms_24h"] = millis(s.store.p50_duration_24h);
+  out["p99_duration_ms_24h"] = millis(s.store.p99_duration_24h);
+  out["pending_conflicts"] = s.store.pending_conflicts;
+  out["queue_depth"] = s.store.queue_depth;
+  out["dead_jobs"] = s.store.dead_jobs;
+  out["last_sync_at"] = s.store.last_sync_at ? Json(format_timestamp(*s.store.last_sync_at)) : Json();
+  return out;
+}
+
+Json to_json(const HealthReport& h) {
+  Json out = Json::object();
+  out["overall_status"] = std::string(health_status_name(h.overall_status));
+  Json checks = Json::object();
+  for (const auto& c : h.checks) {
+    Json check = Json::object();
+    check["status"] = std::string(health_status_name(c.status));
+    check["detail"] = c.detail;
+    checks[c.name] = std::move(check);
+  }
+  out["checks"] = std::move(checks);
+  return out;
+}
+
+Json to_json(const ConflictRecord& c) {
+  Json out = Json::object();
+  out["id"] = c.id;
+  out["type"] = c.key.type;
+  out["entity_id"] = c.key.id;
+  out["status"] = c.status == ConflictStatus::kOpen ? "open" : "resolved";
+  out["strategy"] = c.strategy;
+  out["base"] = optional_json(c.base);
+  out["ojs"] = optional_json(c.ojs);
+  out["agents"] = optional_json(c.agents);
+  Json::Array fields;
+  for (const auto& f : c.fields) {
+    Json field = Json::object();
+    field["path"] = f.path;
+    field["base"] = optional_json(f.base);
+    field["ojs"] = optional_json(f.ojs);
+    field["agents"] = optional_json(f.agents);
+    fields.push_back(std::move(field));
+  }
+  out["fields"] = Json(std::move(fields));
+  out["created_at"] = format_timestamp(c.created_at);
+  if (c.resolved_at) {
+    out["resolved_at"] = format_timestamp(*c.resolved_at);
+    out["resolved_by"] = c.resolved_by;
+    out["resolution"] = c.resolution;
+  }
+  return out;
+}
+
+}  // namespace ojsync::cli

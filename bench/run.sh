@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# `make bench`: runs the micro-benchmarks; copy the figures into bench/RESULTS.md with the
+# machine they ran on.
+set -euo pipefail
+build_dir=${1:-build}
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+"$build_dir/bench/ojsync_bench" --benchmark_min_time=1 "${@:2}"
