@@ -1,0 +1,291 @@
+// EmbeddedDocumentStore: documents in their own SQLite file.
+//
+// Every change (create, content change, deletion) takes the next value of one global change
+// sequence and stamps it on the document's row, so "changed since cursor N" is "seq > N" and
+// a resumed listing never skips a change. Writing content equal to what is stored (same
+// content_hash) changes nothing: no new sequence number, no new modification time, so the
+// engine's own writes do not come back to it as changes.
+//
+// Thread safety: one connection behind one mutex; every operation is one transaction.
+#include "ojsync/embedded_store.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <mutex>
+#include <type_traits>
+
+#include "ojsync/canonical.h"
+#include "ojsync/entity_type.h"
+#include "store/sqlite_db.h"
+#include "store/sqlite_migrations.h"
+
+namespace ojsync {
+
+namespace {
+
+// create_key is the idempotency key of the write() that created the document, so a retried
+// create finds its earlier effect instead of creating a second document.
+constexpr const char* kV1Schema = R"sql(
+CREATE TABLE documents (
+  type       TEXT NOT NULL,
+  id         TEXT NOT NULL,
+  body       TEXT,
+  etag       TEXT NOT NULL,
+  modified   INTEGER NOT NULL,
+  deleted    INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+  seq        INTEGER NOT NULL UNIQUE,
+  create_key TEXT,
+  PRIMARY KEY (type, id),
+  CHECK ((deleted = 1) = (body IS NULL))
+) STRICT, WITHOUT ROWID;
+CREATE INDEX documents_by_seq ON documents (type, seq);
+CREATE UNIQUE INDEX documents_by_create_key ON documents (type, create_key) WHERE create_key IS NOT NULL;
+CREATE TABLE counters (
+  name  TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) STRICT;
+INSERT INTO counters (name, value) VALUES ('seq', 0), ('id', 0);
+)sql";
+
+constexpr Migration kMigrations[] = {{1, "documents with change sequence", kV1Schema}};
+
+// One row of `documents`.
+struct Row {
+  std::string id;
+  std::optional<Json> document;  // nullopt once deleted.
+  std::string etag;
+  Timestamp modified;
+  std::int64_t seq = 0;
+};
+
+Status check_identifier(std::string_view what, std::string_view value) {
+  if (is_valid_identifier(value)) return OkStatus();
+  return InvalidArgument("invalid " + std::string(what) + " '" + std::string(value) +
+                         "' (expected 1..128 of [A-Za-z0-9._:-])");
+}
+
+Status check_key(std::string_view type, std::string_view id) {
+  OJSYNC_RETURN_IF_ERROR(check_identifier("type", type));
+  return check_identifier("id", id);
+}
+
+Result<std::optional<Row>> read_row(Query& q) {
+  OJSYNC_ASSIGN_OR_RETURN(const bool found, q.step());
+  if (!found) return std::optional<Row>();
+  Row row;
+  row.id = q.text(0);
+  if (!q.is_null(1)) {
+    OJSYNC_ASSIGN_OR_RETURN(row.document, parse_stored_json(q.text(1)));
+  }
+  row.etag = q.text(2);
+  row.modified = q.timestamp(3);
+  row.seq = q.int64(4);
+  return std::optional<Row>(std::move(row));
+}
+
+Result<std::optional<Row>> load(SqliteDb& db, std::string_view type, std::string_view id) {
+  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT id, body, etag, modified, seq FROM documents "
+                                            "WHERE type = ? AND id = ?"));
+  q.bind(type, id);
+  return read_row(q);
+}
+
+Result<std::optional<Row>> load_by_create_key(SqliteDb& db, std::string_view type, std::string_view key) {
+  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT id, body, etag, modified, seq FROM documents "
+                                            "WHERE type = ? AND create_key = ?"));
+  q.bind(type, key);
+  return read_row(q);
+}
+
+Result<std::int64_t> next_counter(SqliteDb& db, std::string_view name) {
+  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("UPDATE counters SET value = value + 1 WHERE name = ? "
+                                            "RETURNING value"));
+  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.bind(name).step());
+  if (!row) return DataLoss("embedded store counter '" + std::string(name) + "' is missing");
+  return q.int64(0);
+}
+
+// "a1", "a2", ...: the first of these not yet taken (an agent may have chosen one itself).
+Result<std::string> new_id(SqliteDb& db, std::string_view type) {
+  while (true) {
+    OJSYNC_ASSIGN_OR_RETURN(const std::int64_t n, next_counter(db, "id"));
+    std::string id = "a" + std::to_string(n);
+    OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> taken, load(db, type, id));
+    if (!taken) return id;
+  }
+}
+
+EmbeddedDocument to_document(Row row) {
+  return EmbeddedDocument{Snapshot{std::move(row.id), std::move(*row.document), row.modified},
+                          std::move(row.etag)};
+}
+
+}  // namespace
+
+struct EmbeddedDocumentStore::Impl {
+  std::string name;
+  const Clock* clock = nullptr;
+  std::mutex mu;
+  std::unique_ptr<SqliteDb> db;  // GUARDED_BY(mu)
+
+  // Makes (type, id) hold `document`, unless it already does. `create_key` is recorded only
+  // when this creates the row. Runs inside the caller's write transaction.
+  Result<EmbeddedDocument> store(std::string_view type, std::string_view id, const Json& document,
+                                 const std::optional<std::string>& create_key) {
+    const std::string etag = content_hash(document);
+    OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> existing, load(*db, type, id));
+    if (existing && existing->document && existing->etag == etag) return to_document(std::move(*existing));
+    OJSYNC_ASSIGN_OR_RETURN(const std::int64_t seq, next_counter(*db, "seq"));
+    const Timestamp now = clock->now();
+    OJSYNC_ASSIGN_OR_RETURN(
+        Query q, db->query("INSERT INTO documents (type, id, body, etag, modified, deleted, seq, create_key) "
+                           "VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (type, id) DO UPDATE SET "
+                           "body = excluded.body, etag = excluded.etag, modified = excluded.modified, "
+                           "deleted = 0, seq = excluded.seq"));
+    OJSYNC_RETURN_IF_ERROR(q.bind(type, id, document.dump(), etag, now, seq, create_key).run());
+    return EmbeddedDocument{Snapshot{std::string(id), document, now}, etag};
+  }
+
+  // Runs `body` in one write transaction under the mutex; commits only when it succeeded.
+  template <typename Body>
+  std::invoke_result_t<Body> transact(Body&& body) {
+    std::lock_guard lock(mu);
+    OJSYNC_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(*db, Transaction::Mode::kWrite));
+    auto result = body();
+    if (!result.ok()) return result;
+    OJSYNC_RETURN_IF_ERROR(tx.commit());
+    return result;
+  }
+};
+
+Result<std::unique_ptr<EmbeddedDocumentStore>> EmbeddedDocumentStore::open(const EmbeddedStoreOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->name = options.name;
+  impl->clock = options.clock != nullptr ? options.clock : &SystemClock::instance();
+  OJSYNC_ASSIGN_OR_RETURN(impl->db, SqliteDb::open(SqliteOpenOptions{options.path}));
+  OJSYNC_RETURN_IF_ERROR(apply_migrations(*impl->db, kMigrations).status());
+  return std::unique_ptr<EmbeddedDocumentStore>(new EmbeddedDocumentStore(std::move(impl)));
+}
+
+EmbeddedDocumentStore::EmbeddedDocumentStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EmbeddedDocumentStore::~EmbeddedDocumentStore() = default;
+
+Result<std::optional<EmbeddedDocument>> EmbeddedDocumentStore::get(std::string_view type, std::string_view id) {
+  OJSYNC_RETURN_IF_ERROR(check_key(type, id));
+  std::lock_guard lock(impl_->mu);
+  OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> row, load(*impl_->db, type, id));
+  if (!row || !row->document) return std::optional<EmbeddedDocument>();
+  return std::optional<EmbeddedDocument>(to_document(std::move(*row)));
+}
+
+Result<EmbeddedDocument> EmbeddedDocumentStore::put(std::string_view type, std::string_view id,
+                                                    const Json& document, std::string_view expected_etag) {
+  OJSYNC_RETURN_IF_ERROR(check_key(type, id));
+  return impl_->transact([&]() -> Result<EmbeddedDocument> {
+    if (!expected_etag.empty()) {
+      OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> existing, load(*impl_->db, type, id));
+      if (!existing || !existing->document || existing->etag != expected_etag) {
+        return FailedPrecondition(std::string(type) + "/" + std::string(id) + " does not have etag " +
+                                  std::string(expected_etag));
+      }
+    }
+    return impl_->store(type, id, document, std::nullopt);
+  });
+}
+
+Status EmbeddedDocumentStore::erase(std::string_view type, std::string_view id, std::string_view expected_etag) {
+  OJSYNC_RETURN_IF_ERROR(check_key(type, id));
+  return impl_->transact([&]() -> Status {
+    OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> existing, load(*impl_->db, type, id));
+    const bool live = existing && existing->document;
+    if (!expected_etag.empty() && (!live || existing->etag != expected_etag)) {
+      return FailedPrecondition(std::string(type) + "/" + std::string(id) + " does not have etag " +
+                                std::string(expected_etag));
+    }
+    if (!live) return OkStatus();  // Already absent: nothing changes, no sequence number.
+    OJSYNC_ASSIGN_OR_RETURN(const std::int64_t seq, next_counter(*impl_->db, "seq"));
+    OJSYNC_ASSIGN_OR_RETURN(Query q, impl_->db->query("UPDATE documents SET body = NULL, etag = '', "
+                                                      "deleted = 1, modified = ?, seq = ? "
+                                                      "WHERE type = ? AND id = ?"));
+    return q.bind(impl_->clock->now(), seq, type, id).run();
+  });
+}
+
+std::string_view EmbeddedDocumentStore::name() const { return impl_->name; }
+
+Result<std::optional<Snapshot>> EmbeddedDocumentStore::fetch(std::string_view type, std::string_view side_id) {
+  OJSYNC_ASSIGN_OR_RETURN(std::optional<EmbeddedDocument> document, get(type, side_id));
+  if (!document) return std::optional<Snapshot>();
+  return std::optional<Snapshot>(std::move(document->snapshot));
+}
+
+// The cursor is the decimal sequence number of the last change returned ("" = 0); deletions
+// are listed too (fetch then reports the document absent).
+Result<ChangePage> EmbeddedDocumentStore::list_changed(std::string_view type, std::string_view cursor,
+                                                       std::size_t limit) {
+  OJSYNC_RETURN_IF_ERROR(check_identifier("type", type));
+  if (limit == 0) return InvalidArgument("list_changed needs a limit of at least 1");
+  std::int64_t after = 0;
+  if (!cursor.empty()) {
+    const auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), after);
+    if (ec != std::errc() || end != cursor.data() + cursor.size() || after < 0) {
+      return InvalidArgument("invalid change cursor '" + std::string(cursor) + "'");
+    }
+  }
+  std::lock_guard lock(impl_->mu);
+  OJSYNC_ASSIGN_OR_RETURN(Query q, impl_->db->query("SELECT id, modified, seq FROM documents "
+                                                    "WHERE type = ? AND seq > ? ORDER BY seq LIMIT ?"));
+  q.bind(type, after, sql_limit(std::min(limit, SIZE_MAX - 1) + 1));  // One more: is there more?
+  ChangePage page;
+  std::int64_t last = after;
+  while (true) {
+    OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+    if (!row) break;
+    if (page.changes.size() == limit) {
+      page.has_more = true;
+      break;
+    }
+    page.changes.push_back(ChangedEntity{q.text(0), q.timestamp(1)});
+    last = q.int64(2);
+  }
+  page.next_cursor = std::to_string(last);
+  return page;
+}
+
+// With an empty side_id this creates a document under a new id, unless a document created
+// with the same idempotency key exists: then that one is written instead (a retried create).
+Result<WriteResult> EmbeddedDocumentStore::write(std::string_view type, std::string_view side_id,
+                                                 const Json& document, std::string_view idempotency_key) {
+  OJSYNC_RETURN_IF_ERROR(check_identifier("type", type));
+  if (!side_id.empty()) OJSYNC_RETURN_IF_ERROR(check_identifier("id", side_id));
+  return impl_->transact([&]() -> Result<WriteResult> {
+    std::string id(side_id);
+    std::optional<std::string> create_key;
+    if (id.empty() && !idempotency_key.empty()) {
+      OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> earlier, load_by_create_key(*impl_->db, type, idempotency_key));
+      if (earlier) {
+        id = earlier->id;
+      } else {
+        create_key = std::string(idempotency_key);
+      }
+    }
+    if (id.empty()) {
+      OJSYNC_ASSIGN_OR_RETURN(id, new_id(*impl_->db, type));
+    }
+    OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument stored, impl_->store(type, id, document, create_key));
+    return WriteResult{std::move(stored.snapshot), {}};
+  });
+}
+
+Status EmbeddedDocumentStore::remove(std::string_view type, std::string_view side_id) {
+  return erase(type, side_id, "");
+}
+
+Status EmbeddedDocumentStore::ping() {
+  std::lock_guard lock(impl_->mu);
+  OJSYNC_ASSIGN_OR_RETURN(Query q, impl_->db->query("SELECT 1"));
+  return q.run();
+}
+
+}  // namespace ojsync

@@ -1,0 +1,292 @@
+#include "ojsync/embedded_store.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "ojsync/canonical.h"
+#include "store/testing/temp_dir.h"
+
+namespace ojsync {
+namespace {
+
+#define ASSERT_OK(expr)                                   \
+  do {                                                    \
+    const auto& ok_ = (expr);                             \
+    ASSERT_TRUE(ok_.ok()) << status_text(ok_);            \
+  } while (false)
+
+std::string status_text(const Status& s) { return s.to_string(); }
+template <typename T>
+std::string status_text(const Result<T>& r) {
+  return r.status().to_string();
+}
+
+Json doc(std::string_view text) { return Json::parse(text).value(); }
+
+std::vector<std::string> ids_of(const ChangePage& page) {
+  std::vector<std::string> ids;
+  for (const auto& change : page.changes) ids.push_back(change.side_id);
+  return ids;
+}
+
+class EmbeddedDocumentStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { open(":memory:"); }
+
+  void open(const std::string& path) {
+    store_.reset();
+    auto opened = EmbeddedDocumentStore::open({path, "agents", &clock_});
+    ASSERT_OK(opened);
+    store_ = std::move(opened).value();
+  }
+
+  ManualClock clock_{Timestamp(std::chrono::seconds(1'767'225'600))};
+  std::unique_ptr<EmbeddedDocumentStore> store_;
+};
+
+TEST_F(EmbeddedDocumentStoreTest, PutThenGetReturnsTheDocumentWithItsContentHashAsEtag) {
+  const Json manuscript = doc(R"({"title":{"en":"Ozone — ∂x"},"authors":[{"id":1}]})");
+  auto put = store_->put("manuscript", "1", manuscript, "");
+  ASSERT_OK(put);
+  EXPECT_EQ(put->etag, content_hash(manuscript));
+  EXPECT_EQ(put->snapshot.side_id, "1");
+  EXPECT_EQ(put->snapshot.modified, clock_.now());
+
+  auto got = store_->get("manuscript", "1");
+  ASSERT_OK(got);
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->etag, put->etag);
+  EXPECT_EQ((*got)->snapshot.document.dump(), manuscript.dump());
+  EXPECT_EQ((*got)->snapshot.modified, clock_.now());
+  auto fetched = store_->fetch("manuscript", "1");
+  ASSERT_OK(fetched);
+  ASSERT_TRUE(fetched->has_value());
+  EXPECT_EQ((*fetched)->document.dump(), manuscript.dump());
+
+  auto absent = store_->get("manuscript", "2");
+  ASSERT_OK(absent);
+  EXPECT_FALSE(absent->has_value());
+  auto other_type = store_->fetch("reviewer", "1");
+  ASSERT_OK(other_type);
+  EXPECT_FALSE(other_type->has_value());
+}
+
+TEST_F(EmbeddedDocumentStoreTest, WritingEqualContentChangesNothing) {
+  ASSERT_OK(store_->put("manuscript", "1", doc(R"({"a":1,"b":"é"})"), ""));
+  const Timestamp created = clock_.now();
+  clock_.advance(std::chrono::seconds(10));
+  // Same content, other key order and a decomposed "é": the canonical hash is the same.
+  auto again = store_->put("manuscript", "1", doc(R"({"b":"e\u0301","a":1.0})"), "");
+  ASSERT_OK(again);
+  EXPECT_EQ(again->snapshot.modified, created);
+  auto written = store_->write("manuscript", "1", doc(R"({"a":1,"b":"é"})"), "k");
+  ASSERT_OK(written);
+  EXPECT_EQ(written->stored.modified, created);
+  auto page = store_->list_changed("manuscript", "", 10);
+  ASSERT_OK(page);
+  EXPECT_EQ(ids_of(*page), std::vector<std::string>{"1"});
+  EXPECT_EQ(page->next_cursor, "1");  // One change, one sequence number.
+
+  clock_.advance(std::chrono::seconds(1));
+  auto changed = store_->put("manuscript", "1", doc(R"({"a":2})"), "");
+  ASSERT_OK(changed);
+  EXPECT_EQ(changed->snapshot.modified, clock_.now());
+  auto next = store_->list_changed("manuscript", "1", 10);
+  ASSERT_OK(next);
+  EXPECT_EQ(next->next_cursor, "2");
+}
+
+TEST_F(EmbeddedDocumentStoreTest, StaleEtagIsRejectedAndChangesNothing) {
+  auto first = store_->put("manuscript", "1", doc(R"({"v":1})"), "");
+  ASSERT_OK(first);
+  auto second = store_->put("manuscript", "1", doc(R"({"v":2})"), first->etag);
+  ASSERT_OK(second);
+  auto stale = store_->put("manuscript", "1", doc(R"({"v":3})"), first->etag);
+  EXPECT_EQ(stale.status().code(), StatusCode::kFailedPrecondition);
+  auto absent = store_->put("manuscript", "9", doc(R"({"v":3})"), first->etag);
+  EXPECT_EQ(absent.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->erase("manuscript", "1", first->etag).code(), StatusCode::kFailedPrecondition);
+
+  auto got = store_->get("manuscript", "1");
+  ASSERT_OK(got);
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->snapshot.document.dump(), R"({"v":2})");
+  auto missing = store_->get("manuscript", "9");
+  ASSERT_OK(missing);
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_F(EmbeddedDocumentStoreTest, DeletionLeavesATombstoneThatIsListedOnce) {
+  auto put = store_->put("manuscript", "1", doc(R"({"v":1})"), "");
+  ASSERT_OK(put);
+  clock_.advance(std::chrono::seconds(5));
+  ASSERT_OK(store_->erase("manuscript", "1", put->etag));
+  auto got = store_->get("manuscript", "1");
+  ASSERT_OK(got);
+  EXPECT_FALSE(got->has_value());
+  auto fetched = store_->fetch("manuscript", "1");
+  ASSERT_OK(fetched);
+  EXPECT_FALSE(fetched->has_value());
+
+  auto page = store_->list_changed("manuscript", "1", 10);
+  ASSERT_OK(page);
+  ASSERT_EQ(ids_of(*page), std::vector<std::string>{"1"});
+  EXPECT_EQ(page->changes.front().modified, clock_.now());
+  EXPECT_EQ(page->next_cursor, "2");
+
+  // Deleting what is absent succeeds and is not a change; with an etag it is a failed precondition.
+  ASSERT_OK(store_->remove("manuscript", "1"));
+  ASSERT_OK(store_->remove("manuscript", "never-existed"));
+  EXPECT_EQ(store_->erase("manuscript", "1", put->etag).code(), StatusCode::kFailedPrecondition);
+  auto after = store_->list_changed("manuscript", "2", 10);
+  ASSERT_OK(after);
+  EXPECT_TRUE(after->changes.empty());
+  EXPECT_EQ(after->next_cursor, "2");
+
+  // Writing it again revives it as a new change.
+  auto revived = store_->put("manuscript", "1", doc(R"({"v":1})"), "");
+  ASSERT_OK(revived);
+  EXPECT_EQ(revived->etag, put->etag);
+  auto revived_page = store_->list_changed("manuscript", "2", 10);
+  ASSERT_OK(revived_page);
+  EXPECT_EQ(revived_page->next_cursor, "3");
+}
+
+TEST_F(EmbeddedDocumentStoreTest, ListChangedPagesInSequenceOrder) {
+  for (const char* id : {"e", "d", "c", "b", "a"}) ASSERT_OK(store_->put("manuscript", id, doc(R"({})"), ""));
+  ASSERT_OK(store_->put("reviewer", "r", doc(R"({})"), ""));
+  ASSERT_OK(store_->put("manuscript", "d", doc(R"({"edited":true})"), ""));  // Moves to the end.
+
+  auto first = store_->list_changed("manuscript", "", 2);
+  ASSERT_OK(first);
+  EXPECT_EQ(ids_of(*first), (std::vector<std::string>{"e", "c"}));
+  EXPECT_TRUE(first->has_more);
+  auto second = store_->list_changed("manuscript", first->next_cursor, 2);
+  ASSERT_OK(second);
+  EXPECT_EQ(ids_of(*second), (std::vector<std::string>{"b", "a"}));
+  EXPECT_TRUE(second->has_more);
+  auto third = store_->list_changed("manuscript", second->next_cursor, 2);
+  ASSERT_OK(third);
+  EXPECT_EQ(ids_of(*third), (std::vector<std::string>{"d"}));
+  EXPECT_FALSE(third->has_more);
+  EXPECT_EQ(third->next_cursor, "7");
+  auto exact = store_->list_changed("manuscript", "", 5);
+  ASSERT_OK(exact);
+  EXPECT_EQ(exact->changes.size(), 5u);
+  EXPECT_FALSE(exact->has_more);
+  auto reviewers = store_->list_changed("reviewer", "", 10);
+  ASSERT_OK(reviewers);
+  EXPECT_EQ(ids_of(*reviewers), std::vector<std::string>{"r"});
+  EXPECT_EQ(reviewers->next_cursor, "6");
+
+  for (const char* bad : {"x", "-1", "1x", " 1"}) {
+    EXPECT_EQ(store_->list_changed("manuscript", bad, 10).status().code(), StatusCode::kInvalidArgument) << bad;
+  }
+  EXPECT_EQ(store_->list_changed("manuscript", "", 0).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(EmbeddedDocumentStoreTest, WriteCreatesUnderNewIdsOrUpsertsAGivenOne) {
+  auto first = store_->write("manuscript", "", doc(R"({"n":1})"), "");
+  ASSERT_OK(first);
+  EXPECT_EQ(first->stored.side_id, "a1");
+  EXPECT_EQ(first->stored.document.dump(), R"({"n":1})");
+  EXPECT_EQ(first->stored.modified, clock_.now());
+  EXPECT_TRUE(first->rejected_fields.empty());
+  ASSERT_OK(store_->put("manuscript", "a2", doc(R"({"chosen":"by an agent"})"), ""));
+  auto second = store_->write("manuscript", "", doc(R"({"n":2})"), "");
+  ASSERT_OK(second);
+  EXPECT_EQ(second->stored.side_id, "a3");  // a2 was taken.
+
+  auto upsert = store_->write("manuscript", "ojs-17", doc(R"({"n":17})"), "");
+  ASSERT_OK(upsert);
+  EXPECT_EQ(upsert->stored.side_id, "ojs-17");
+  auto update = store_->write("manuscript", "ojs-17", doc(R"({"n":18})"), "");
+  ASSERT_OK(update);
+  auto got = store_->get("manuscript", "ojs-17");
+  ASSERT_OK(got);
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->snapshot.document.dump(), R"({"n":18})");
+}
+
+TEST_F(EmbeddedDocumentStoreTest, RetriedCreateWithTheSameIdempotencyKeyFindsTheFirst) {
+  auto first = store_->write("decision", "", doc(R"({"decision":"accept"})"), "sync:decision/9");
+  ASSERT_OK(first);
+  auto retried = store_->write("decision", "", doc(R"({"decision":"accept"})"), "sync:decision/9");
+  ASSERT_OK(retried);
+  EXPECT_EQ(retried->stored.side_id, first->stored.side_id);
+  auto other = store_->write("decision", "", doc(R"({"decision":"accept"})"), "sync:decision/10");
+  ASSERT_OK(other);
+  EXPECT_NE(other->stored.side_id, first->stored.side_id);
+  auto page = store_->list_changed("decision", "", 10);
+  ASSERT_OK(page);
+  EXPECT_EQ(page->changes.size(), 2u);
+}
+
+TEST_F(EmbeddedDocumentStoreTest, RejectsInvalidTypesAndIds) {
+  const Json d = doc("{}");
+  for (auto [type, id] : {std::pair{"bad type", "1"}, std::pair{"manuscript", ""},
+                          std::pair{"manuscript", "a/b"}, std::pair{"", "1"}}) {
+    EXPECT_EQ(store_->put(type, id, d, "").status().code(), StatusCode::kInvalidArgument) << type << id;
+    EXPECT_EQ(store_->get(type, id).status().code(), StatusCode::kInvalidArgument) << type << id;
+    EXPECT_EQ(store_->erase(type, id, "").code(), StatusCode::kInvalidArgument) << type << id;
+    EXPECT_EQ(store_->fetch(type, id).status().code(), StatusCode::kInvalidArgument) << type << id;
+  }
+  EXPECT_EQ(store_->write("bad type", "", d, "").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->write("manuscript", "a b", d, "").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->list_changed("bad/type", "", 10).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(EmbeddedDocumentStoreTest, NameAndPing) {
+  EXPECT_EQ(store_->name(), "agents");
+  ASSERT_OK(store_->ping());
+}
+
+TEST_F(EmbeddedDocumentStoreTest, DocumentsAndSequencePersistAcrossReopening) {
+  testing::TempDir dir("ojsync-embedded");
+  open(dir.file("agents.db"));
+  ASSERT_OK(store_->put("manuscript", "1", doc(R"({"title":"kept"})"), ""));
+  ASSERT_OK(store_->write("manuscript", "", doc(R"({"title":"created"})"), ""));
+  open(dir.file("agents.db"));
+  auto got = store_->get("manuscript", "1");
+  ASSERT_OK(got);
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->snapshot.document.dump(), R"({"title":"kept"})");
+  ASSERT_OK(store_->put("manuscript", "2", doc("{}"), ""));
+  auto page = store_->list_changed("manuscript", "2", 10);
+  ASSERT_OK(page);
+  EXPECT_EQ(ids_of(*page), std::vector<std::string>{"2"});
+  EXPECT_EQ(page->next_cursor, "3");
+  auto created = store_->write("manuscript", "", doc("{}"), "");
+  ASSERT_OK(created);
+  EXPECT_EQ(created->stored.side_id, "a2");  // The id counter survived too.
+}
+
+TEST_F(EmbeddedDocumentStoreTest, ConcurrentWritersEachGetTheirOwnChange) {
+  constexpr int kThreads = 4;
+  constexpr int kEach = 50;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::string id = std::to_string(t) + "-" + std::to_string(i);
+        if (!store_->put("manuscript", id, Json(Json::Object{{"i", i}}), "").ok()) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto page = store_->list_changed("manuscript", "", 1000);
+  ASSERT_OK(page);
+  EXPECT_EQ(page->changes.size(), static_cast<std::size_t>(kThreads * kEach));
+  const std::vector<std::string> ids = ids_of(*page);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
+  EXPECT_EQ(page->next_cursor, std::to_string(kThreads * kEach));
+}
+
+}  // namespace
+}  // namespace ojsync

@@ -1,0 +1,177 @@
+// SqliteDb: a thin RAII layer over the sqlite3 C API, shared by the SQLite store and the
+// embedded document store. It owns one connection, caches prepared statements, binds values
+// (never concatenates them into SQL) and turns every SQLite error into a Status in one place.
+//
+// Thread safety: none. A SqliteDb and its statements are used by one thread at a time; the
+// owners (SqliteStore, EmbeddedDocumentStore) guard theirs with a mutex. The connection is
+// opened with SQLITE_OPEN_NOMUTEX because that mutex already serializes every call.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "ojsync/json.h"
+#include "ojsync/status.h"
+#include "ojsync/time.h"
+
+namespace ojsync {
+
+// The one mapping from SQLite result codes (extended or primary) to Status codes:
+// BUSY/LOCKED/READONLY/IOERR/CANTOPEN → kUnavailable (retryable), FULL/NOMEM →
+// kResourceExhausted, CORRUPT/NOTADB → kDataLoss, UNIQUE/PRIMARYKEY constraint →
+// kAlreadyExists, other constraints (CHECK, NOT NULL, FOREIGN KEY, trigger) →
+// kFailedPrecondition, TOOBIG → kInvalidArgument, INTERRUPT → kCancelled, PERM/AUTH →
+// kPermissionDenied, anything else (misuse, SQL errors) → kInternal.
+StatusCode status_code_for_sqlite(int result_code);
+
+// A Status for `result_code`, with SQLite's message and `context` (what was being done).
+Status sqlite_status(int result_code, sqlite3* db, std::string_view context);
+
+// Microseconds since the Unix epoch: how every timestamp is stored.
+inline std::int64_t to_micros(Timestamp t) { return t.time_since_epoch().count(); }
+inline Timestamp from_micros(std::int64_t us) { return Timestamp(Duration(us)); }
+
+// Parses JSON text read back from a column. It was accepted once already, so the limits are
+// generous (a stored document never becomes unreadable because of request limits); text that
+// does not parse means a damaged or hand-edited file: kDataLoss.
+Result<Json> parse_stored_json(std::string_view text);
+
+// A size_t limit as an SQL LIMIT value (clamped to INT64_MAX).
+std::int64_t sql_limit(std::size_t limit);
+
+// A cached prepared statement. Owned by its SqliteDb; use it through Query.
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  sqlite3* db() const { return db_; }
+  sqlite3_stmt* get() const { return stmt_; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+// One use of a cached statement: binds parameters, steps, reads columns, and on destruction
+// resets the statement and clears its bindings so the next use starts clean.
+// Bind errors are remembered and returned by the next step()/run().
+class Query {
+ public:
+  explicit Query(Statement* statement) : statement_(statement) {}
+  ~Query();
+  Query(Query&& other) noexcept
+      : statement_(std::exchange(other.statement_, nullptr)),
+        next_index_(other.next_index_),
+        bind_error_(std::move(other.bind_error_)) {}
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+  Query& operator=(Query&&) = delete;
+
+  // Binds the values to parameters 1, 2, ... in order (continuing after earlier bind calls).
+  template <typename... Values>
+  Query& bind(const Values&... values) {
+    (bind_one(values), ...);
+    return *this;
+  }
+
+  // Advances one row: true when a row is available, false when done.
+  Result<bool> step();
+  // Steps to completion, ignoring any rows (for INSERT/UPDATE/DELETE without RETURNING).
+  Status run();
+
+  bool is_null(int column) const;
+  std::int64_t int64(int column) const;
+  bool boolean(int column) const { return int64(column) != 0; }
+  std::string text(int column) const;
+  std::optional<std::string> optional_text(int column) const;
+  Timestamp timestamp(int column) const { return from_micros(int64(column)); }
+
+ private:
+  void bind_one(std::int64_t value);
+  void bind_one(std::int32_t value) { bind_one(static_cast<std::int64_t>(value)); }
+  void bind_one(bool value) { bind_one(static_cast<std::int64_t>(value ? 1 : 0)); }
+  void bind_one(Timestamp value) { bind_one(to_micros(value)); }
+  void bind_one(Duration value) { bind_one(static_cast<std::int64_t>(value.count())); }
+  void bind_one(std::string_view value);
+  void bind_one(const std::string& value) { bind_one(std::string_view(value)); }
+  void bind_one(const char* value) { bind_one(std::string_view(value)); }
+  void bind_one(std::nullopt_t);
+  void bind_one(const std::optional<std::string>& value);
+  void bind_one(const std::optional<std::int64_t>& value);
+  void check_bind(int rc);
+
+  Statement* statement_;
+  int next_index_ = 1;
+  Status bind_error_;
+};
+
+struct SqliteOpenOptions {
+  std::string path;  // File path or ":memory:".
+  Duration busy_timeout = std::chrono::seconds(5);
+  bool read_only = false;
+};
+
+class SqliteDb {
+ public:
+  // Opens (creating unless read_only) the database, with extended result codes, the busy
+  // timeout, foreign keys on, and — for files — WAL journaling with synchronous=NORMAL.
+  //
+  // Why NORMAL is durable enough: in WAL mode NORMAL never corrupts the database; a
+  // committed transaction survives a crash of the process (the WAL frames are written
+  // before COMMIT returns) and only a power loss or OS crash can roll back the last few
+  // commits. ojsync tolerates that: the base is then older than both sides, the next sync
+  // sees equal documents on both sides and converges without writing, and a job whose
+  // completion was lost simply runs again (writes are idempotent, append-only writes are
+  // found by their idempotency key). FULL would fsync the WAL on every commit.
+  static Result<std::unique_ptr<SqliteDb>> open(const SqliteOpenOptions& options);
+  ~SqliteDb();
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+
+  // Runs one or more statements that take no parameters (schema, pragmas).
+  Status exec(const char* sql);
+  // A Query over the statement for `sql`, prepared once and cached for the connection's life.
+  Result<Query> query(std::string_view sql);
+  // Rows changed by the most recent INSERT/UPDATE/DELETE.
+  std::int64_t changes() const { return sqlite3_changes64(db_); }
+  sqlite3* handle() const { return db_; }
+
+ private:
+  explicit SqliteDb(sqlite3* db) : db_(db) {}
+
+  sqlite3* db_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> statements_;
+};
+
+// A transaction that rolls back unless commit() succeeds. Immediate transactions take the
+// write lock at BEGIN, so a read-then-write inside them never fails with SQLITE_BUSY halfway.
+class Transaction {
+ public:
+  enum class Mode : std::uint8_t { kRead, kWrite };
+
+  static Result<Transaction> begin(SqliteDb& db, Mode mode);
+  ~Transaction();
+  Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  Transaction& operator=(Transaction&&) = delete;
+
+  Status commit();
+
+ private:
+  explicit Transaction(SqliteDb* db) : db_(db) {}
+
+  SqliteDb* db_;  // nullptr once committed or rolled back.
+};
+
+}  // namespace ojsync

@@ -1,0 +1,21 @@
+// Sync statistics of the SQLite store: the hourly rollup (sync_statistics) kept with every
+// commit, and the figures Store::statistics reports.
+#pragma once
+
+#include "ojsync/store.h"
+#include "store/sqlite_db.h"
+
+namespace ojsync {
+
+// Counts `record` in its hour × type × outcome bucket. Runs inside the commit's transaction.
+Status add_to_statistics(SqliteDb& db, const SyncRecord& record);
+
+// Store::statistics. The 24-hour window is (now - 24 h, now] over sync_records.started_at.
+// Percentiles use the nearest-rank method over every record in the window, whatever its
+// outcome: the p-th percentile of N sorted durations is the one at rank ceil(p/100 × N)
+// (1-based), so it is always a duration that occurred; with no records both are zero.
+// last_sync_at is the newest started_at ever counted (it survives retention).
+// Runs inside the caller's (read) transaction, so the figures are one consistent snapshot.
+Result<StoreStatistics> read_statistics(SqliteDb& db, Timestamp now);
+
+}  // namespace ojsync

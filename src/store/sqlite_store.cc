@@ -1,0 +1,344 @@
+// The SQLite implementation of Store: one connection, one mutex.
+//
+// Every public method holds the mutex for its whole transaction, so there is exactly one
+// writer connection per database (STACK.md: SQLite 3.40 has a WAL-reset bug with several
+// writers) and no SQLITE_BUSY between threads of one process. Other processes on the same
+// file wait up to the busy timeout and then get kUnavailable. A second read-only connection
+// for reads was not added: the measured commit path is dominated by the write lock anyway.
+#include <mutex>
+#include <type_traits>
+#include <utility>
+
+#include "ojsync/store.h"
+#include "store/sqlite_db.h"
+#include "store/sqlite_job_queue.h"
+#include "store/sqlite_statistics.h"
+#include "store/sqlite_store_rows.h"
+#include "store/sqlite_store_schema.h"
+
+namespace ojsync {
+
+namespace {
+
+// Collects every row of `q` through `read`.
+template <typename T>
+Result<std::vector<T>> read_all(Query& q, Result<T> (*read)(const Query&)) {
+  std::vector<T> rows;
+  while (true) {
+    OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+    if (!row) return rows;
+    OJSYNC_ASSIGN_OR_RETURN(T value, read(q));
+    rows.push_back(std::move(value));
+  }
+}
+
+// The single row of `q` through `read`, or nullopt.
+template <typename T>
+Result<std::optional<T>> read_optional(Query& q, Result<T> (*read)(const Query&)) {
+  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+  if (!row) return std::optional<T>();
+  OJSYNC_ASSIGN_OR_RETURN(T value, read(q));
+  return std::optional<T>(std::move(value));
+}
+
+// ---------------------------------------------------------------- the parts of a commit
+
+// Writes `state` if the stored version is `expected` (0 = absent); returns the new version.
+Result<std::int64_t> write_state(SqliteDb& db, const SyncState& state, std::int64_t expected) {
+  OJSYNC_ASSIGN_OR_RETURN(
+      Query q,
+      db.query(expected == 0
+                   ? "INSERT INTO sync_state (" OJSYNC_STATE_COLUMNS
+                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1) "
+                     "ON CONFLICT (type, entity_id) DO NOTHING RETURNING version"
+                   : "UPDATE sync_state SET ojs_id = ?3, agents_id = ?4, base = ?5, base_hash = ?6, "
+                     "ojs_hash = ?7, agents_hash = ?8, tombstone = ?9, updated_at = ?10, "
+                     "version = version + 1 "
+                     "WHERE type = ?1 AND entity_id = ?2 AND version = ?11 RETURNING version"));
+  q.bind(state.key.type, state.key.id, state.ojs_id, state.agents_id, document_text(state.base),
+         state.base_hash, state.ojs_hash, state.agents_hash, state.tombstone, state.updated_at);
+  if (expected != 0) q.bind(expected);
+  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+  if (!row) {
+    return Aborted("sync state of " + state.key.to_string() + " is no longer at version " +
+                   std::to_string(expected));
+  }
+  return q.int64(0);
+}
+
+Result<std::int64_t> insert_record(SqliteDb& db, const SyncRecord& r) {
+  OJSYNC_ASSIGN_OR_RETURN(
+      Query q, db.query("INSERT INTO sync_records (type, entity_id, direction, outcome, triggered_by, "
+                        "base_hash_before, base_hash_after, ojs_hash, agents_hash, wrote_ojs, "
+                        "wrote_agents, duration_us, retry_count, error, started_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+  q.bind(r.key.type, r.key.id, direction_name(r.direction), outcome_name(r.outcome), r.trigger,
+         r.base_hash_before, r.base_hash_after, r.ojs_hash, r.agents_hash, r.wrote_ojs, r.wrote_agents,
+         r.duration, r.retry_count, r.error, r.started_at);
+  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+  if (!row) return Internal("inserting a sync record returned no id");
+  return q.int64(0);
+}
+
+// Inserts the entity's open conflict, or replaces the one already open (keeping its id and
+// created_at). The status in `c` is ignored: what this stores is open.
+Result<std::int64_t> upsert_open_conflict(SqliteDb& db, const ConflictRecord& c) {
+  OJSYNC_ASSIGN_OR_RETURN(
+      Query q,
+      db.query("INSERT INTO sync_conflicts (type, entity_id, status, strategy, base, ojs, agents, "
+               "fields, created_at, updated_at, resolved_at, resolved_by, resolution, resolved_document) "
+               "VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, NULL, '', '', NULL) "
+               "ON CONFLICT (type, entity_id) WHERE status = 'open' DO UPDATE SET "
+               "strategy = excluded.strategy, base = excluded.base, ojs = excluded.ojs, "
+               "agents = excluded.agents, fields = excluded.fields, updated_at = excluded.updated_at "
+               "RETURNING id"));
+  q.bind(c.key.type, c.key.id, c.strategy, document_text(c.base), document_text(c.ojs),
+         document_text(c.agents), field_conflicts_text(c.fields), c.created_at, c.updated_at);
+  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+  if (!row) return Internal("storing a conflict returned no id");
+  return q.int64(0);
+}
+
+Status close_conflict(SqliteDb& db, const ConflictClosure& closure, Timestamp at) {
+  OJSYNC_ASSIGN_OR_RETURN(
+      Query q, db.query("UPDATE sync_conflicts SET status = 'resolved', resolved_at = ?1, updated_at = ?1, "
+                        "resolved_by = ?2, resolution = ?3, resolved_document = ?4 "
+                        "WHERE id = ?5 AND status = 'open' RETURNING id"));
+  q.bind(at, closure.resolved_by, closure.resolution, document_text(closure.resolved_document),
+         closure.conflict_id);
+  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+  if (!row) return FailedPrecondition("conflict " + std::to_string(closure.conflict_id) + " is not open");
+  return OkStatus();
+}
+
+Result<std::int64_t> insert_audit(SqliteDb& db, const AuditEntry& e) {
+  OJSYNC_ASSIGN_OR_RETURN(
+      Query q, db.query("INSERT INTO audit_log (at, actor, action, type, entity_id, before_hash, "
+                        "after_hash, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+  q.bind(e.at, e.actor, e.action, e.key.type, e.key.id, e.before_hash, e.after_hash, e.reason,
+         e.details.dump());
+  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+  if (!row) return Internal("appending to the audit log returned no id");
+  return q.int64(0);
+}
+
+// Runs a DELETE bound to `cutoff` and returns how many rows it removed.
+Result<std::int64_t> delete_before(SqliteDb& db, std::string_view sql, Timestamp cutoff) {
+  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query(sql));
+  OJSYNC_RETURN_IF_ERROR(q.bind(cutoff).run());
+  return db.changes();
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+
+  Result<int> migrate() override {
+    std::lock_guard lock(mu_);
+    return apply_migrations(*db_, sqlite_store_migrations());
+  }
+
+  Status ping() override {
+    return with_db([](SqliteDb& db) -> Status {
+      OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT 1"));
+      return q.run();
+    });
+  }
+
+  Result<std::optional<SyncState>> get_state(const EntityKey& key) override {
+    return with_db([&](SqliteDb& db) -> Result<std::optional<SyncState>> {
+      OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_STATE_COLUMNS
+                                                " FROM sync_state WHERE type = ? AND entity_id = ?"));
+      q.bind(key.type, key.id);
+      return read_optional(q, read_state);
+    });
+  }
+
+  // An empty side id means "not on that side yet" and matches nothing. Should two entities
+  // name the same side id, a live one wins over a tombstone, then the most recently updated.
+  Result<std::optional<SyncState>> find_state_by_side_id(std::string_view type, Side side,
+                                                         std::string_view side_id) override {
+    if (side_id.empty()) return std::optional<SyncState>();
+    return with_db([&](SqliteDb& db) -> Result<std::optional<SyncState>> {
+      OJSYNC_ASSIGN_OR_RETURN(
+          Query q, db.query(side == Side::kOjs
+                                ? "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state WHERE type = ? "
+                                  "AND ojs_id = ? ORDER BY tombstone, updated_at DESC LIMIT 1"
+                                : "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state WHERE type = ? "
+                                  "AND agents_id = ? ORDER BY tombstone, updated_at DESC LIMIT 1"));
+      q.bind(type, side_id);
+      return read_optional(q, read_state);
+    });
+  }
+
+  Result<std::vector<SyncState>> list_states(std::string_view type, std::string_view after_id,
+                                             std::size_t limit) override {
+    return with_db([&](SqliteDb& db) -> Result<std::vector<SyncState>> {
+      OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
+                                                "WHERE type = ? AND entity_id > ? ORDER BY entity_id LIMIT ?"));
+      q.bind(type, after_id, sql_limit(limit));
+      return read_all(q, read_state);
+    });
+  }
+
+  // Order inside the transaction: state (the version check first, so a lost race changes
+  // nothing), record and its statistics, conflicts, queue, audit. Any failure rolls back all.
+  // A closed conflict's resolved_at is the end of the sync: record.started_at + duration.
+  Result<CommitResult> commit_sync(const SyncCommit& commit) override {
+    return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) -> Result<CommitResult> {
+      CommitResult result;
+      if (commit.state) {
+        OJSYNC_ASSIGN_OR_RETURN(result.state_version, write_state(db, *commit.state, commit.expected_version));
+      }
+      OJSYNC_ASSIGN_OR_RETURN(result.record_id, insert_record(db, commit.record));
+      OJSYNC_RETURN_IF_ERROR(add_to_statistics(db, commit.record));
+      if (commit.close_conflict) {
+        const Timestamp at = commit.record.started_at + commit.record.duration;
+        OJSYNC_RETURN_IF_ERROR(close_conflict(db, *commit.close_conflict, at));
+      }
+      if (commit.open_conflict) {
+        OJSYNC_ASSIGN_OR_RETURN(result.conflict_id, upsert_open_conflict(db, *commit.open_conflict));
+      }
+      if (commit.completed_job_id) OJSYNC_RETURN_IF_ERROR(complete_job(db, *commit.completed_job_id));
+      if (commit.failed_job) OJSYNC_RETURN_IF_ERROR(fail_job(db, *commit.failed_job));
+      for (const AuditEntry& entry : commit.audit) OJSYNC_RETURN_IF_ERROR(insert_audit(db, entry).status());
+      return result;
+    });
+  }
+
+  // Newest first (by started_at, then id).
+  Result<std::vector<SyncRecord>> list_records(const EntityKey& key, std::size_t limit) override {
+    return with_db([&](SqliteDb& db) -> Result<std::vector<SyncRecord>> {
+      OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_RECORD_COLUMNS " FROM sync_records "
+                                                "WHERE type = ? AND entity_id = ? "
+                                                "ORDER BY started_at DESC, id DESC LIMIT ?"));
+      q.bind(key.type, key.id, sql_limit(limit));
+      return read_all(q, read_record);
+    });
+  }
+
+  // Newest first (the most recently appended).
+  Result<std::vector<AuditEntry>> list_audit(const EntityKey& key, std::size_t limit) override {
+    return with_db([&](SqliteDb& db) -> Result<std::vector<AuditEntry>> {
+      OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_AUDIT_COLUMNS " FROM audit_log "
+                                                "WHERE type = ? AND entity_id = ? ORDER BY id DESC LIMIT ?"));
+      q.bind(key.type, key.id, sql_limit(limit));
+      return read_all(q, read_audit);
+    });
+  }
+
+  Result<std::int64_t> append_audit(const AuditEntry& entry) override {
+    return with_db([&](SqliteDb& db) { return insert_audit(db, entry); });
+  }
+
+  Result<std::optional<ConflictRecord>> get_conflict(std::int64_t id) override {
+    return with_db([&](SqliteDb& db) -> Result<std::optional<ConflictRecord>> {
+      OJSYNC_ASSIGN_OR_RETURN(Query q,
+                              db.query("SELECT " OJSYNC_CONFLICT_COLUMNS " FROM sync_conflicts WHERE id = ?"));
+      q.bind(id);
+      return read_optional(q, read_conflict);
+    });
+  }
+
+  Result<std::optional<ConflictRecord>> open_conflict_for(const EntityKey& key) override {
+    return with_db([&](SqliteDb& db) -> Result<std::optional<ConflictRecord>> {
+      OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_CONFLICT_COLUMNS " FROM sync_conflicts "
+                                                "WHERE type = ? AND entity_id = ? AND status = 'open'"));
+      q.bind(key.type, key.id);
+      return read_optional(q, read_conflict);
+    });
+  }
+
+  // Newest first by created_at, then id.
+  Result<std::vector<ConflictRecord>> list_conflicts(std::optional<ConflictStatus> status,
+                                                     std::size_t limit) override {
+    return with_db([&](SqliteDb& db) -> Result<std::vector<ConflictRecord>> {
+      OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_CONFLICT_COLUMNS " FROM sync_conflicts "
+                                                "WHERE ?1 IS NULL OR status = ?1 "
+                                                "ORDER BY created_at DESC, id DESC LIMIT ?2"));
+      std::optional<std::string> name;
+      if (status) name = *status == ConflictStatus::kOpen ? "open" : "resolved";
+      q.bind(name, sql_limit(limit));
+      return read_all(q, read_conflict);
+    });
+  }
+
+  Result<std::int64_t> enqueue(const EntityKey& key, Direction direction, std::string_view trigger,
+                               Timestamp run_at) override {
+    return with_db([&](SqliteDb& db) { return enqueue_job(db, key, direction, trigger, run_at); });
+  }
+
+  Result<std::vector<Job>> claim_jobs(std::string_view worker, std::size_t max, Timestamp now,
+                                      Duration lease) override {
+    return with_db([&](SqliteDb& db) { return claim_due_jobs(db, worker, max, now, lease); });
+  }
+
+  Status release_job(std::int64_t job_id) override {
+    return transact(Transaction::Mode::kWrite,
+                    [&](SqliteDb& db) { return release_leased_job(db, job_id); });
+  }
+
+  Result<std::vector<Job>> list_jobs(std::optional<JobState> state, std::size_t limit) override {
+    return with_db([&](SqliteDb& db) { return list_jobs_in_state(db, state, limit); });
+  }
+
+  Status replay_dead_job(std::int64_t job_id, Timestamp run_at) override {
+    return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) { return replay_job(db, job_id, run_at); });
+  }
+
+  Result<StoreStatistics> statistics(Timestamp now) override {
+    return transact(Transaction::Mode::kRead, [&](SqliteDb& db) { return read_statistics(db, now); });
+  }
+
+  // Tombstones are kept while their entity has an open conflict. The audit log, the
+  // statistics rollup and the queue are never cleaned.
+  Result<CleanupCounts> cleanup(Timestamp cutoff) override {
+    return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) -> Result<CleanupCounts> {
+      CleanupCounts counts;
+      OJSYNC_ASSIGN_OR_RETURN(counts.records,
+                              delete_before(db, "DELETE FROM sync_records WHERE started_at < ?", cutoff));
+      OJSYNC_ASSIGN_OR_RETURN(
+          counts.conflicts,
+          delete_before(db, "DELETE FROM sync_conflicts WHERE status = 'resolved' AND resolved_at < ?", cutoff));
+      OJSYNC_ASSIGN_OR_RETURN(
+          counts.tombstones,
+          delete_before(db, "DELETE FROM sync_state WHERE tombstone = 1 AND updated_at < ? AND NOT EXISTS "
+                            "(SELECT 1 FROM sync_conflicts c WHERE c.status = 'open' "
+                            "AND c.type = sync_state.type AND c.entity_id = sync_state.entity_id)",
+                        cutoff));
+      return counts;
+    });
+  }
+
+ private:
+  // Runs `body` on the connection under the mutex (a single statement is its own transaction).
+  template <typename Body>
+  std::invoke_result_t<Body, SqliteDb&> with_db(Body&& body) {
+    std::lock_guard lock(mu_);
+    return body(*db_);
+  }
+
+  // Runs `body` in one transaction under the mutex; commits only when it succeeded.
+  template <typename Body>
+  std::invoke_result_t<Body, SqliteDb&> transact(Transaction::Mode mode, Body&& body) {
+    std::lock_guard lock(mu_);
+    OJSYNC_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(*db_, mode));
+    auto result = body(*db_);
+    if (!result.ok()) return result;
+    OJSYNC_RETURN_IF_ERROR(tx.commit());
+    return result;
+  }
+
+  std::mutex mu_;
+  std::unique_ptr<SqliteDb> db_;  // GUARDED_BY(mu_)
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteStoreOptions& options) {
+  OJSYNC_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db,
+                          SqliteDb::open(SqliteOpenOptions{options.path, options.busy_timeout, false}));
+  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db)));
+}
+
+}  // namespace ojsync

@@ -1,0 +1,138 @@
+#include "store/sqlite_store_schema.h"
+
+#include <array>
+
+namespace ojsync {
+
+namespace {
+
+// Conventions: every timestamp is INTEGER microseconds since the Unix epoch (UTC); every
+// document is JSON text, NULL meaning "absent"; enumerations are stored by their names so
+// the database reads well in the sqlite3 shell, and CHECK constraints keep them valid.
+// Row ids use AUTOINCREMENT so an id is never reused: a worker whose lease expired must not
+// complete somebody else's newer job that happened to get the same id.
+constexpr const char* kV1Schema = R"sql(
+CREATE TABLE sync_state (
+  type        TEXT NOT NULL,
+  entity_id   TEXT NOT NULL,
+  ojs_id      TEXT NOT NULL,
+  agents_id   TEXT NOT NULL,
+  base        TEXT,
+  base_hash   TEXT NOT NULL,
+  ojs_hash    TEXT NOT NULL,
+  agents_hash TEXT NOT NULL,
+  tombstone   INTEGER NOT NULL CHECK (tombstone IN (0, 1)),
+  updated_at  INTEGER NOT NULL,
+  version     INTEGER NOT NULL CHECK (version > 0),
+  PRIMARY KEY (type, entity_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sync_state_by_ojs_id ON sync_state (type, ojs_id);
+CREATE INDEX sync_state_by_agents_id ON sync_state (type, agents_id);
+CREATE INDEX sync_state_tombstones ON sync_state (updated_at) WHERE tombstone = 1;
+
+CREATE TABLE sync_records (
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  type             TEXT NOT NULL,
+  entity_id        TEXT NOT NULL,
+  direction        TEXT NOT NULL CHECK (direction IN ('both', 'to-ojs', 'from-ojs')),
+  outcome          TEXT NOT NULL CHECK (outcome IN ('noop', 'applied', 'conflict', 'failed')),
+  triggered_by     TEXT NOT NULL,
+  base_hash_before TEXT NOT NULL,
+  base_hash_after  TEXT NOT NULL,
+  ojs_hash         TEXT NOT NULL,
+  agents_hash      TEXT NOT NULL,
+  wrote_ojs        INTEGER NOT NULL CHECK (wrote_ojs IN (0, 1)),
+  wrote_agents     INTEGER NOT NULL CHECK (wrote_agents IN (0, 1)),
+  duration_us      INTEGER NOT NULL,
+  retry_count      INTEGER NOT NULL,
+  error            TEXT NOT NULL,
+  started_at       INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sync_records_by_entity ON sync_records (type, entity_id, started_at);
+CREATE INDEX sync_records_by_outcome ON sync_records (outcome, started_at);
+-- Retention deletes by time; the 24-hour statistics read (started_at, duration_us) from it alone.
+CREATE INDEX sync_records_by_time ON sync_records (started_at, duration_us);
+
+CREATE TABLE sync_conflicts (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,
+  type              TEXT NOT NULL,
+  entity_id         TEXT NOT NULL,
+  status            TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+  strategy          TEXT NOT NULL,
+  base              TEXT,
+  ojs               TEXT,
+  agents            TEXT,
+  fields            TEXT NOT NULL,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL,
+  resolved_at       INTEGER,
+  resolved_by       TEXT NOT NULL,
+  resolution        TEXT NOT NULL,
+  resolved_document TEXT,
+  CHECK ((status = 'open') = (resolved_at IS NULL))
+) STRICT;
+-- At most one open conflict per entity.
+CREATE UNIQUE INDEX sync_conflicts_one_open ON sync_conflicts (type, entity_id) WHERE status = 'open';
+CREATE INDEX sync_conflicts_by_status ON sync_conflicts (status, created_at);
+CREATE INDEX sync_conflicts_by_resolved_at ON sync_conflicts (resolved_at) WHERE status = 'resolved';
+
+-- Rollup of sync_records per hour, type and outcome, written by the same commit as the
+-- record, so all-time totals survive record retention.
+CREATE TABLE sync_statistics (
+  hour              INTEGER NOT NULL,
+  type              TEXT NOT NULL,
+  outcome           TEXT NOT NULL CHECK (outcome IN ('noop', 'applied', 'conflict', 'failed')),
+  count             INTEGER NOT NULL,
+  total_duration_us INTEGER NOT NULL,
+  last_started_at   INTEGER NOT NULL,
+  PRIMARY KEY (hour, type, outcome)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE sync_jobs (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  type         TEXT NOT NULL,
+  entity_id    TEXT NOT NULL,
+  direction    TEXT NOT NULL CHECK (direction IN ('both', 'to-ojs', 'from-ojs')),
+  triggered_by TEXT NOT NULL,
+  state        TEXT NOT NULL CHECK (state IN ('pending', 'leased', 'dead')),
+  attempts     INTEGER NOT NULL CHECK (attempts >= 0),
+  run_at       INTEGER NOT NULL,
+  lease_until  INTEGER,
+  leased_by    TEXT NOT NULL,
+  last_error   TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  CHECK ((state = 'leased') = (lease_until IS NOT NULL))
+) STRICT;
+-- At most one pending job per entity and direction: bursts of events collapse into it.
+CREATE UNIQUE INDEX sync_jobs_one_pending ON sync_jobs (type, entity_id, direction) WHERE state = 'pending';
+CREATE INDEX sync_jobs_due ON sync_jobs (state, run_at);
+CREATE INDEX sync_jobs_by_lease ON sync_jobs (lease_until) WHERE state = 'leased';
+
+CREATE TABLE audit_log (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  at          INTEGER NOT NULL,
+  actor       TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  type        TEXT NOT NULL,
+  entity_id   TEXT NOT NULL,
+  before_hash TEXT NOT NULL,
+  after_hash  TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  details     TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_log_by_entity ON audit_log (type, entity_id, id);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql";
+
+constexpr std::array kMigrations = {
+    Migration{1, "sync state, records, conflicts, statistics, jobs, audit log", kV1Schema},
+};
+
+}  // namespace
+
+std::span<const Migration> sqlite_store_migrations() { return kMigrations; }
+
+}  // namespace ojsync

@@ -1,0 +1,223 @@
+// The SQLite store: the shared conformance suite (in memory and on disk), plus what only
+// SQLite can show (the schema itself, raw SQL against the file, error mapping).
+#include <sqlite3.h>
+
+#include <atomic>
+#include <string>
+
+#include "ojsync/store.h"
+#include "store/sqlite_db.h"
+#include "store/store_conformance.h"
+#include "store/testing/temp_dir.h"
+
+namespace ojsync::testing {
+namespace {
+
+std::unique_ptr<Store> open_or_null(const std::string& path) {
+  auto store = open_sqlite_store({path});
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+// Every on-disk conformance test gets its own file; the directory goes when the process ends.
+std::unique_ptr<Store> open_on_disk() {
+  static TempDir dir("ojsync-conformance");
+  static std::atomic<int> count{0};
+  return open_or_null(dir.file("store-" + std::to_string(count++) + ".db"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
+                         ::testing::Values(StoreFactory{"memory", [] { return open_or_null(":memory:"); }},
+                                           StoreFactory{"file", open_on_disk}),
+                         store_factory_name);
+
+// A raw connection to the store's file, as an operator with the sqlite3 shell would have.
+class RawDb {
+ public:
+  explicit RawDb(const std::string& path) { sqlite3_open(path.c_str(), &db_); }
+  ~RawDb() { sqlite3_close(db_); }
+  RawDb(const RawDb&) = delete;
+  RawDb& operator=(const RawDb&) = delete;
+
+  int exec(const char* sql) {
+    const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+    return rc == SQLITE_OK ? rc : sqlite3_extended_errcode(db_);
+  }
+  // The first column of the first row, as text ("" when there is none).
+  std::string scalar(const char* sql) {
+    sqlite3_stmt* stmt = nullptr;
+    std::string value;
+    if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(stmt, 0);
+      if (text != nullptr) value = reinterpret_cast<const char*>(text);
+    }
+    sqlite3_finalize(stmt);
+    return value;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = open_or_null(path_);
+    ASSERT_NE(store_, nullptr);
+    OJSYNC_ASSERT_OK(store_->migrate());
+  }
+
+  void reopen() {
+    store_.reset();
+    SetUp();
+  }
+
+  TempDir dir_{"ojsync-sqlite"};
+  std::string path_ = dir_.file("ojsync.db");
+  std::unique_ptr<Store> store_;
+};
+
+AuditEntry audit_entry() {
+  AuditEntry entry;
+  entry.at = Timestamp(std::chrono::seconds(1'767'225'600));
+  entry.actor = "editor:alice";
+  entry.action = "write_ojs";
+  entry.key = {"manuscript", "1"};
+  entry.reason = "manual resolution";
+  entry.details = Json::object();
+  return entry;
+}
+
+SyncCommit state_commit(const EntityKey& key, std::int64_t expected_version) {
+  SyncCommit commit;
+  SyncState state;
+  state.key = key;
+  state.base = Json(Json::Object{{"v", expected_version + 1}});
+  state.base_hash = "h" + std::to_string(expected_version + 1);
+  commit.state = state;
+  commit.expected_version = expected_version;
+  commit.record.key = key;
+  commit.record.outcome = SyncOutcome::kApplied;
+  return commit;
+}
+
+TEST(SqliteErrorMappingTest, MapsEachResultCodeToItsStatus) {
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_OK), StatusCode::kOk);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_BUSY), StatusCode::kUnavailable);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_BUSY_SNAPSHOT), StatusCode::kUnavailable);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_LOCKED), StatusCode::kUnavailable);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_READONLY), StatusCode::kUnavailable);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_IOERR_FSYNC), StatusCode::kUnavailable);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_CANTOPEN), StatusCode::kUnavailable);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_FULL), StatusCode::kResourceExhausted);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_NOMEM), StatusCode::kResourceExhausted);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_CORRUPT), StatusCode::kDataLoss);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_NOTADB), StatusCode::kDataLoss);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_CONSTRAINT_UNIQUE), StatusCode::kAlreadyExists);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_CONSTRAINT_PRIMARYKEY), StatusCode::kAlreadyExists);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_CONSTRAINT_CHECK), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_CONSTRAINT_TRIGGER), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_CONSTRAINT_FOREIGNKEY), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_TOOBIG), StatusCode::kInvalidArgument);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_INTERRUPT), StatusCode::kCancelled);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_AUTH), StatusCode::kPermissionDenied);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_MISUSE), StatusCode::kInternal);
+  EXPECT_EQ(status_code_for_sqlite(SQLITE_ERROR), StatusCode::kInternal);
+  EXPECT_TRUE(sqlite_status(SQLITE_BUSY, nullptr, "commit").is_retryable());
+  EXPECT_FALSE(sqlite_status(SQLITE_CORRUPT, nullptr, "read").is_retryable());
+}
+
+TEST_F(SqliteStoreTest, AuditLogRefusesUpdateAndDelete) {
+  auto id = store_->append_audit(audit_entry());
+  OJSYNC_ASSERT_OK(id);
+  RawDb raw(path_);
+  const int update = raw.exec("UPDATE audit_log SET reason = 'rewritten'");
+  const int erase = raw.exec("DELETE FROM audit_log");
+  EXPECT_EQ(update, SQLITE_CONSTRAINT_TRIGGER);
+  EXPECT_EQ(erase, SQLITE_CONSTRAINT_TRIGGER);
+  EXPECT_EQ(status_code_for_sqlite(update), StatusCode::kFailedPrecondition);
+  auto entries = store_->list_audit({"manuscript", "1"}, 10);
+  OJSYNC_ASSERT_OK(entries);
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ(entries->front().reason, "manual resolution");
+}
+
+TEST_F(SqliteStoreTest, SchemaIsVersionedStrictAndInWalMode) {
+  RawDb raw(path_);
+  EXPECT_EQ(raw.scalar("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(raw.scalar("SELECT group_concat(version) FROM schema_migrations"), "1");
+  auto again = store_->migrate();
+  OJSYNC_ASSERT_OK(again);
+  EXPECT_EQ(*again, 1);
+  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_migrations"), "1");
+  EXPECT_EQ(raw.scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_list "
+                       "WHERE schema = 'main' AND strict = 1 AND name <> 'schema_migrations' ORDER BY name)"),
+            "audit_log,sync_conflicts,sync_jobs,sync_records,sync_state,sync_statistics");
+  // The invariants the store relies on are in the schema, not only in code.
+  EXPECT_EQ(raw.exec("INSERT INTO sync_jobs (type, entity_id, direction, triggered_by, state, attempts, "
+                     "run_at, lease_until, leased_by, last_error, created_at) "
+                     "VALUES ('m', '1', 'both', 't', 'pending', 0, 0, NULL, '', '', 0)"),
+            SQLITE_OK);
+  EXPECT_EQ(raw.exec("INSERT INTO sync_jobs (type, entity_id, direction, triggered_by, state, attempts, "
+                     "run_at, lease_until, leased_by, last_error, created_at) "
+                     "VALUES ('m', '1', 'both', 't', 'pending', 0, 0, NULL, '', '', 0)"),
+            SQLITE_CONSTRAINT_UNIQUE);
+  const char* open_conflict =
+      "INSERT INTO sync_conflicts (type, entity_id, status, strategy, fields, created_at, updated_at, "
+      "resolved_by, resolution) VALUES ('m', '1', 'open', 'manual', '[]', 0, 0, '', '')";
+  EXPECT_EQ(raw.exec(open_conflict), SQLITE_OK);
+  EXPECT_EQ(raw.exec(open_conflict), SQLITE_CONSTRAINT_UNIQUE);
+  EXPECT_EQ(raw.exec("UPDATE sync_jobs SET state = 'running'"), SQLITE_CONSTRAINT_CHECK);
+}
+
+TEST_F(SqliteStoreTest, RefusesADatabaseWrittenByANewerBuild) {
+  {
+    RawDb raw(path_);
+    ASSERT_EQ(raw.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)"),
+              SQLITE_OK);
+  }
+  store_.reset();
+  auto reopened = open_sqlite_store({path_});
+  OJSYNC_ASSERT_OK(reopened);
+  EXPECT_EQ((*reopened)->migrate().status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SqliteStoreTest, DataSurvivesReopening) {
+  OJSYNC_ASSERT_OK(store_->commit_sync(state_commit({"manuscript", "7"}, 0)));
+  OJSYNC_ASSERT_OK(store_->enqueue({"manuscript", "8"}, Direction::kFromOjs, "sweep", Timestamp{}));
+  reopen();
+  auto state = store_->get_state({"manuscript", "7"});
+  OJSYNC_ASSERT_OK(state);
+  ASSERT_TRUE(state->has_value());
+  EXPECT_EQ((*state)->version, 1);
+  EXPECT_EQ((*state)->base->dump(), R"({"v":1})");
+  auto jobs = store_->list_jobs(JobState::kPending, 10);
+  OJSYNC_ASSERT_OK(jobs);
+  ASSERT_EQ(jobs->size(), 1u);
+  EXPECT_EQ(jobs->front().direction, Direction::kFromOjs);
+}
+
+TEST_F(SqliteStoreTest, ALockedDatabaseIsUnavailableNotAnError) {
+  store_.reset();
+  auto opened = open_sqlite_store({path_, std::chrono::milliseconds(50)});
+  OJSYNC_ASSERT_OK(opened);
+  store_ = std::move(opened).value();
+  RawDb other_process(path_);
+  ASSERT_EQ(other_process.exec("BEGIN IMMEDIATE"), SQLITE_OK);
+  auto blocked = store_->commit_sync(state_commit({"manuscript", "1"}, 0));
+  EXPECT_EQ(blocked.status().code(), StatusCode::kUnavailable);
+  EXPECT_TRUE(blocked.status().is_retryable());
+  ASSERT_EQ(other_process.exec("ROLLBACK"), SQLITE_OK);
+  auto retried = store_->commit_sync(state_commit({"manuscript", "1"}, 0));
+  OJSYNC_ASSERT_OK(retried);
+  EXPECT_EQ(retried->state_version, 1);
+}
+
+TEST_F(SqliteStoreTest, UndecodableRowsAreDataLoss) {
+  OJSYNC_ASSERT_OK(store_->commit_sync(state_commit({"manuscript", "1"}, 0)));
+  RawDb raw(path_);
+  ASSERT_EQ(raw.exec("UPDATE sync_state SET base = '{\"unterminated'"), SQLITE_OK);
+  EXPECT_EQ(store_->get_state({"manuscript", "1"}).status().code(), StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace ojsync::testing
