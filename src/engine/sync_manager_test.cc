@@ -1,0 +1,418 @@
+#include "ojsync/sync_manager.h"
+
+#include <gtest/gtest.h>
+
+#include "support/memory_connector.h"
+
+namespace ojsync {
+namespace {
+
+using std::chrono::seconds;
+using testing::MemoryConnector;
+
+Json J(std::string_view text) {
+  auto r = Json::parse(text);
+  EXPECT_TRUE(r.ok()) << text;
+  return r.ok() ? std::move(r).value() : Json();
+}
+
+class SyncManagerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { start(SyncOptions{}); }
+
+  void start(SyncOptions options) {
+    manager_.reset();
+    if (!store_) {
+      auto store = open_sqlite_store({":memory:"});
+      ASSERT_TRUE(store.ok()) << store.status().to_string();
+      store_ = std::move(store).value();
+      ASSERT_TRUE(store_->migrate().ok());
+    }
+    options.workers = 2;
+    SyncEnv env;
+    env.store = store_.get();
+    env.ojs = &ojs_;
+    env.agents = &agents_;
+    env.clock = &clock_;
+    env.random = &random_;
+    env.sleep = [this](Duration d) { sleeps_.push_back(d); };
+    env.resolvers = resolvers_;
+    auto m = SyncManager::create(std::move(options), std::move(env));
+    ASSERT_TRUE(m.ok()) << m.status().to_string();
+    manager_ = std::move(m).value();
+  }
+
+  SyncReport sync_ok(const std::string& id, Direction d = Direction::kBoth,
+                     const std::string& type = "manuscript") {
+    auto r = manager_->sync(type, id, d);
+    EXPECT_TRUE(r.ok()) << r.status().to_string();
+    return r.ok() ? *r : SyncReport{};
+  }
+
+  void tick() { clock_.advance(seconds(10)); }
+
+  ManualClock clock_{Timestamp(seconds(1'800'000'000))};
+  SeededRandom random_{42};
+  MemoryConnector ojs_{"ojs", clock_, /*server_assigns_ids=*/true};
+  MemoryConnector agents_{"agents", clock_};
+  ResolverRegistry resolvers_ = ResolverRegistry::with_builtins();
+  std::vector<Duration> sleeps_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<SyncManager> manager_;
+};
+
+TEST_F(SyncManagerTest, InitialSyncFromOjsCreatesOnAgentsThenIsIdempotent) {
+  ojs_.put("manuscript", "42", J(R"({"title":{"en":"Soil"},"lastModified":"x"})"));
+  auto first = sync_ok("42");
+  EXPECT_EQ(first.outcome, SyncOutcome::kApplied);
+  EXPECT_TRUE(first.wrote_agents);
+  EXPECT_FALSE(first.wrote_ojs);
+  // Volatile fields are not synced.
+  EXPECT_EQ(agents_.get("manuscript", "42"), J(R"({"title":{"en":"Soil"}})"));
+
+  const int ojs_writes = ojs_.writes(), agent_writes = agents_.writes();
+  auto again = sync_ok("42");
+  EXPECT_EQ(again.outcome, SyncOutcome::kNoop);
+  EXPECT_EQ(ojs_.writes(), ojs_writes);
+  EXPECT_EQ(agents_.writes(), agent_writes);
+
+  auto status = manager_->status("manuscript", "42");
+  ASSERT_TRUE(status.ok());
+  ASSERT_TRUE(status->state.has_value());
+  EXPECT_EQ(status->state->ojs_id, "42");
+  EXPECT_EQ(status->state->agents_id, "42");
+  EXPECT_EQ(status->state->ojs_hash, status->state->agents_hash);
+  EXPECT_EQ(status->state->base_hash, status->state->ojs_hash);
+  ASSERT_EQ(status->recent_records.size(), 2u);
+  EXPECT_EQ(status->recent_records[0].outcome, SyncOutcome::kNoop);
+  EXPECT_EQ(status->recent_records[1].outcome, SyncOutcome::kApplied);
+}
+
+TEST_F(SyncManagerTest, VolatileOnlyChangeIsNoop) {
+  ojs_.put("manuscript", "1", J(R"({"t":"a","lastModified":"1"})"));
+  sync_ok("1");
+  ojs_.put("manuscript", "1", J(R"({"t":"a","lastModified":"2"})"));
+  EXPECT_EQ(sync_ok("1").outcome, SyncOutcome::kNoop);
+}
+
+TEST_F(SyncManagerTest, AgentEditPropagatesWithoutEcho) {
+  ojs_.put("manuscript", "1", J(R"({"t":"a","s":1})"));
+  sync_ok("1");
+  tick();
+  agents_.put("manuscript", "1", J(R"({"t":"b","s":1})"));
+  auto r = sync_ok("1");
+  EXPECT_TRUE(r.wrote_ojs);
+  EXPECT_FALSE(r.wrote_agents);
+  EXPECT_EQ(ojs_.get("manuscript", "1"), J(R"({"t":"b","s":1})"));
+  const int writes = ojs_.writes() + agents_.writes();
+  EXPECT_EQ(sync_ok("1").outcome, SyncOutcome::kNoop);  // The write to OJS is not a new change.
+  EXPECT_EQ(ojs_.writes() + agents_.writes(), writes);
+}
+
+TEST_F(SyncManagerTest, DifferentFieldsChangedOnBothSidesMerge) {
+  ojs_.put("manuscript", "1", J(R"({"t":"a","s":1})"));
+  sync_ok("1");
+  ojs_.put("manuscript", "1", J(R"({"t":"b","s":1})"));
+  agents_.put("manuscript", "1", J(R"({"t":"a","s":2})"));
+  auto r = sync_ok("1");
+  EXPECT_TRUE(r.wrote_ojs && r.wrote_agents);
+  EXPECT_EQ(ojs_.get("manuscript", "1"), J(R"({"t":"b","s":2})"));
+  EXPECT_EQ(agents_.get("manuscript", "1"), J(R"({"t":"b","s":2})"));
+}
+
+TEST_F(SyncManagerTest, LatestWinsTakesTheLaterSideAndAuditsTheLoser) {
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  sync_ok("1");
+  tick();
+  ojs_.put("manuscript", "1", J(R"({"t":"ojs edit"})"));
+  tick();
+  agents_.put("manuscript", "1", J(R"({"t":"agent edit"})"));
+  sync_ok("1");
+  EXPECT_EQ(ojs_.get("manuscript", "1"), J(R"({"t":"agent edit"})"));
+  auto audit = store_->list_audit({"manuscript", "1"}, 50);
+  ASSERT_TRUE(audit.ok());
+  bool found = false;
+  for (const auto& e : *audit) {
+    if (e.action != "conflict_decided") continue;
+    found = true;
+    EXPECT_EQ(e.details.get_string("path"), "t");
+    EXPECT_EQ(e.details.get_string("winner"), "agents");
+    EXPECT_EQ(e.details.get_string("ojs"), "ojs edit");  // The losing edit is kept.
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(SyncManagerTest, ManualConflictWritesNothingUntilResolved) {
+  SyncOptions options;
+  options.conflict_resolution = "manual";
+  start(options);
+  ojs_.put("manuscript", "1", J(R"({"title":"a","abstract":"x","pages":"1"})"));
+  sync_ok("1");
+  ojs_.put("manuscript", "1", J(R"({"title":"ojs","abstract":"x","pages":"2"})"));
+  agents_.put("manuscript", "1", J(R"({"title":"agents","abstract":"y","pages":"1"})"));
+  const int writes = ojs_.writes() + agents_.writes();
+  auto r = sync_ok("1");
+  EXPECT_EQ(r.outcome, SyncOutcome::kConflict);
+  EXPECT_EQ(ojs_.writes() + agents_.writes(), writes);
+
+  auto pending = manager_->pending_conflicts();
+  ASSERT_TRUE(pending.ok());
+  ASSERT_EQ(pending->size(), 1u);
+  const ConflictRecord& c = pending->front();
+  EXPECT_EQ(c.id, r.conflict_id);
+  ASSERT_EQ(c.fields.size(), 1u);
+  EXPECT_EQ(c.fields[0].path, "title");
+  EXPECT_EQ(*c.base, J(R"({"title":"a","abstract":"x","pages":"1"})"));
+
+  // Syncing again while it is open changes nothing and keeps one conflict.
+  EXPECT_EQ(sync_ok("1").outcome, SyncOutcome::kConflict);
+  EXPECT_EQ(manager_->pending_conflicts()->size(), 1u);
+
+  // Validation.
+  EXPECT_EQ(manager_->resolve_conflict(c.id, J("[]"), "editor:ann").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(manager_->resolve_conflict(c.id, J(R"({"take":"nobody"})"), "editor:ann").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(manager_->resolve_conflict(999, J(R"({"title":"x"})"), "editor:ann").status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(manager_->resolve_conflict(c.id, J(R"({"pages":"3"})"), "editor:ann").status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ojs_.writes() + agents_.writes(), writes);
+
+  auto resolved = manager_->resolve_conflict(c.id, J(R"({"title":"Resolved Title"})"), "editor:ann");
+  ASSERT_TRUE(resolved.ok()) << resolved.status().to_string();
+  const Json expected = J(R"({"title":"Resolved Title","abstract":"y","pages":"2"})");
+  EXPECT_EQ(ojs_.get("manuscript", "1"), expected);
+  EXPECT_EQ(agents_.get("manuscript", "1"), expected);
+  auto closed = store_->get_conflict(c.id);
+  ASSERT_TRUE(closed.ok() && closed->has_value());
+  EXPECT_EQ((*closed)->status, ConflictStatus::kResolved);
+  EXPECT_EQ((*closed)->resolved_by, "editor:ann");
+  EXPECT_TRUE(manager_->pending_conflicts()->empty());
+  EXPECT_EQ(manager_->resolve_conflict(c.id, J(R"({"title":"x"})"), "editor:ann").status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(sync_ok("1").outcome, SyncOutcome::kNoop);
+}
+
+TEST_F(SyncManagerTest, ResolveByTakingOneSide) {
+  SyncOptions options;
+  options.conflict_resolution = "manual";
+  start(options);
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  sync_ok("1");
+  ojs_.put("manuscript", "1", J(R"({"t":"o"})"));
+  agents_.put("manuscript", "1", J(R"({"t":"g"})"));
+  auto r = sync_ok("1");
+  ASSERT_EQ(r.outcome, SyncOutcome::kConflict);
+  ASSERT_TRUE(manager_->resolve_conflict(r.conflict_id, J(R"({"take":"ojs"})"), "editor:bo").ok());
+  EXPECT_EQ(agents_.get("manuscript", "1"), J(R"({"t":"o"})"));
+}
+
+TEST_F(SyncManagerTest, ConflictClosesItselfWhenSidesConverge) {
+  SyncOptions options;
+  options.conflict_resolution = "manual";
+  start(options);
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  sync_ok("1");
+  ojs_.put("manuscript", "1", J(R"({"t":"o"})"));
+  agents_.put("manuscript", "1", J(R"({"t":"g"})"));
+  auto r = sync_ok("1");
+  agents_.put("manuscript", "1", J(R"({"t":"o"})"));  // Someone fixed it by hand.
+  sync_ok("1");
+  auto c = store_->get_conflict(r.conflict_id);
+  EXPECT_EQ((*c)->status, ConflictStatus::kResolved);
+  EXPECT_EQ((*c)->resolution, "converged");
+}
+
+TEST_F(SyncManagerTest, OneWaySyncKeepsTheOtherSidesChangePending) {
+  ojs_.put("manuscript", "1", J(R"({"t":"a","s":1})"));
+  sync_ok("1");
+  ojs_.put("manuscript", "1", J(R"({"t":"ojs","s":1})"));
+  agents_.put("manuscript", "1", J(R"({"t":"a","s":2})"));
+  auto r = sync_ok("1", Direction::kToOjs);
+  EXPECT_TRUE(r.wrote_ojs);
+  EXPECT_FALSE(r.wrote_agents);
+  EXPECT_EQ(ojs_.get("manuscript", "1"), J(R"({"t":"ojs","s":2})"));
+  EXPECT_EQ(agents_.get("manuscript", "1"), J(R"({"t":"a","s":2})"));
+  // A later two-way sync still sees OJS's title change and brings it over, not back.
+  sync_ok("1");
+  EXPECT_EQ(agents_.get("manuscript", "1"), J(R"({"t":"ojs","s":2})"));
+  EXPECT_EQ(ojs_.get("manuscript", "1"), J(R"({"t":"ojs","s":2})"));
+}
+
+TEST_F(SyncManagerTest, FromOjsNeverWritesOjs) {
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  sync_ok("1");
+  agents_.put("manuscript", "1", J(R"({"t":"agents"})"));
+  auto r = sync_ok("1", Direction::kFromOjs);
+  EXPECT_FALSE(r.wrote_ojs);
+  EXPECT_EQ(ojs_.get("manuscript", "1"), J(R"({"t":"a"})"));
+  EXPECT_EQ(agents_.get("manuscript", "1"), J(R"({"t":"agents"})"));
+}
+
+TEST_F(SyncManagerTest, ReadOnlySideIsNeverWritten) {
+  ojs_.put("reviewer", "7", J(R"({"name":"R"})"));
+  sync_ok("7", Direction::kBoth, "reviewer");
+  agents_.put("reviewer", "7", J(R"({"name":"R2"})"));
+  auto r = sync_ok("7", Direction::kBoth, "reviewer");
+  EXPECT_FALSE(r.wrote_ojs);
+  EXPECT_EQ(ojs_.get("reviewer", "7"), J(R"({"name":"R"})"));
+}
+
+TEST_F(SyncManagerTest, DeletionPropagatesAndLeavesATombstone) {
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  sync_ok("1");
+  agents_.erase("manuscript", "1");
+  auto r = sync_ok("1");
+  EXPECT_TRUE(r.wrote_ojs);
+  EXPECT_FALSE(ojs_.get("manuscript", "1").has_value());
+  auto status = manager_->status("manuscript", "1");
+  ASSERT_TRUE(status->state.has_value());
+  EXPECT_TRUE(status->state->tombstone);
+  EXPECT_EQ(sync_ok("1").outcome, SyncOutcome::kNoop);
+}
+
+TEST_F(SyncManagerTest, DeleteVersusEditIsAConflictUnderManual) {
+  SyncOptions options;
+  options.conflict_resolution = "manual";
+  start(options);
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  sync_ok("1");
+  ojs_.erase("manuscript", "1");
+  agents_.put("manuscript", "1", J(R"({"t":"b"})"));
+  auto r = sync_ok("1");
+  ASSERT_EQ(r.outcome, SyncOutcome::kConflict);
+  auto c = store_->get_conflict(r.conflict_id);
+  EXPECT_FALSE((*c)->ojs.has_value());
+  EXPECT_EQ((*c)->fields.at(0).path, "");
+}
+
+TEST_F(SyncManagerTest, AgentCreatedEntityGetsOjsIdAndStaysMapped) {
+  agents_.put("manuscript", "ms_001", J(R"({"t":"new"})"));
+  auto r = sync_ok("ms_001");
+  EXPECT_TRUE(r.wrote_ojs);
+  auto status = manager_->status("manuscript", "ms_001");
+  EXPECT_EQ(status->state->ojs_id, "srv1");
+  EXPECT_EQ(ojs_.get("manuscript", "srv1"), J(R"({"t":"new"})"));
+  auto by_side = store_->find_state_by_side_id("manuscript", Side::kOjs, "srv1");
+  ASSERT_TRUE(by_side.ok() && by_side->has_value());
+  EXPECT_EQ((*by_side)->key.id, "ms_001");
+  EXPECT_EQ(sync_ok("ms_001").outcome, SyncOutcome::kNoop);
+}
+
+TEST_F(SyncManagerTest, RetriesRetryableErrorsWithJitteredBackoff) {
+  SyncOptions options;
+  options.retry_backoff_base = std::chrono::milliseconds(100);
+  options.retry_limit = 5;
+  start(options);
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  ojs_.fail_next(2, Unavailable("503 from OJS"));
+  auto r = sync_ok("1");
+  EXPECT_EQ(r.retries, 2);
+  ASSERT_EQ(sleeps_.size(), 2u);
+  EXPECT_LE(sleeps_[0], std::chrono::milliseconds(100));
+  EXPECT_LE(sleeps_[1], std::chrono::milliseconds(200));
+}
+
+TEST_F(SyncManagerTest, PermanentErrorFailsAtOnceAndIsRecorded) {
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  ojs_.fail_next(1, PermissionDenied("403 from OJS"));
+  auto r = manager_->sync("manuscript", "1");
+  EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_TRUE(sleeps_.empty());
+  auto records = store_->list_records({"manuscript", "1"}, 10);
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_EQ(records->front().outcome, SyncOutcome::kFailed);
+  EXPECT_NE(records->front().error.find("403 from OJS"), std::string::npos);
+}
+
+TEST_F(SyncManagerTest, RejectsBadInput) {
+  EXPECT_EQ(manager_->sync("spaceship", "1").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(manager_->sync("manuscript", "1; DROP TABLE x").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(manager_->sync("manuscript", "").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(manager_->sync("manuscript", "nowhere").status().code(), StatusCode::kNotFound);
+  SyncOptions bad;
+  bad.conflict_resolution = "coin_flip";
+  SyncEnv env;
+  env.store = store_.get();
+  env.ojs = &ojs_;
+  env.agents = &agents_;
+  EXPECT_EQ(SyncManager::create(bad, env).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SyncManagerTest, BatchSyncIsolatesAPoisonedRecord) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20; ++i) {
+    ids.push_back(std::to_string(i));
+    ojs_.put("manuscript", ids.back(), J(R"({"t":"x"})"));
+  }
+  ojs_.poison("7", Internal("corrupt submission"));
+  auto results = manager_->batch_sync("manuscript", ids);
+  ASSERT_EQ(results.size(), 20u);
+  for (const auto& [id, result] : results) {
+    if (id == "7") {
+      EXPECT_FALSE(result.ok());
+    } else {
+      EXPECT_TRUE(result.ok()) << id;
+      EXPECT_EQ(agents_.get("manuscript", id), J(R"({"t":"x"})"));
+    }
+  }
+}
+
+TEST_F(SyncManagerTest, QueuedJobsRetryThenDeadLetter) {
+  SyncOptions options;
+  options.retry_limit = 3;
+  start(options);
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  ojs_.put("manuscript", "2", J(R"({"t":"b"})"));
+  ojs_.poison("2", Unavailable("timeout"));
+  ASSERT_TRUE(manager_->enqueue("manuscript", "1", Direction::kBoth, "event").ok());
+  ASSERT_TRUE(manager_->enqueue("manuscript", "2", Direction::kBoth, "event").ok());
+  auto run = manager_->run_due_jobs("w1");
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->claimed, 2u);
+  EXPECT_EQ(run->succeeded, 1u);
+  EXPECT_EQ(run->failed, 1u);
+  EXPECT_EQ(agents_.get("manuscript", "1"), J(R"({"t":"a"})"));
+  for (int i = 0; i < 2; ++i) {
+    clock_.advance(std::chrono::minutes(10));  // Past any backoff.
+    run = manager_->run_due_jobs("w1");
+    ASSERT_TRUE(run.ok());
+    EXPECT_EQ(run->claimed, 1u);
+  }
+  EXPECT_EQ(run->dead_lettered, 1u);
+  auto dead = store_->list_jobs(JobState::kDead, 10);
+  ASSERT_EQ(dead->size(), 1u);
+  EXPECT_EQ(dead->front().key.id, "2");
+  EXPECT_NE(dead->front().last_error.find("timeout"), std::string::npos);
+  EXPECT_EQ(manager_->health().overall_status, HealthStatus::kDegraded);
+}
+
+TEST_F(SyncManagerTest, StatisticsCountOutcomes) {
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  sync_ok("1");
+  sync_ok("1");
+  ojs_.fail_next(1, PermissionDenied("no"));
+  (void)manager_->sync("manuscript", "1");
+  auto stats = manager_->statistics();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->store.all_time.total, 3);
+  EXPECT_EQ(stats->store.all_time.applied, 1);
+  EXPECT_EQ(stats->store.all_time.noop, 1);
+  EXPECT_EQ(stats->store.all_time.failed, 1);
+  EXPECT_DOUBLE_EQ(stats->success_rate, 2.0 / 3.0);
+  EXPECT_EQ(stats->store.last_24h.total, 3);
+}
+
+TEST_F(SyncManagerTest, HealthReportsUnreachableConnector) {
+  EXPECT_EQ(manager_->health().overall_status, HealthStatus::kHealthy);
+  ojs_.fail_next(1, Unavailable("connection refused"));
+  HealthReport h = manager_->health();
+  EXPECT_EQ(h.overall_status, HealthStatus::kDegraded);
+  EXPECT_EQ(h.checks[1].name, "ojs");
+  EXPECT_EQ(h.checks[1].status, HealthStatus::kDegraded);
+}
+
+}  // namespace
+}  // namespace ojsync

@@ -1,0 +1,133 @@
+// An in-memory Connector for engine tests: documents in a map, a change log for
+// list_changed, call counters, and scripted failures.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "ojsync/connector.h"
+
+namespace ojsync::testing {
+
+class MemoryConnector final : public Connector {
+ public:
+  MemoryConnector(std::string name, const Clock& clock, bool server_assigns_ids = false)
+      : name_(std::move(name)), clock_(clock), server_assigns_ids_(server_assigns_ids) {}
+
+  // --- direct manipulation, as a user of that side would do
+  void put(const std::string& type, const std::string& id, Json doc) {
+    std::lock_guard lock(mu_);
+    docs_[{type, id}] = Snapshot{id, std::move(doc), clock_.now()};
+    changes_.push_back({type, id});
+  }
+  void erase(const std::string& type, const std::string& id) {
+    std::lock_guard lock(mu_);
+    docs_.erase({type, id});
+    changes_.push_back({type, id});
+  }
+  std::optional<Json> get(const std::string& type, const std::string& id) {
+    std::lock_guard lock(mu_);
+    auto it = docs_.find({type, id});
+    return it == docs_.end() ? std::nullopt : std::optional<Json>(it->second.document);
+  }
+  // The next `n` calls of any kind fail with `status`.
+  void fail_next(int n, Status status) {
+    std::lock_guard lock(mu_);
+    fail_count_ = n;
+    fail_status_ = std::move(status);
+  }
+  // Every call touching this id fails with `status` (a poisoned record).
+  void poison(const std::string& id, Status status) {
+    std::lock_guard lock(mu_);
+    poisoned_[id] = std::move(status);
+  }
+  int writes() const {
+    std::lock_guard lock(mu_);
+    return writes_;
+  }
+  int removes() const {
+    std::lock_guard lock(mu_);
+    return removes_;
+  }
+
+  // --- Connector
+  std::string_view name() const override { return name_; }
+
+  Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view id) override {
+    std::lock_guard lock(mu_);
+    if (auto s = injected_failure(id); !s.ok()) return s;
+    auto it = docs_.find({std::string(type), std::string(id)});
+    if (it == docs_.end()) return std::optional<Snapshot>();
+    return std::optional<Snapshot>(it->second);
+  }
+
+  Result<ChangePage> list_changed(std::string_view type, std::string_view cursor,
+                                  std::size_t limit) override {
+    std::lock_guard lock(mu_);
+    std::size_t pos = cursor.empty() ? 0 : std::stoul(std::string(cursor));
+    ChangePage page;
+    while (pos < changes_.size() && page.changes.size() < limit) {
+      const auto& [t, id] = changes_[pos++];
+      if (t == type) page.changes.push_back({id, clock_.now()});
+    }
+    page.next_cursor = std::to_string(pos);
+    page.has_more = pos < changes_.size();
+    return page;
+  }
+
+  Result<WriteResult> write(std::string_view type, std::string_view id, const Json& doc,
+                            std::string_view) override {
+    std::lock_guard lock(mu_);
+    if (auto s = injected_failure(id); !s.ok()) return s;
+    std::string side_id(id);
+    if (side_id.empty() || (server_assigns_ids_ && !docs_.count({std::string(type), side_id}))) {
+      side_id = "srv" + std::to_string(++next_id_);
+    }
+    ++writes_;
+    Snapshot& s = docs_[{std::string(type), side_id}];
+    s = Snapshot{side_id, doc, clock_.now()};
+    changes_.push_back({std::string(type), side_id});
+    return WriteResult{s, {}};
+  }
+
+  Status remove(std::string_view type, std::string_view id) override {
+    std::lock_guard lock(mu_);
+    if (auto s = injected_failure(id); !s.ok()) return s;
+    ++removes_;
+    docs_.erase({std::string(type), std::string(id)});
+    changes_.push_back({std::string(type), std::string(id)});
+    return OkStatus();
+  }
+
+  Status ping() override {
+    std::lock_guard lock(mu_);
+    return injected_failure("");
+  }
+
+ private:
+  Status injected_failure(std::string_view id) {
+    if (auto it = poisoned_.find(std::string(id)); it != poisoned_.end()) return it->second;
+    if (fail_count_ > 0) {
+      --fail_count_;
+      return fail_status_;
+    }
+    return OkStatus();
+  }
+
+  const std::string name_;
+  const Clock& clock_;
+  const bool server_assigns_ids_;
+  mutable std::mutex mu_;
+  std::map<std::pair<std::string, std::string>, Snapshot> docs_;
+  std::deque<std::pair<std::string, std::string>> changes_;
+  std::map<std::string, Status> poisoned_;
+  int fail_count_ = 0;
+  Status fail_status_;
+  int writes_ = 0;
+  int removes_ = 0;
+  int next_id_ = 0;
+};
+
+}  // namespace ojsync::testing
