@@ -21,9 +21,9 @@ Json manuscript(int i) {
       {"Nile delta sediment budgets", "ميزانيات رواسب دلتا النيل"},
       {"Urban heat islands 🌡️", "Îlots de chaleur urbains"},
   };
-  const auto& t = kTitles[i % 5];
+  const auto& t = kTitles[(i - 1) % 5];
   Json doc = Json::object();
-  doc["title"]["en"] = std::string(t[0]) + (i >= 5 ? " (" + std::to_string(i) + ")" : "");
+  doc["title"]["en"] = std::string(t[0]) + (i > 5 ? " (" + std::to_string(i) + ")" : "");
   doc["title"]["fr_CA"] = t[1];
   doc["abstract"]["en"] = "An abstract for manuscript " + std::to_string(i) + ".";
   doc["keywords"] = Json(Json::Array{Json("open science"), Json("topic-" + std::to_string(i))});
@@ -94,6 +94,7 @@ int run_demo(const DemoOptions& options) {
     SyncOptions sync_options;
     sync_options.conflict_resolution = strategy;
     sync_options.merge_fallback = "manual";
+    sync_options.field_policies = {{"title", "ojs"}, {"agent_analysis", "agents"}};
     SyncEnv env;
     env.store = store->get();
     env.ojs = ojs->get();
