@@ -139,15 +139,24 @@ struct AuditEntry {
 // queue and audit always move together.
 struct SyncCommit {
   // New archive entry; when set, the stored version must equal `expected_version`
-  // (0 = must not exist yet) or the commit fails with kAborted and changes nothing.
+  // (0 = must not exist yet) or the commit fails with kAborted and changes nothing. The store
+  // assigns the new version, expected_version + 1 (state.version is not read).
   std::optional<SyncState> state;
   std::int64_t expected_version = 0;
   SyncRecord record;
-  // Inserted, or replacing the entity's existing open conflict (at most one is open per entity).
+  // Inserted, or replacing the entity's existing open conflict (at most one is open per entity);
+  // a replacement keeps the open conflict's id and created_at. Its `status` is not read.
   std::optional<ConflictRecord> open_conflict;
+  // Must name an open conflict, else the commit fails with kFailedPrecondition. Applied before
+  // open_conflict. resolved_at becomes the end of this sync: record.started_at + duration.
   std::optional<ConflictClosure> close_conflict;
-  std::optional<std::int64_t> completed_job_id;  // Deleted from the queue.
-  std::optional<JobFailure> failed_job;           // Rescheduled or dead-lettered.
+  // Deleted from the queue. An unknown id is not an error (another worker may have finished
+  // the job after this one's lease expired).
+  std::optional<std::int64_t> completed_job_id;
+  // Counts one attempt: at retry_limit the job is dead-lettered, else it is pending again at
+  // retry_at. If a pending job for the same key and direction exists, the two merge into it
+  // (later run_at, higher attempts). Unknown and dead jobs are left alone.
+  std::optional<JobFailure> failed_job;
   std::vector<AuditEntry> audit;
 };
 
@@ -193,16 +202,18 @@ class Store {
 
   // --- archive (sync_state)
   virtual Result<std::optional<SyncState>> get_state(const EntityKey& key) = 0;
+  // An empty side_id matches nothing.
   virtual Result<std::optional<SyncState>> find_state_by_side_id(std::string_view type, Side side,
                                                                  std::string_view side_id) = 0;
   // States of `type` ordered by id, after `after_id`, at most `limit` (anti-entropy scans).
+  // Tombstones are included.
   virtual Result<std::vector<SyncState>> list_states(std::string_view type, std::string_view after_id,
                                                      std::size_t limit) = 0;
 
   // --- the one write path of a sync
   virtual Result<CommitResult> commit_sync(const SyncCommit& commit) = 0;
 
-  // --- history
+  // --- history (newest first)
   virtual Result<std::vector<SyncRecord>> list_records(const EntityKey& key, std::size_t limit) = 0;
   virtual Result<std::vector<AuditEntry>> list_audit(const EntityKey& key, std::size_t limit) = 0;
   // Appends outside a sync (e.g. an agent's direct write, a token change).
@@ -211,7 +222,7 @@ class Store {
   // --- conflicts
   virtual Result<std::optional<ConflictRecord>> get_conflict(std::int64_t id) = 0;
   virtual Result<std::optional<ConflictRecord>> open_conflict_for(const EntityKey& key) = 0;
-  // Newest first; `status` nullopt = both.
+  // Newest first (by created_at); `status` nullopt = both.
   virtual Result<std::vector<ConflictRecord>> list_conflicts(std::optional<ConflictStatus> status,
                                                              std::size_t limit) = 0;
 
@@ -221,19 +232,28 @@ class Store {
   // while a job runs is not lost. Returns the job id.
   virtual Result<std::int64_t> enqueue(const EntityKey& key, Direction direction,
                                        std::string_view trigger, Timestamp run_at) = 0;
-  // Leases up to `max` jobs due at `now` (pending with run_at <= now, or leased with an expired
-  // lease), oldest run_at first. Each claim counts nothing against attempts.
+  // Leases up to `max` jobs due at `now` (pending with run_at <= now, or leased with
+  // lease_until < now), oldest run_at first (then id). Each claim counts nothing against attempts.
   virtual Result<std::vector<Job>> claim_jobs(std::string_view worker, std::size_t max, Timestamp now,
                                               Duration lease) = 0;
   // Puts a leased job back to pending without counting an attempt (graceful shutdown).
+  // kNotFound for an unknown job, kFailedPrecondition when it is not leased. Merges into a job
+  // already pending for the same key and direction (keeping the earlier run_at).
   virtual Status release_job(std::int64_t job_id) = 0;
+  // Ordered by run_at, then id; `state` nullopt = all.
   virtual Result<std::vector<Job>> list_jobs(std::optional<JobState> state, std::size_t limit) = 0;
-  // Dead-lettered job back to pending, attempts reset.
+  // Dead-lettered job back to pending, attempts reset. kNotFound for an unknown job,
+  // kFailedPrecondition when it is not dead; merges like release_job.
   virtual Status replay_dead_job(std::int64_t job_id, Timestamp run_at) = 0;
 
+  // The 24-hour figures cover records with started_at in (now - 24 h, now]; percentiles use
+  // the nearest rank (the duration at rank ceil(p/100 × N) in ascending order, 0 when N = 0).
+  // last_sync_at is the newest record's started_at ever committed.
   virtual Result<StoreStatistics> statistics(Timestamp now) = 0;
 
-  // Deletes records and resolved conflicts older than `cutoff`, and tombstones deleted before it.
+  // Deletes records and resolved conflicts older than `cutoff`, and tombstones deleted before it
+  // (unless their entity has an open conflict). Open conflicts, live states, the audit log, the
+  // statistics rollup and the job queue are kept.
   virtual Result<CleanupCounts> cleanup(Timestamp cutoff) = 0;
 };
 

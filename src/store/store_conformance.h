@@ -26,6 +26,8 @@ struct StoreFactory {
 };
 
 std::string store_factory_name(const ::testing::TestParamInfo<StoreFactory>& info);
+// Lets GoogleTest print a parameter by its name.
+void PrintTo(const StoreFactory& factory, std::ostream* os);
 
 // Fails the current test when `expr` (a Status or Result) is not OK.
 #define OJSYNC_ASSERT_OK(expr)                                                          \

@@ -12,6 +12,8 @@ std::string store_factory_name(const ::testing::TestParamInfo<StoreFactory>& inf
   return info.param.name;
 }
 
+void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
+
 void StoreConformanceTest::SetUp() {
   store_ = GetParam().make();
   ASSERT_NE(store_, nullptr);
