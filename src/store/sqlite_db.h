@@ -107,7 +107,6 @@ class Query {
   void bind_one(const char* value) { bind_one(std::string_view(value)); }
   void bind_one(std::nullopt_t);
   void bind_one(const std::optional<std::string>& value);
-  void bind_one(const std::optional<std::int64_t>& value);
   void check_bind(int rc);
 
   Statement* statement_;
@@ -118,12 +117,11 @@ class Query {
 struct SqliteOpenOptions {
   std::string path;  // File path or ":memory:".
   Duration busy_timeout = std::chrono::seconds(5);
-  bool read_only = false;
 };
 
 class SqliteDb {
  public:
-  // Opens (creating unless read_only) the database, with extended result codes, the busy
+  // Opens (creating if needed) the database, with extended result codes, the busy
   // timeout, foreign keys on, and — for files — WAL journaling with synchronous=NORMAL.
   //
   // Why NORMAL is durable enough: in WAL mode NORMAL never corrupts the database; a
