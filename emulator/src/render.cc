@@ -308,6 +308,30 @@ void add_3_5_submission_flags(const RenderContext& ctx, const Submission& s, Sor
   }
 }
 
+// getWorkflowUrlByUserRoles(): editors (and unassigned managers) get the editorial workflow,
+// an author assigned to the submission the author dashboard, a reviewer the review page.
+std::string workflow_url_for_viewer(const RenderContext& ctx, const Submission& s) {
+  const std::string sid = std::to_string(s.id);
+  const std::string editorial = ctx.journal_url() + "/workflow/access/" + sid;
+  if (ctx.viewer == nullptr) return editorial;
+  bool author = false;
+  for (const auto& a : s.stage_assignments) {
+    const UserGroup* g = ctx.db.user_group(a.user_group_id);
+    if (a.user_id != ctx.viewer->id || g == nullptr) continue;
+    if (g->role_id == role::kAuthor) {
+      author = true;
+    } else if (g->role_id != role::kReviewer) {
+      return editorial;
+    }
+  }
+  if (has_any_role(user_roles(ctx.db, *ctx.viewer), {role::kSiteAdmin, role::kManager})) return editorial;
+  if (author) return ctx.journal_url() + "/authorDashboard/submission/" + sid;
+  for (const auto& r : s.review_assignments) {
+    if (r.reviewer_id == ctx.viewer->id) return ctx.journal_url() + "/reviewer/submission/" + sid;
+  }
+  return editorial;
+}
+
 }  // namespace
 
 std::string RenderContext::journal_url() const { return base_url + "/index.php/" + db.journal.path; }
@@ -484,13 +508,13 @@ json::object render_submission(const RenderContext& ctx, const Submission& s, Vi
   if (ctx.version == OjsVersion::k3_3) {
     o.add("submissionProgress", s.submission_progress);
     o.add("urlWorkflow", s.submission_progress == 0
-                             ? ctx.journal_url() + "/workflow/access/" + sid
+                             ? workflow_url_for_viewer(ctx, s)
                              : ctx.journal_url() + "/submission/wizard/" + std::to_string(s.submission_progress) +
                                    "?submissionId=" + sid);
   } else {
     o.add("submissionProgress", progress_name(s.submission_progress));
     o.add("urlSubmissionWizard", wizard);
-    o.add("urlWorkflow", s.submission_progress == 0 ? ctx.journal_url() + "/workflow/access/" + sid : wizard);
+    o.add("urlWorkflow", s.submission_progress == 0 ? workflow_url_for_viewer(ctx, s) : wizard);
   }
   if (ctx.version == OjsVersion::k3_5) add_3_5_submission_flags(ctx, s, o);
   if (view == View::kSummary) return o.take();

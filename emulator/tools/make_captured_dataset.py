@@ -61,7 +61,7 @@ def main():
         "affiliation of authors of publications whose full record was never fetched (3, 5-8, 10-12), "
         "the split of their names into given/family name (from authorsString/authorsStringShort), "
         "review-assignment to reviewer mapping and dates (from /users/reviewers statistics and the "
-        "due dates), the stage assignment of e.editor on submission 5 (the capture says 5 submissions "
+        "due dates), a.petrova's Cyrillic names (she matches the Cyrillic search of exchange 108), the stage assignment of e.editor on submission 5 (the capture says 5 submissions "
         "but only 2, 4, 7, 9 are visible), user registration dates of users never fetched in full.",
         "Abstracts, keywords and other full-record metadata of publications whose full record was never "
         "fetched are left empty rather than invented.",
@@ -112,6 +112,11 @@ def main():
             "disabled": s.get('disabled', False), "siteAdmin": name == 'admin',
             "groups": [g['id'] for g in (s or f or r)['groups']] + ([1] if name == 'admin' else []),
         }
+        if name == 'a.petrova':
+            # Exchange 108 finds her with the Cyrillic search word "Петрова", so her profile has
+            # Cyrillic names as well (not shown by any captured response).
+            u["givenName"] = {"en_US": "Anna", "ru_RU": "Анна"}
+            u["familyName"] = {"en_US": "Petrova", "ru_RU": "Петрова"}
         if name in api_keys:
             u["apiKey"], u["apiKeyEnabled"] = api_keys[name]
         users.append(u)
