@@ -1,0 +1,59 @@
+// The daemon's configuration: a TOML file (see ojsync.example.toml), every key overridable
+// by an environment variable OJSYNC_<SECTION>_<KEY> (e.g. OJSYNC_SYNC_BATCH_SIZE=50).
+// Secrets are never values in the file: they come from files or environment variables.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ojsync/options.h"
+#include "service/http_server.h"
+
+namespace ojsync::service {
+
+struct OjsSettings {
+  std::string base_url;          // e.g. "https://journal.example.org" (empty: no OJS configured)
+  std::string journal;           // the journal's URL path, e.g. "jpk"
+  std::string version = "auto";  // "3.3", "3.4", "3.5" or "auto" (detected once)
+  bool index_php = true;         // URLs carry /index.php/ (false with restful_urls = On)
+  std::string token_file;        // API token in a file ...
+  std::string token_env = "OJSYNC_OJS_TOKEN";  // ... or in this environment variable.
+  std::string time_zone = "UTC";  // The journal's [general] time_zone.
+  std::string ca_path;            // Extra CA bundle; TLS verification is always on.
+  Duration connect_timeout = std::chrono::seconds(5);
+  Duration request_timeout = std::chrono::seconds(30);
+};
+
+struct WebhookSettings {
+  std::vector<std::string> secret_files;  // One or two (two while rotating).
+  std::string secret_env = "OJSYNC_WEBHOOK_SECRET";  // Used when no file is configured.
+  Duration tolerance = std::chrono::minutes(5);
+};
+
+struct DaemonConfig {
+  std::string store_path = "ojsync.db";
+  std::string agents_path = "agents.db";
+  SyncOptions sync;
+  HttpServerOptions server;
+  OjsSettings ojs;
+  WebhookSettings webhooks;
+  Duration anti_entropy_interval = std::chrono::hours(1);
+  Duration cleanup_interval = std::chrono::hours(1);
+  std::string log_level = "info";
+};
+
+// Looks an environment variable up; injected so tests do not touch the real environment.
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+EnvLookup process_env();
+
+// Parses TOML text (empty text = all defaults) and applies environment overrides. Unknown
+// keys, wrong types and out-of-range values are kInvalidArgument naming the key.
+Result<DaemonConfig> parse_config(std::string_view toml_text, const EnvLookup& env);
+Result<DaemonConfig> load_config_file(const std::string& path, const EnvLookup& env);
+
+// "250ms", "30s", "5m", "2h", "1d", or a bare number of seconds.
+Result<Duration> parse_duration(std::string_view text);
+
+}  // namespace ojsync::service
