@@ -27,7 +27,7 @@ struct ApiCall {
   Submission* submission = nullptr;  // set for routes behind SubmissionAccessPolicy
 
   OjsVersion version() const { return config.version; }
-  RenderContext render() const { return RenderContext{config.version, db, config.base_url, &user, now}; }
+  RenderContext render() const { return RenderContext(config.version, db, config.base_url, &user, now); }
   bool is_manager() const;  // journal manager or site administrator
   const std::string* param(const char* name) const;
 };

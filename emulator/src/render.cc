@@ -142,7 +142,7 @@ json::array interests_of(const User& u) {
 
 bool viewer_can_gossip(const RenderContext& ctx, const User& u) {
   if (ctx.viewer == nullptr || ctx.viewer->id == u.id) return false;
-  return has_any_role(user_roles(ctx.db, *ctx.viewer), {role::kSiteAdmin, role::kManager, role::kSubEditor});
+  return has_any_role(ctx.viewer_roles(), {role::kSiteAdmin, role::kManager, role::kSubEditor});
 }
 
 std::string progress_name(int step) {
@@ -163,7 +163,7 @@ json::array review_rounds_json(const RenderContext& ctx, const Submission& s) {
 json::array review_assignments_json(const RenderContext& ctx, const Submission& s) {
   json::array out;
   const bool editor_view = ctx.viewer != nullptr &&
-                           has_any_role(user_roles(ctx.db, *ctx.viewer),
+                           has_any_role(ctx.viewer_roles(),
                                         {role::kSiteAdmin, role::kManager, role::kSubEditor});
   for (const auto& a : s.review_assignments) {
     const int st = review_assignment_status(a, ctx.now);
@@ -324,7 +324,7 @@ std::string workflow_url_for_viewer(const RenderContext& ctx, const Submission& 
       return editorial;
     }
   }
-  if (has_any_role(user_roles(ctx.db, *ctx.viewer), {role::kSiteAdmin, role::kManager})) return editorial;
+  if (has_any_role(ctx.viewer_roles(), {role::kSiteAdmin, role::kManager})) return editorial;
   if (author) return ctx.journal_url() + "/authorDashboard/submission/" + sid;
   for (const auto& r : s.review_assignments) {
     if (r.reviewer_id == ctx.viewer->id) return ctx.journal_url() + "/reviewer/submission/" + sid;
@@ -334,8 +334,16 @@ std::string workflow_url_for_viewer(const RenderContext& ctx, const Submission& 
 
 }  // namespace
 
-std::string RenderContext::journal_url() const { return base_url + "/index.php/" + db.journal.path; }
-std::string RenderContext::api_url() const { return journal_url() + "/api/v1"; }
+RenderContext::RenderContext(OjsVersion v, const Database& database, const std::string& base_url, const User* user,
+                             NaiveTime now_naive)
+    : version(v),
+      db(database),
+      viewer(user),
+      now(now_naive),
+      journal_url_(base_url + "/index.php/" + database.journal.path),
+      api_url_(journal_url_ + "/api/v1") {
+  if (user != nullptr) viewer_roles_ = user_roles(database, *user);
+}
 
 std::string localized_value(const LocalizedText& text, LocaleIndex preferred, LocaleIndex fallback) {
   if (const auto* v = text.get(preferred); v != nullptr && !v->empty()) return *v;
@@ -526,7 +534,7 @@ json::object render_submission(const RenderContext& ctx, const Submission& s, Vi
   if (ctx.version == OjsVersion::k3_5) {
     o.add("availableEditorialDecisions", available_decisions(ctx, s));
     o.add("canCurrentUserChangeMetadata",
-          ctx.viewer != nullptr && has_any_role(user_roles(ctx.db, *ctx.viewer),
+          ctx.viewer != nullptr && has_any_role(ctx.viewer_roles(),
                                                 {role::kSiteAdmin, role::kManager, role::kSubEditor}));
     json::array locales;
     for (const auto& code : ctx.db.journal.locales) locales.push_back(json::value(code));

@@ -13,16 +13,25 @@
 
 namespace ojsemu {
 
-struct RenderContext {
+class RenderContext {
+ public:
+  RenderContext(OjsVersion version, const Database& db, const std::string& base_url, const User* viewer,
+                NaiveTime now);
+
   OjsVersion version;
   const Database& db;
-  std::string base_url;     // e.g. "http://127.0.0.1:8085"
-  const User* viewer;       // the authenticated user (affects "current user" flags)
-  NaiveTime now;            // journal-zone wall clock, for review due-date statuses
+  const User* viewer;  // the authenticated user (affects "current user" flags)
+  NaiveTime now;       // journal-zone wall clock, for review due-date statuses
 
-  std::string journal_url() const;  // {base}/index.php/{path}
-  std::string api_url() const;      // {journal_url}/api/v1
+  const std::string& journal_url() const { return journal_url_; }  // {base}/index.php/{path}
+  const std::string& api_url() const { return api_url_; }          // {journal_url}/api/v1
   const std::string& locale_code(LocaleIndex i) const { return db.journal.locales[i]; }
+  const std::vector<int>& viewer_roles() const { return viewer_roles_; }
+
+ private:
+  std::string journal_url_;
+  std::string api_url_;
+  std::vector<int> viewer_roles_;  // computed once: list pages render hundreds of objects
 };
 
 enum class View { kSummary, kFull };
