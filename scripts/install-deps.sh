@@ -10,7 +10,7 @@ packages=(
   libssl-dev libcurl4-openssl-dev
   libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev
+  libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev prometheus-cpp-dev
   python3
 )
 

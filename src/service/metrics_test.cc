@@ -1,0 +1,36 @@
+#include "service/metrics.h"
+
+#include <gtest/gtest.h>
+
+namespace ojsync::service {
+namespace {
+
+TEST(MetricsTest, RendersSyncsByOutcomeAndLatency) {
+  Metrics m;
+  SyncRecord r;
+  r.key = {"manuscript", "1"};
+  r.outcome = SyncOutcome::kApplied;
+  r.duration = std::chrono::milliseconds(3);
+  m.record_sync(r);
+  m.record_sync(r);
+  r.outcome = SyncOutcome::kFailed;
+  r.retry_count = 2;
+  m.record_sync(r);
+  m.set_breaker_state("ojs", 2);
+  m.set_queue(7, 1);
+  m.set_pending_conflicts(3);
+  m.record_webhook("accepted");
+  const std::string text = m.render();
+  EXPECT_NE(text.find(R"(ojsync_syncs_total{outcome="applied",type="manuscript"} 2)"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(ojsync_syncs_total{outcome="failed",type="manuscript"} 1)"), std::string::npos);
+  EXPECT_NE(text.find(R"(ojsync_sync_duration_seconds_bucket{type="manuscript",le="0.005"} 3)"), std::string::npos);
+  EXPECT_NE(text.find(R"(ojsync_sync_duration_seconds_bucket{type="manuscript",le="0.0025"} 0)"), std::string::npos);
+  EXPECT_NE(text.find(R"(ojsync_sync_retries_total{type="manuscript"} 2)"), std::string::npos);
+  EXPECT_NE(text.find(R"(ojsync_circuit_breaker_state{endpoint="ojs"} 2)"), std::string::npos);
+  EXPECT_NE(text.find(R"(ojsync_queue_jobs{state="queued"} 7)"), std::string::npos);
+  EXPECT_NE(text.find("ojsync_conflicts_pending 3"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE ojsync_sync_duration_seconds histogram"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ojsync::service
