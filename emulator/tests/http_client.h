@@ -33,6 +33,9 @@ class HttpClient {
                            const std::string& json_body);
 
   long timeout_ms = 20000;
+  // One connection per request. libcurl silently re-sends a request once when a reused
+  // connection closes without an answer, which hides injected drops from a test.
+  bool fresh_connections = false;
 
  private:
   std::string base_;
