@@ -36,6 +36,9 @@ struct SyncEnv {
   ResolverRegistry resolvers = ResolverRegistry::with_builtins();
   // Waits between inline retries; tests inject a recorder. Empty = sleep the thread.
   std::function<void(Duration)> sleep;
+  // Told of every committed sync record (metrics, live dashboards). Called on the syncing
+  // thread after the commit; must be thread-safe and quick.
+  std::function<void(const SyncRecord&)> on_record;
 };
 
 struct SyncReport {

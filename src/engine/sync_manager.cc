@@ -246,6 +246,7 @@ struct SyncManager::Impl {
       commit.record.base_hash_after = commit.state ? commit.state->base_hash : commit.record.base_hash_before;
       commit.record.duration = clock->now() - start;
       OJSYNC_ASSIGN_OR_RETURN(CommitResult committed, env.store->commit_sync(commit));
+      notify(commit.record);
       report.outcome = outcome;
       report.record_id = committed.record_id;
       report.conflict_id = committed.conflict_id;
@@ -340,8 +341,13 @@ struct SyncManager::Impl {
     commit.record.duration = clock->now() - start;
     commit.failed_job = std::move(job_failure);
     // If the store itself is failing there is nowhere to record this; the caller still
-    // receives the original error.
+    // receives the original error (and observers still hear of it).
     (void)env.store->commit_sync(commit);
+    notify(commit.record);
+  }
+
+  void notify(const SyncRecord& record) const {
+    if (env.on_record) env.on_record(record);
   }
 
   Result<SyncReport> sync_with_retries(SyncRequest request) {

@@ -37,6 +37,10 @@ class SyncManagerTest : public ::testing::Test {
     env.random = &random_;
     env.sleep = [this](Duration d) { sleeps_.push_back(d); };
     env.resolvers = resolvers_;
+    env.on_record = [this](const SyncRecord& r) {
+      std::lock_guard lock(observed_mu_);
+      observed_.push_back(r.outcome);
+    };
     auto m = SyncManager::create(std::move(options), std::move(env));
     ASSERT_TRUE(m.ok()) << m.status().to_string();
     manager_ = std::move(m).value();
@@ -57,6 +61,8 @@ class SyncManagerTest : public ::testing::Test {
   MemoryConnector agents_{"agents", clock_};
   ResolverRegistry resolvers_ = ResolverRegistry::with_builtins();
   std::vector<Duration> sleeps_;
+  std::mutex observed_mu_;
+  std::vector<SyncOutcome> observed_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<SyncManager> manager_;
 };
@@ -403,6 +409,8 @@ TEST_F(SyncManagerTest, StatisticsCountOutcomes) {
   EXPECT_EQ(stats->store.all_time.failed, 1);
   EXPECT_DOUBLE_EQ(stats->success_rate, 2.0 / 3.0);
   EXPECT_EQ(stats->store.last_24h.total, 3);
+  EXPECT_EQ(observed_, (std::vector<SyncOutcome>{SyncOutcome::kApplied, SyncOutcome::kNoop,
+                                                 SyncOutcome::kFailed}));
 }
 
 TEST_F(SyncManagerTest, HealthReportsUnreachableConnector) {
