@@ -1,6 +1,7 @@
 #include "store/sqlite_db.h"
 
 #include <algorithm>
+#include <cassert>
 #include <limits>
 #include <string>
 
@@ -71,10 +72,16 @@ std::int64_t sql_limit(std::size_t limit) {
 
 // ---------------------------------------------------------------------------------- Query
 
+Query::Query(Statement* statement) : statement_(statement) {
+  assert(!statement_->in_use_ && "a cached statement was used while a Query of it was alive");
+  statement_->in_use_ = true;
+}
+
 Query::~Query() {
   if (statement_ == nullptr) return;
   sqlite3_reset(statement_->get());
   sqlite3_clear_bindings(statement_->get());
+  statement_->in_use_ = false;
 }
 
 void Query::check_bind(int rc) {

@@ -58,16 +58,21 @@ class Statement {
   sqlite3_stmt* get() const { return stmt_; }
 
  private:
+  friend class Query;
+
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  bool in_use_ = false;  // A Query of it is alive; a second one would reset the first.
 };
 
 // One use of a cached statement: binds parameters, steps, reads columns, and on destruction
 // resets the statement and clears its bindings so the next use starts clean.
-// Bind errors are remembered and returned by the next step()/run().
+// Bind errors are remembered and returned by the next step()/run(). At most one Query per
+// statement may be alive at a time (asserted): do not run the same SQL nested inside a loop
+// over its own rows.
 class Query {
  public:
-  explicit Query(Statement* statement) : statement_(statement) {}
+  explicit Query(Statement* statement);
   ~Query();
   Query(Query&& other) noexcept
       : statement_(std::exchange(other.statement_, nullptr)),

@@ -18,7 +18,7 @@
 //   * A scan records the newest activity on its first page (its high-water mark). The next
 //     scan stops below that mark minus `margin_seconds` (and minus any clock set-back of the
 //     zone in between), so edits made during a scan, or committed late, are caught by the next.
-//   * A tie group larger than a page (minus the overlap) cannot be re-read whole; the scan then
+//   * A tie group of page_size - overlap_items entries or more cannot be re-read whole; the scan then
 //     pages through it by position, which is exact only while OJS keeps that group's order.
 // Memory is bounded: one page at a time and at most kMaxSeenIds ids in the cursor.
 #pragma once
