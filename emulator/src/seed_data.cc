@@ -111,7 +111,7 @@ constexpr std::array<const char*, 12> kKeywords = {"resilience", "remote sensing
                                                    "climate adaptation", "digital humanities"};
 
 constexpr NaiveTime kEpoch = 1672531200;  // 2023-01-01 00:00:00: generated activity starts here
-constexpr NaiveTime kSpan = 3LL * 365 * 86400;
+constexpr NaiveTime kSpan = 2LL * 365 * 86400;  // submissions until 2025-01; activity ends before 2026
 
 std::string fmt(const char* pattern, const char* a, const char* b = "") {
   char buf[512];
@@ -239,12 +239,13 @@ Decision make_decision(IdCounters& ids, int type, int stage_id, NaiveTime when, 
   return d;
 }
 
-Submission make_submission(const SeedSpec& spec, int id, int total, IdCounters& ids, int reviewers) {
+Submission make_submission(const SeedSpec& spec, OjsVersion version, int id, int total, IdCounters& ids,
+                           int reviewers) {
   Rng rng(spec.seed * 0x9E3779B97F4A7C15ULL ^ static_cast<std::uint64_t>(id) * 0xD1B54A32D192ED03ULL);
   Submission s;
   s.id = id;
   const Slot slot = pick_locale(rng);
-  s.locale = kLocales[slot];
+  s.locale = locale_code_for_version(kLocales[slot], version);
   // Spread over the span in id order; every 8th submission shares the previous one's second.
   const NaiveTime submitted = kEpoch + kSpan * (id - 1) / std::max(1, total) - (id % 8 == 0 ? 0 : rng.below(30));
   s.date_submitted = submitted;
@@ -428,7 +429,7 @@ Database generate_seeded_database(const SeedSpec& spec, OjsVersion version) {
   }
   IdCounters ids;
   for (int id = 1; id <= spec.submissions; ++id) {
-    db.submissions.emplace(id, make_submission(spec, id, spec.submissions, ids, spec.reviewers));
+    db.submissions.emplace(id, make_submission(spec, version, id, spec.submissions, ids, spec.reviewers));
   }
   db.reindex();
   return db;
