@@ -67,6 +67,11 @@ std::vector<PropSpec> submission_schema(OjsVersion v) {
     b.add("userGroupId", PropType::kInteger).wo();
     b.add("sectionId", PropType::kInteger).wo().req();  // OJS override, required on POST
   }
+  if (v == OjsVersion::k3_5) {
+    // Not readOnly in the 3.5 schema although computed; accepted and type-checked, never stored.
+    b.list("availableEditorialDecisions", PropType::kObject);
+    b.add("issueToBePublished", PropType::kObject);
+  }
   for (const char* url : {"urlAuthorWorkflow", "urlEditorialWorkflow", "urlWorkflow", "urlPublished"}) {
     b.add(url, PropType::kString).ro();
   }
@@ -161,6 +166,15 @@ std::vector<PropSpec> author_schema(OjsVersion v) {
   b.add("url", PropType::kString, {"url"});
   b.add("userGroupId", PropType::kInteger).req();
   if (!v33) b.add("userGroupName", PropType::kString).ro();
+  if (v35) {
+    // ORCID integration data: accepted and type-checked, not stored by the emulator.
+    for (const char* orcid : {"orcidSandbox", "orcidAccessToken", "orcidAccessScope", "orcidRefreshToken",
+                              "orcidAccessExpiresOn", "orcidAccessDenied", "orcidEmailToken", "orcidWorkPutCode"}) {
+      b.add(orcid, PropType::kString);
+    }
+    b.add("orcidIsVerified", PropType::kBoolean);
+    b.add("orcidVerificationRequested", PropType::kBoolean);
+  }
   return b.props;
 }
 
