@@ -5,6 +5,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include "api_path.h"
@@ -70,6 +71,16 @@ void write_slowly(tcp::socket& socket, http::response<http::string_body>& res, i
 
 }  // namespace
 
+// A bug in a handler must cost one request, not the whole server (a connection thread that
+// let an exception escape would terminate the process).
+HttpResponse internal_error() {
+  HttpResponse r;
+  r.status = 500;
+  r.headers.emplace_back("Content-Type", "application/json");
+  r.body = R"({"error":"emulator.internalError"})";
+  return r;
+}
+
 struct HttpServer::Impl {
   ServerConfig config;
   Emulator& emulator;
@@ -82,6 +93,15 @@ struct HttpServer::Impl {
       : config(std::move(c)), emulator(e), faults(f), stats(s) {}
 
   void session(tcp::socket socket);
+  HttpResponse handle_safely(const HttpRequest& request) {
+    try {
+      return emulator.handle(request);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "ojs-emulator: internal error on %s %s: %s\n", request.method.c_str(),
+                   std::string(request.path()).c_str(), e.what());
+      return internal_error();
+    }
+  }
   // Returns false when the connection must be closed.
   bool serve_one(tcp::socket& socket, beast::flat_buffer& buffer);
 };
@@ -112,13 +132,13 @@ void HttpServer::run() {
 
 void HttpServer::Impl::session(tcp::socket socket) {
   set_socket_timeout(socket, config.idle_timeout_seconds);
-  socket.set_option(tcp::no_delay(true));
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
   beast::flat_buffer buffer;
   while (serve_one(socket, buffer)) {
   }
-  beast::error_code ec;
-  socket.shutdown(tcp::socket::shutdown_both, ec);
-  socket.close(ec);
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
 }
 
 bool HttpServer::Impl::serve_one(tcp::socket& socket, beast::flat_buffer& buffer) {
@@ -159,7 +179,7 @@ bool HttpServer::Impl::serve_one(tcp::socket& socket, beast::flat_buffer& buffer
     stats.record_fault(std::to_string(*fault.fail_status));
     response = fault_response(*fault.fail_status, faults.config().retry_after_seconds);
   } else {
-    response = emulator.handle(request);
+    response = handle_safely(request);
   }
   auto res = to_beast(response, req.version(), keep_alive);
   if (req.method() == http::verb::head) {

@@ -425,6 +425,8 @@ Database generate_seeded_database(const SeedSpec& spec, OjsVersion version) {
     u.date_last_login = kEpoch + kSpan - 86400 * (i % 90);
     u.group_ids = {kReviewerGroup};
     u.interests = {rng.pick(kKeywords)};
+    u.api_key = seeded_api_key(spec.seed, u.user_name);  // so that tests can act as a reviewer
+    u.api_key_enabled = true;
     db.users.emplace(u.id, std::move(u));
   }
   IdCounters ids;

@@ -86,6 +86,13 @@ TEST(VersionAuth, RolesOfSeededUsers) {
   EXPECT_EQ(e.get("/submissions?assignedTo=1", "author").status, 403);
   EXPECT_EQ(e.get("/users", "author").status, 403);
   EXPECT_EQ(e.send("POST", "/submissions", "{}", "author").status, 403);
+  // A reviewer sees the submissions they review (and nothing else), but not the user list.
+  const json::value reviewing = e.json("/submissions?count=100", "reviewer1");
+  EXPECT_GT(reviewing.at("itemsMax").as_int64(), 0);
+  for (const auto& item : reviewing.at("items").as_array()) {
+    EXPECT_EQ(e.get("/submissions/" + std::to_string(item.at("id").as_int64()), "reviewer1").status, 200);
+  }
+  EXPECT_EQ(e.get("/users", "reviewer1").status, 403);
   // The section editor lists only assigned submissions; the manager lists all 40.
   EXPECT_LT(e.json("/submissions?count=100", "editor").at("itemsMax").as_int64(), 40);
   EXPECT_EQ(e.json("/submissions?count=100").at("itemsMax").as_int64(), 40);
