@@ -108,14 +108,20 @@ HttpResponse Emulator::handle(const HttpRequest& request) {
   // Slim (3.3/3.4) and Laravel (3.5) answer HEAD like GET without the body; the transport drops
   // the body and keeps its Content-Length.
   const std::string method = request.method == "HEAD" ? "GET" : request.method;
+  HttpResponse response;
   if (is_write(method)) {
     std::unique_lock lock(mutex_);
-    HttpResponse r = serve(request, method);
+    response = serve(request, method);
     ++db_.generation;
-    return r;
+  } else {
+    std::shared_lock lock(mutex_);
+    response = serve(request, method);
   }
-  std::shared_lock lock(mutex_);
-  return serve(request, method);
+  // 3.5's AllowCrossOrigin middleware sets the CORS headers on the request, not the response.
+  if (config_.version == OjsVersion::k3_5) {
+    std::erase_if(response.headers, [](const auto& h) { return iequals(h.first, "Access-Control-Allow-Origin"); });
+  }
+  return response;
 }
 
 HttpResponse Emulator::serve(const HttpRequest& request, const std::string& method) {

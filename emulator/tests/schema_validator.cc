@@ -67,14 +67,6 @@ const json::object& SchemaValidator::schema(const std::string& entity) const {
   return schemas_.emplace(entity, std::move(*merged)).first->second;
 }
 
-std::vector<std::string> SchemaValidator::props_with_flag(const std::string& entity, const std::string& name) const {
-  std::vector<std::string> out;
-  for (const auto& kv : schema(entity).at("properties").as_object()) {
-    if (flag(kv.value().as_object(), name.c_str())) out.emplace_back(kv.key());
-  }
-  return out;
-}
-
 void SchemaValidator::check_value(const std::string& entity, const std::string& path, const json::object& prop,
                                   const json::value& value, std::vector<std::string>& out) const {
   if (value.is_null()) return;

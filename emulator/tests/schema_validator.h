@@ -37,10 +37,6 @@ class SchemaValidator {
 
   std::vector<std::string> validate(const std::string& entity, const boost::json::object& value, SchemaView view) const;
 
-  // The flags of a property ("readOnly", "writeOnly", "writeDisabledInApi", "apiSummary",
-  // "multilingual"): props of `entity` having `flag`.
-  std::vector<std::string> props_with_flag(const std::string& entity, const std::string& flag) const;
-
  private:
   const boost::json::object& schema(const std::string& entity) const;
   void check_value(const std::string& entity, const std::string& path, const boost::json::object& prop,
