@@ -58,8 +58,10 @@ Json field_changes(const Json& desired, const Json& current, std::vector<std::st
     const bool affiliation_text = key == "affiliation" && !has_affiliation_objects(v);
     if (in(kTextFields, key) && (key != "affiliation" || affiliation_text)) {
       body[key] = multilingual_patch(d, c, false);
-    } else if (in(kStringFields, key) || in(kIntFields, key) || key == "includeInBrowse") {
+    } else if (in(kStringFields, key)) {
       body[key] = d;  // null clears it.
+    } else if (in(kIntFields, key) || key == "includeInBrowse") {
+      if (!d.is_null()) body[key] = d;  // Required by OJS: left out means "keep", never "clear".
     } else if (!is_empty_value(d) || !is_empty_value(c)) {
       rejected.push_back("authors." + key);  // 3.5 affiliations (read-only) or unknown members.
     }

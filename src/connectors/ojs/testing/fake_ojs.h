@@ -83,10 +83,12 @@ class FakeOjs final : public HttpTransport {
     std::lock_guard lock(mu_);
     return subs_.size();
   }
-  // The next request matching `method` is carried out, but its response is lost on the way back.
-  void lose_next_response(std::string method) {
+  // The next `method` request whose URL contains `path_fragment` is carried out, but its
+  // response is lost on the way back.
+  void lose_next_response(std::string method, std::string path_fragment) {
     std::lock_guard lock(mu_);
     lose_response_of_ = std::move(method);
+    lose_path_fragment_ = std::move(path_fragment);
   }
   // Like Apache without CGIPassAuth: the Authorization header never reaches OJS.
   void strip_authorization(bool strip) {
@@ -115,7 +117,8 @@ class FakeOjs final : public HttpTransport {
     std::lock_guard lock(mu_);
     requests_.push_back(request);
     HttpResponse response = route(request);
-    if (!lose_response_of_.empty() && request.method == lose_response_of_ && response.status < 300) {
+    if (!lose_response_of_.empty() && request.method == lose_response_of_ &&
+        request.url.find(lose_path_fragment_) != std::string::npos && response.status < 300) {
       lose_response_of_.clear();
       return DeadlineExceeded("HTTP transport: Operation timed out after 60000 milliseconds");
     }
@@ -426,6 +429,7 @@ class FakeOjs final : public HttpTransport {
   std::int64_t next_id_ = 1, next_publication_ = 100, next_author_ = 500, next_decision_ = 900;
   LocalSeconds clock_ = parse_ojs_datetime("2026-06-01 00:00:00").value();
   std::string lose_response_of_;
+  std::string lose_path_fragment_;
   bool strip_authorization_ = false;
   bool shuffling_ = false;
   std::mt19937 shuffle_;
