@@ -125,7 +125,10 @@ void HttpServer::run() {
     tcp::socket socket{impl_->io};
     beast::error_code ec;
     impl_->acceptor.accept(socket, ec);
-    if (ec) continue;
+    if (ec) {  // e.g. out of file descriptors: back off instead of spinning
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      continue;
+    }
     std::thread([impl = impl_.get(), s = std::move(socket)]() mutable { impl->session(std::move(s)); }).detach();
   }
 }
