@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -192,6 +193,13 @@ struct CleanupCounts {
   std::int64_t tombstones = 0;
 };
 
+// A sync to queue together with an accepted event (Store::accept_event).
+struct QueuedSync {
+  EntityKey key;
+  Direction direction = Direction::kBoth;
+  std::string trigger;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -212,6 +220,12 @@ class Store {
 
   // --- the one write path of a sync
   virtual Result<CommitResult> commit_sync(const SyncCommit& commit) = 0;
+
+  // Group commit: several commits in ONE transaction, so they share one WAL write. Each is
+  // all-or-nothing on its own (a savepoint): one that fails, e.g. a lost version race, is
+  // rolled back alone and reported in its slot while the others commit. The outer Result
+  // fails only when the transaction itself cannot begin or commit (then nothing is written).
+  virtual Result<std::vector<Result<CommitResult>>> commit_syncs(std::span<const SyncCommit> commits) = 0;
 
   // --- history (newest first)
   virtual Result<std::vector<SyncRecord>> list_records(const EntityKey& key, std::size_t limit) = 0;
@@ -255,6 +269,20 @@ class Store {
   // (unless their entity has an open conflict). Open conflicts, live states, the audit log, the
   // statistics rollup and the job queue are kept.
   virtual Result<CleanupCounts> cleanup(Timestamp cutoff) = 0;
+
+  // --- the service's own durable state
+  // Small named values kept across restarts (change-scan cursors, per-agent settings).
+  // get_setting: nullopt when `name` was never put. put_setting replaces the value.
+  virtual Result<std::optional<std::string>> get_setting(std::string_view name) = 0;
+  virtual Status put_setting(std::string_view name, std::string_view value) = 0;
+
+  // Signed-event intake: remembers `event_id` and queues `syncs` (each as enqueue() would, at
+  // `received_at`) in ONE transaction, so a delivery is kept with its jobs or not at all.
+  // Returns false and writes nothing when the id was remembered before (a replay).
+  virtual Result<bool> accept_event(std::string_view event_id, Timestamp received_at,
+                                    std::span<const QueuedSync> syncs) = 0;
+  // Forgets event ids received before `cutoff`; returns how many.
+  virtual Result<std::int64_t> forget_events(Timestamp cutoff) = 0;
 };
 
 struct SqliteStoreOptions {

@@ -13,6 +13,7 @@
 #include "ojsync/store.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_job_queue.h"
+#include "store/sqlite_service_state.h"
 #include "store/sqlite_statistics.h"
 #include "store/sqlite_store_rows.h"
 #include "store/sqlite_store_schema.h"
@@ -182,28 +183,22 @@ class SqliteStore final : public Store {
     });
   }
 
-  // Order inside the transaction: state (the version check first, so a lost race changes
-  // nothing), record and its statistics, conflicts, queue, audit. Any failure rolls back all.
-  // A closed conflict's resolved_at is the end of the sync: record.started_at + duration.
   Result<CommitResult> commit_sync(const SyncCommit& commit) override {
-    return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) -> Result<CommitResult> {
-      CommitResult result;
-      if (commit.state) {
-        OJSYNC_ASSIGN_OR_RETURN(result.state_version, write_state(db, *commit.state, commit.expected_version));
+    return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) { return apply_commit(db, commit); });
+  }
+
+  Result<std::vector<Result<CommitResult>>> commit_syncs(std::span<const SyncCommit> commits) override {
+    return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) -> Result<std::vector<Result<CommitResult>>> {
+      std::vector<Result<CommitResult>> results;
+      results.reserve(commits.size());
+      for (const SyncCommit& commit : commits) {
+        OJSYNC_RETURN_IF_ERROR(run_sql(db, "SAVEPOINT ojsync_commit"));
+        Result<CommitResult> result = apply_commit(db, commit);
+        if (!result.ok()) OJSYNC_RETURN_IF_ERROR(run_sql(db, "ROLLBACK TO ojsync_commit"));
+        OJSYNC_RETURN_IF_ERROR(run_sql(db, "RELEASE ojsync_commit"));
+        results.push_back(std::move(result));
       }
-      OJSYNC_ASSIGN_OR_RETURN(result.record_id, insert_record(db, commit.record));
-      OJSYNC_RETURN_IF_ERROR(add_to_statistics(db, commit.record));
-      if (commit.close_conflict) {
-        const Timestamp at = commit.record.started_at + commit.record.duration;
-        OJSYNC_RETURN_IF_ERROR(close_conflict(db, *commit.close_conflict, at));
-      }
-      if (commit.open_conflict) {
-        OJSYNC_ASSIGN_OR_RETURN(result.conflict_id, upsert_open_conflict(db, *commit.open_conflict));
-      }
-      if (commit.completed_job_id) OJSYNC_RETURN_IF_ERROR(complete_job(db, *commit.completed_job_id));
-      if (commit.failed_job) OJSYNC_RETURN_IF_ERROR(fail_job(db, *commit.failed_job));
-      for (const AuditEntry& entry : commit.audit) OJSYNC_RETURN_IF_ERROR(insert_audit(db, entry).status());
-      return result;
+      return results;
     });
   }
 
@@ -311,7 +306,55 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::optional<std::string>> get_setting(std::string_view name) override {
+    return with_db([&](SqliteDb& db) { return read_setting(db, name); });
+  }
+
+  Status put_setting(std::string_view name, std::string_view value) override {
+    return with_db([&](SqliteDb& db) { return write_setting(db, name, value); });
+  }
+
+  Result<bool> accept_event(std::string_view event_id, Timestamp received_at,
+                            std::span<const QueuedSync> syncs) override {
+    return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) {
+      return accept_event_and_enqueue(db, event_id, received_at, syncs);
+    });
+  }
+
+  Result<std::int64_t> forget_events(Timestamp cutoff) override {
+    return with_db([&](SqliteDb& db) { return forget_events_before(db, cutoff); });
+  }
+
  private:
+  // Order inside the transaction: state (the version check first, so a lost race changes
+  // nothing), record and its statistics, conflicts, queue, audit. The caller's transaction
+  // (or savepoint) rolls everything back on any failure. A closed conflict's resolved_at is
+  // the end of the sync: record.started_at + duration.
+  static Result<CommitResult> apply_commit(SqliteDb& db, const SyncCommit& commit) {
+    CommitResult result;
+    if (commit.state) {
+      OJSYNC_ASSIGN_OR_RETURN(result.state_version, write_state(db, *commit.state, commit.expected_version));
+    }
+    OJSYNC_ASSIGN_OR_RETURN(result.record_id, insert_record(db, commit.record));
+    OJSYNC_RETURN_IF_ERROR(add_to_statistics(db, commit.record));
+    if (commit.close_conflict) {
+      const Timestamp at = commit.record.started_at + commit.record.duration;
+      OJSYNC_RETURN_IF_ERROR(close_conflict(db, *commit.close_conflict, at));
+    }
+    if (commit.open_conflict) {
+      OJSYNC_ASSIGN_OR_RETURN(result.conflict_id, upsert_open_conflict(db, *commit.open_conflict));
+    }
+    if (commit.completed_job_id) OJSYNC_RETURN_IF_ERROR(complete_job(db, *commit.completed_job_id));
+    if (commit.failed_job) OJSYNC_RETURN_IF_ERROR(fail_job(db, *commit.failed_job));
+    for (const AuditEntry& entry : commit.audit) OJSYNC_RETURN_IF_ERROR(insert_audit(db, entry).status());
+    return result;
+  }
+
+  static Status run_sql(SqliteDb& db, std::string_view sql) {
+    OJSYNC_ASSIGN_OR_RETURN(Query q, db.query(sql));
+    return q.run();
+  }
+
   // Runs `body` on the connection under the mutex (a single statement is its own transaction).
   template <typename Body>
   std::invoke_result_t<Body, SqliteDb&> with_db(Body&& body) {

@@ -1112,3 +1112,42 @@ TEST_P(StoreConformanceTest, ConcurrentCommitsLetExactlyOneWinPerVersion) {
 
 }  // namespace
 }  // namespace ojsync::testing
+
+namespace ojsync::testing {
+
+// Group commit: one transaction, each commit all-or-nothing on its own.
+TEST_P(StoreConformanceTest, CommitSyncsIsolatesAFailedCommit) {
+  const EntityKey a{"manuscript", "a"}, b{"manuscript", "b"}, c{"manuscript", "c"};
+  std::vector<SyncCommit> batch(3);
+  for (auto [i, key] : {std::pair{0, a}, std::pair{1, b}, std::pair{2, c}}) {
+    batch[i].state = make_state(key, Json(Json::Object{{"t", Json(key.id)}}));
+    batch[i].state->version = 1;
+    batch[i].record = make_record(key, SyncOutcome::kApplied, at(i), std::chrono::milliseconds(1));
+    batch[i].audit.push_back({0, at(i), "engine", "write_ojs", key, "", "h", "sync", Json()});
+  }
+  batch[1].expected_version = 7;  // b does not exist: this commit loses its version check.
+  auto results = store_->commit_syncs(batch);
+  OJSYNC_ASSERT_OK(results);
+  ASSERT_EQ(results->size(), 3u);
+  EXPECT_TRUE((*results)[0].ok());
+  EXPECT_EQ((*results)[1].status().code(), StatusCode::kAborted);
+  EXPECT_TRUE((*results)[2].ok());
+  EXPECT_EQ((*results)[2].value().state_version, 1);
+  EXPECT_TRUE(store_->get_state(a)->has_value());
+  EXPECT_FALSE(store_->get_state(b)->has_value());
+  EXPECT_TRUE(store_->get_state(c)->has_value());
+  EXPECT_EQ(store_->list_records(b, 10)->size(), 0u);  // Its record and audit rolled back too.
+  EXPECT_EQ(store_->list_audit(b, 10)->size(), 0u);
+  EXPECT_EQ(store_->list_records(c, 10)->size(), 1u);
+  auto stats = store_->statistics(at(10));
+  OJSYNC_ASSERT_OK(stats);
+  EXPECT_EQ(stats->all_time.applied, 2);
+}
+
+TEST_P(StoreConformanceTest, CommitSyncsOfNothingSucceeds) {
+  auto results = store_->commit_syncs({});
+  OJSYNC_ASSERT_OK(results);
+  EXPECT_TRUE(results->empty());
+}
+
+}  // namespace ojsync::testing
