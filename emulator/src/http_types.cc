@@ -31,16 +31,6 @@ std::string_view HttpRequest::query() const {
   return q == std::string_view::npos ? std::string_view() : t.substr(q + 1);
 }
 
-void HttpResponse::set_header(std::string name, std::string value) {
-  for (auto& [k, v] : headers) {
-    if (iequals(k, name)) {
-      v = std::move(value);
-      return;
-    }
-  }
-  headers.emplace_back(std::move(name), std::move(value));
-}
-
 const std::string* HttpResponse::header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
     if (iequals(k, name)) return &v;

@@ -28,7 +28,6 @@ struct HttpResponse {
   HeaderList headers;  // sent in this order, names as written (OJS sends "Content-type" once)
   std::string body;
 
-  void set_header(std::string name, std::string value);
   const std::string* header(std::string_view name) const;
 };
 

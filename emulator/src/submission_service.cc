@@ -142,13 +142,6 @@ void delete_publication(Database& db, Submission& s, int publication_id) {
   }
 }
 
-Publication* find_publication(Submission& s, int publication_id) {
-  for (auto& p : s.publications) {
-    if (p.id == publication_id) return &p;
-  }
-  return nullptr;
-}
-
 void apply_submission_params(Submission& s, const json::object& params, OjsVersion v) {
   for (const auto& kv : params) {
     const std::string_view k = kv.key();

@@ -27,6 +27,4 @@ void apply_author_params(const Database& db, Author& a, const boost::json::objec
 // Also points currentPublicationId at the newest published publication, else the newest one.
 void update_submission_status(Submission& s);
 
-Publication* find_publication(Submission& s, int publication_id);
-
 }  // namespace ojsemu
