@@ -130,8 +130,24 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql";
 
+// The daemon's own state: named settings (change-scan cursors, agents' auto-sync) and the ids
+// of accepted events, kept for deduplication until the cleanup forgets them.
+constexpr const char* kV2Schema = R"sql(
+CREATE TABLE service_settings (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE received_events (
+  event_id    TEXT PRIMARY KEY,
+  received_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX received_events_by_time ON received_events (received_at);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "sync state, records, conflicts, statistics, jobs, audit log", kV1Schema},
+    Migration{2, "service settings, received events", kV2Schema},
 };
 
 }  // namespace
