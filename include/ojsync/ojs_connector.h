@@ -50,7 +50,8 @@ struct OjsConnectorOptions {
 
   Duration connect_timeout = std::chrono::seconds(10);
   Duration request_timeout = std::chrono::seconds(60);
-  std::string ca_path;  // CA bundle file or directory; empty = system store. TLS is always verified.
+  std::string
+      ca_path;  // CA bundle file or directory; empty = system store. TLS is always verified.
   std::size_t max_response_bytes = 32u << 20;
 
   // list_changed: submissions per OJS request (OJS caps it at 100).
@@ -71,7 +72,7 @@ struct OjsConnectorOptions {
 // call talks to OJS). `transport` nullptr = libcurl with the options' timeouts and CA path.
 // Errors: kInvalidArgument (bad options), kNotFound (token file or zone missing),
 // kFailedPrecondition (token variable unset or empty).
-Result<std::unique_ptr<Connector>> make_ojs_connector(OjsConnectorOptions options,
-                                                      std::shared_ptr<HttpTransport> transport = nullptr);
+Result<std::unique_ptr<Connector>> make_ojs_connector(
+    OjsConnectorOptions options, std::shared_ptr<HttpTransport> transport = nullptr);
 
 }  // namespace ojsync

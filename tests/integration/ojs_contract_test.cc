@@ -100,9 +100,12 @@ struct Param {
 class OjsContractTest : public ::testing::TestWithParam<Param> {
  protected:
   std::unique_ptr<Emulator> start(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"--port", "0", "--ojs-version", GetParam().version, "--seed", "7",
-                                  "--submissions", std::to_string(kSubmissions), "--api-key-secret",
-                                  "contract-secret", "--admin-api-key", "contract-admin-key"};
+    std::vector<std::string> args{"--port",           "0",
+                                  "--ojs-version",    GetParam().version,
+                                  "--seed",           "7",
+                                  "--submissions",    std::to_string(kSubmissions),
+                                  "--api-key-secret", "contract-secret",
+                                  "--admin-api-key",  "contract-admin-key"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto emu = std::make_unique<Emulator>(args);
     EXPECT_GT(emu->port(), 0) << "the emulator did not start";
@@ -127,8 +130,9 @@ class OjsContractTest : public ::testing::TestWithParam<Param> {
   std::string locale() const { return GetParam().expected == OjsVersion::k3_3 ? "en_US" : "en"; }
 
   // Pages list_changed to its end, retrying retryable errors from the same cursor.
-  static std::map<std::string, int> scan(Connector& c, std::string_view type, std::string& cursor, std::size_t limit,
-                                         int* calls = nullptr, int* retries = nullptr) {
+  static std::map<std::string, int> scan(Connector& c, std::string_view type, std::string& cursor,
+                                         std::size_t limit, int* calls = nullptr,
+                                         int* retries = nullptr) {
     std::map<std::string, int> seen;
     for (int i = 0; i < 5000; ++i) {
       auto page = c.list_changed(type, cursor, limit);
@@ -147,7 +151,8 @@ class OjsContractTest : public ::testing::TestWithParam<Param> {
   }
 
   // A queued (unpublished) submission in stage `stage`, found by scanning fetched documents.
-  static std::string find_submission(Connector& c, const std::map<std::string, int>& ids, int stage) {
+  static std::string find_submission(Connector& c, const std::map<std::string, int>& ids,
+                                     int stage) {
     for (const auto& [id, n] : ids) {
       auto snap = c.fetch("manuscript", id);
       if (snap.ok() && snap->has_value() && (*snap)->document.get_int("status") == 1 &&
@@ -167,11 +172,12 @@ TEST_P(OjsContractTest, FullScanSeesEverySubmissionOnceAndIncrementalScanFindsEd
   int calls = 0;
   const auto t0 = std::chrono::steady_clock::now();
   const auto all = scan(*ojs, "manuscript", cursor, 100, &calls);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(all.size(), static_cast<std::size_t>(kSubmissions));
   for (const auto& [id, n] : all) EXPECT_EQ(n, 1) << id;
-  std::printf("[ OJS %s ] full scan: %d submissions, %d calls, %.3f s (%.0f submissions/s)\n", GetParam().version.c_str(),
-              kSubmissions, calls, seconds, kSubmissions / seconds);
+  std::printf("[ OJS %s ] full scan: %d submissions, %d calls, %.3f s (%.0f submissions/s)\n",
+              GetParam().version.c_str(), kSubmissions, calls, seconds, kSubmissions / seconds);
 
   // An edit bumps dateLastActivity only: the next scan must find it (this needs the right
   // orderBy name for the version) without re-reading the whole journal.
@@ -350,8 +356,9 @@ TEST_P(OjsContractTest, JournalTimeZoneGivesTrueInstants) {
   auto written = ojs->write("manuscript", id, doc, "tz");
   ASSERT_TRUE(written.ok()) << written.status().to_string();
   const auto skew = written->stored.modified - SystemClock::instance().now();
-  EXPECT_LT(std::chrono::abs(skew), std::chrono::seconds(30)) << "activity time off by "
-                                                            << std::chrono::duration_cast<std::chrono::seconds>(skew).count() << " s";
+  EXPECT_LT(std::chrono::abs(skew), std::chrono::seconds(30))
+      << "activity time off by " << std::chrono::duration_cast<std::chrono::seconds>(skew).count()
+      << " s";
 }
 
 TEST_P(OjsContractTest, ScanCompletesThroughInjectedFaults) {
@@ -365,7 +372,8 @@ TEST_P(OjsContractTest, ScanCompletesThroughInjectedFaults) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Versions, OjsContractTest,
-                         ::testing::Values(Param{"3.3", OjsVersion::k3_3}, Param{"3.4", OjsVersion::k3_4},
+                         ::testing::Values(Param{"3.3", OjsVersion::k3_3},
+                                           Param{"3.4", OjsVersion::k3_4},
                                            Param{"3.5", OjsVersion::k3_5}),
                          [](const auto& test_info) {
                            const std::string& v = test_info.param.version;

@@ -177,7 +177,8 @@ class CurlTransport final : public HttpTransport {
     if (sends_body) {
       // The size first, so COPYPOSTFIELDS copies exactly these bytes (binary-safe); the copy
       // keeps the body valid for the whole transfer whatever the caller does with `request`.
-      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
       curl_easy_setopt(h, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
     }
     return OkStatus();
@@ -195,7 +196,8 @@ class CurlTransport final : public HttpTransport {
       }
       if (!headers.add(name + ": " + value)) return Internal("HTTP transport: out of memory");
     }
-    if (!headers.add("Expect:")) return Internal("HTTP transport: out of memory");  // No 100-continue.
+    if (!headers.add("Expect:"))
+      return Internal("HTTP transport: out of memory");  // No 100-continue.
 
     Exchange ex;
     ex.max_body = options_.max_response_bytes;
@@ -217,7 +219,8 @@ class CurlTransport final : public HttpTransport {
       curl_easy_setopt(h, is_dir ? CURLOPT_CAPATH : CURLOPT_CAINFO, options_.ca_path.c_str());
     }
     curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_response_bytes));
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+                     static_cast<curl_off_t>(options_.max_response_bytes));
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
@@ -231,7 +234,8 @@ class CurlTransport final : public HttpTransport {
       return FailedPrecondition("HTTP transport: response larger than " +
                                 std::to_string(options_.max_response_bytes) + " bytes");
     }
-    if (ex.headers_too_large) return FailedPrecondition("HTTP transport: response headers too large");
+    if (ex.headers_too_large)
+      return FailedPrecondition("HTTP transport: response headers too large");
     if (code != CURLE_OK) return status_from_curl(code, error_buffer);
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -251,7 +255,8 @@ Result<std::unique_ptr<HttpTransport>> make_curl_transport(CurlTransportOptions 
   if (options.connect_timeout <= Duration::zero() || options.total_timeout <= Duration::zero()) {
     return InvalidArgument("HTTP transport: timeouts must be positive");
   }
-  if (options.max_response_bytes == 0) return InvalidArgument("HTTP transport: max_response_bytes is 0");
+  if (options.max_response_bytes == 0)
+    return InvalidArgument("HTTP transport: max_response_bytes is 0");
   return std::unique_ptr<HttpTransport>(std::make_unique<CurlTransport>(std::move(options)));
 }
 

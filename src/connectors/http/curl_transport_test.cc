@@ -35,9 +35,8 @@ TEST(CurlTransportTest, ReusesOneKeepAliveConnectionForSequentialRequests) {
 }
 
 TEST(CurlTransportTest, SendsMethodHeadersAndBodyAndAdvertisesGzip) {
-  ScriptedHttpServer server([](const ReceivedRequest&) {
-    return ScriptedHttpServer::response(200, "OK", "ok");
-  });
+  ScriptedHttpServer server(
+      [](const ReceivedRequest&) { return ScriptedHttpServer::response(200, "OK", "ok"); });
   auto t = transport();
   std::string body = "{\"title\":{\"en\":\"x\"}}";
   HttpRequest request{"PUT", server.url("/s/1"), {{"Content-Type", "application/json"}}, body};
@@ -55,9 +54,8 @@ TEST(CurlTransportTest, SendsMethodHeadersAndBodyAndAdvertisesGzip) {
 }
 
 TEST(CurlTransportTest, DeleteWithoutBodyAndPostWithEmptyBody) {
-  ScriptedHttpServer server([](const ReceivedRequest&) {
-    return ScriptedHttpServer::response(200, "OK", "");
-  });
+  ScriptedHttpServer server(
+      [](const ReceivedRequest&) { return ScriptedHttpServer::response(200, "OK", ""); });
   auto t = transport();
   ASSERT_TRUE(t->send({"DELETE", server.url("/s/1"), {}, ""}).ok());
   ASSERT_TRUE(t->send({"POST", server.url("/s"), {}, ""}).ok());
@@ -94,7 +92,8 @@ TEST(CurlTransportTest, ReturnsErrorStatusesAsResponsesNotErrors) {
 
 TEST(CurlTransportTest, DoesNotFollowRedirects) {
   ScriptedHttpServer server([](const ReceivedRequest&) {
-    return ScriptedHttpServer::response(301, "Moved", "", {"Location: http://127.0.0.1:1/elsewhere"});
+    return ScriptedHttpServer::response(301, "Moved", "",
+                                        {"Location: http://127.0.0.1:1/elsewhere"});
   });
   auto r = transport()->send({"GET", server.url("/"), {}, ""});
   ASSERT_TRUE(r.ok());
@@ -117,7 +116,8 @@ TEST(CurlTransportTest, RefusedConnectionIsUnavailable) {
     ScriptedHttpServer server([](const ReceivedRequest&) { return std::optional<std::string>(); });
     port = std::stoi(server.url("").substr(17));
   }
-  auto r = transport()->send({"GET", "http://127.0.0.1:" + std::to_string(port) + "/x?apiToken=SECRET", {}, ""});
+  auto r = transport()->send(
+      {"GET", "http://127.0.0.1:" + std::to_string(port) + "/x?apiToken=SECRET", {}, ""});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(r.status().message().find("SECRET"), std::string::npos);
@@ -125,7 +125,8 @@ TEST(CurlTransportTest, RefusedConnectionIsUnavailable) {
 
 TEST(CurlTransportTest, ConnectionClosedMidResponseIsUnavailable) {
   ScriptedHttpServer server([](const ReceivedRequest&) {
-    return std::optional<std::string>("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\nshort");
+    return std::optional<std::string>(
+        "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nConnection: close\r\n\r\nshort");
   });
   auto r = transport()->send({"GET", server.url("/"), {}, ""});
   ASSERT_FALSE(r.ok());
@@ -156,9 +157,8 @@ TEST(CurlTransportTest, RejectsHeaderInjectionAndForeignSchemes) {
 TEST(CurlTransportTest, TlsVerificationFailureIsNotRetryable) {
   // A plain-HTTP server spoken to over https fails the handshake; a bogus CA file must make the
   // transport refuse rather than fall back to an unverified connection.
-  ScriptedHttpServer server([](const ReceivedRequest&) {
-    return ScriptedHttpServer::response(200, "OK", "plain");
-  });
+  ScriptedHttpServer server(
+      [](const ReceivedRequest&) { return ScriptedHttpServer::response(200, "OK", "plain"); });
   CurlTransportOptions options;
   options.ca_path = "/nonexistent/ca.pem";
   std::string url = server.url("/");
@@ -169,9 +169,8 @@ TEST(CurlTransportTest, TlsVerificationFailureIsNotRetryable) {
 }
 
 TEST(CurlTransportTest, ConcurrentCallersAreServed) {
-  ScriptedHttpServer server([](const ReceivedRequest& r) {
-    return ScriptedHttpServer::response(200, "OK", r.target);
-  });
+  ScriptedHttpServer server(
+      [](const ReceivedRequest& r) { return ScriptedHttpServer::response(200, "OK", r.target); });
   auto t = transport();
   std::vector<std::thread> threads;
   std::atomic<int> good{0};

@@ -69,7 +69,8 @@ std::optional<Timestamp> make_time(int year, unsigned month, int day, int second
   const year_month_day ymd{std::chrono::year(year), std::chrono::month(month),
                            std::chrono::day(static_cast<unsigned>(day))};
   if (!ymd.ok()) return std::nullopt;
-  return Timestamp(duration_cast<Duration>((sys_days(ymd) + seconds(seconds_of_day)).time_since_epoch()));
+  return Timestamp(
+      duration_cast<Duration>((sys_days(ymd) + seconds(seconds_of_day)).time_since_epoch()));
 }
 
 std::optional<Timestamp> parse_http_date(std::string_view s) {
@@ -91,7 +92,8 @@ std::optional<Timestamp> parse_http_date(std::string_view s) {
     auto month = month_index(date.substr(3, 3));
     auto yy = number(date.substr(7, 2));
     auto tod = time_of_day(parts[2]);
-    if (day && month && yy && tod) return make_time(*yy >= 70 ? 1900 + *yy : 2000 + *yy, *month, *day, *tod);
+    if (day && month && yy && tod)
+      return make_time(*yy >= 70 ? 1900 + *yy : 2000 + *yy, *month, *day, *tod);
     return std::nullopt;
   }
   if (parts.size() == 5) {

@@ -11,12 +11,14 @@
 namespace ojsync {
 namespace {
 
-constexpr std::array<std::string_view, 4> kTextFields = {"givenName", "familyName", "preferredPublicName",
-                                                         "affiliation"};
+constexpr std::array<std::string_view, 4> kTextFields = {"givenName", "familyName",
+                                                         "preferredPublicName", "affiliation"};
 constexpr std::array<std::string_view, 4> kStringFields = {"email", "orcid", "country", "url"};
 constexpr std::array<std::string_view, 2> kIntFields = {"seq", "userGroupId"};
 
-bool in(const auto& list, std::string_view key) { return std::find(list.begin(), list.end(), key) != list.end(); }
+bool in(const auto& list, std::string_view key) {
+  return std::find(list.begin(), list.end(), key) != list.end();
+}
 
 Json project_affiliations(const Json& raw) {
   Json out = Json::array();
@@ -25,7 +27,8 @@ Json project_affiliations(const Json& raw) {
     Json entry = Json::object();
     Json name = normalize_multilingual(a.find("name") ? *a.find("name") : Json());
     if (!name.as_object().empty()) entry["name"] = std::move(name);
-    if (const Json* ror = a.find("ror"); ror != nullptr && ror->is_string() && !ror->as_string().empty()) {
+    if (const Json* ror = a.find("ror");
+        ror != nullptr && ror->is_string() && !ror->as_string().empty()) {
       entry["ror"] = *ror;
     }
     if (!entry.as_object().empty()) out.as_array().push_back(std::move(entry));
@@ -41,7 +44,8 @@ std::string lower_ascii(std::string s) {
 }
 
 // The fields of `desired` that differ from `current`, as a contributor PUT/POST body.
-Json field_changes(const Json& desired, const Json& current, std::vector<std::string>& rejected, OjsVersion v) {
+Json field_changes(const Json& desired, const Json& current, std::vector<std::string>& rejected,
+                   OjsVersion v) {
   Json body = Json::object();
   const Json none;
   auto get = [&](const Json& o, std::string_view k) -> const Json& {
@@ -71,9 +75,11 @@ Json field_changes(const Json& desired, const Json& current, std::vector<std::st
 
 // Document order: by seq, then id (OJS lists authors that way; equal seqs are common in 3.3).
 void sort_by_position(Json& authors) {
-  std::stable_sort(authors.as_array().begin(), authors.as_array().end(), [](const Json& a, const Json& b) {
-    return std::pair(a.get_int("seq"), a.get_int("id")) < std::pair(b.get_int("seq"), b.get_int("id"));
-  });
+  std::stable_sort(authors.as_array().begin(), authors.as_array().end(),
+                   [](const Json& a, const Json& b) {
+                     return std::pair(a.get_int("seq"), a.get_int("id")) <
+                            std::pair(b.get_int("seq"), b.get_int("id"));
+                   });
 }
 
 }  // namespace
@@ -87,16 +93,19 @@ Json project_author(const Json& raw, OjsVersion v) {
     if (!text.as_object().empty()) out[field] = std::move(text);
   }
   if (has_affiliation_objects(v)) {
-    Json affiliations = project_affiliations(raw.find("affiliations") ? *raw.find("affiliations") : Json());
+    Json affiliations =
+        project_affiliations(raw.find("affiliations") ? *raw.find("affiliations") : Json());
     if (!affiliations.as_array().empty()) out["affiliations"] = std::move(affiliations);
   }
   for (auto field : kStringFields) {
-    if (const Json* s = raw.find(field); s != nullptr && s->is_string() && !s->as_string().empty()) out[field] = *s;
+    if (const Json* s = raw.find(field); s != nullptr && s->is_string() && !s->as_string().empty())
+      out[field] = *s;
   }
   for (auto field : kIntFields) {
     if (const Json* n = raw.find(field); n != nullptr && n->is_int()) out[field] = *n;
   }
-  if (const Json* b = raw.find("includeInBrowse"); b != nullptr && b->is_bool()) out["includeInBrowse"] = *b;
+  if (const Json* b = raw.find("includeInBrowse"); b != nullptr && b->is_bool())
+    out["includeInBrowse"] = *b;
   return out;
 }
 
@@ -112,18 +121,22 @@ Json project_authors(const Json& raw_authors, OjsVersion v) {
 
 Result<Json> normalize_authors(const Json& desired) {
   if (desired.is_null()) return Json::array();
-  if (!desired.is_array()) return InvalidArgument("manuscript field 'authors' must be an array of objects");
+  if (!desired.is_array())
+    return InvalidArgument("manuscript field 'authors' must be an array of objects");
   Json out = Json::array();
   for (const auto& a : desired.as_array()) {
-    if (!a.is_object()) return InvalidArgument("manuscript field 'authors' must be an array of objects");
+    if (!a.is_object())
+      return InvalidArgument("manuscript field 'authors' must be an array of objects");
     Json author = Json::object();
     for (const auto& [key, value] : a.as_object()) {
       const bool text = in(kTextFields, key);
-      const bool bad_type = (text && !value.is_null() && !value.is_object()) ||
-                            (in(kStringFields, key) && !value.is_null() && !value.is_string()) ||
-                            ((in(kIntFields, key) || key == "id") && !value.is_null() && !value.is_int()) ||
-                            (key == "includeInBrowse" && !value.is_null() && !value.is_bool());
-      if (bad_type) return InvalidArgument("manuscript field 'authors." + key + "' has the wrong type");
+      const bool bad_type =
+          (text && !value.is_null() && !value.is_object()) ||
+          (in(kStringFields, key) && !value.is_null() && !value.is_string()) ||
+          ((in(kIntFields, key) || key == "id") && !value.is_null() && !value.is_int()) ||
+          (key == "includeInBrowse" && !value.is_null() && !value.is_bool());
+      if (bad_type)
+        return InvalidArgument("manuscript field 'authors." + key + "' has the wrong type");
       Json normal = text ? normalize_multilingual(value) : value;
       if (!is_empty_value(normal)) author[key] = std::move(normal);
     }
@@ -133,8 +146,8 @@ Result<Json> normalize_authors(const Json& desired) {
   return out;
 }
 
-AuthorPlan plan_author_changes(const Json& desired, const Json& current, std::int64_t publication_id,
-                               OjsVersion v) {
+AuthorPlan plan_author_changes(const Json& desired, const Json& current,
+                               std::int64_t publication_id, OjsVersion v) {
   AuthorPlan plan;
   std::map<std::int64_t, const Json*> by_id;
   for (const auto& c : current.as_array()) by_id[c.get_int("id")] = &c;
@@ -153,19 +166,23 @@ AuthorPlan plan_author_changes(const Json& desired, const Json& current, std::in
 
   std::vector<AuthorOp> updates, creates;
   for (const auto& d : desired.as_array()) {
-    const Json* c = by_id.count(d.get_int("id", -1)) != 0 ? by_id[d.get_int("id")] : match_by_email(d);
+    const Json* c =
+        by_id.count(d.get_int("id", -1)) != 0 ? by_id[d.get_int("id")] : match_by_email(d);
     if (c != nullptr) {
       claimed.insert(c->get_int("id"));
       Json body = field_changes(d, *c, plan.rejected_fields, v);
-      if (!body.as_object().empty()) updates.push_back({AuthorOp::Kind::kUpdate, c->get_int("id"), std::move(body)});
+      if (!body.as_object().empty())
+        updates.push_back({AuthorOp::Kind::kUpdate, c->get_int("id"), std::move(body)});
       continue;
     }
     Json body = field_changes(d, Json::object(), plan.rejected_fields, v);
     if (body.find("userGroupId") == nullptr && !current.as_array().empty()) {
-      if (const Json* group = current.as_array().front().find("userGroupId")) body["userGroupId"] = *group;
+      if (const Json* group = current.as_array().front().find("userGroupId"))
+        body["userGroupId"] = *group;
     }
     if (body.find("userGroupId") == nullptr) {
-      plan.rejected_fields.push_back("authors");  // OJS requires a contributor role to add an author.
+      plan.rejected_fields.push_back(
+          "authors");  // OJS requires a contributor role to add an author.
       continue;
     }
     body["publicationId"] = publication_id;

@@ -41,7 +41,7 @@ struct AuthorPlan {
 // desired id claims and has the same email (so a create retried after a lost response updates
 // the author the first attempt made instead of adding a twin). New authors without a
 // userGroupId borrow the first current author's; with none available they are rejected.
-AuthorPlan plan_author_changes(const Json& desired, const Json& current, std::int64_t publication_id,
-                               OjsVersion v);
+AuthorPlan plan_author_changes(const Json& desired, const Json& current,
+                               std::int64_t publication_id, OjsVersion v);
 
 }  // namespace ojsync

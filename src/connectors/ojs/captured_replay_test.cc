@@ -29,7 +29,8 @@ bool is_json(const CapturedExchange& ex) {
   return type != nullptr && type->starts_with("application/json") && !ex.response.body.empty();
 }
 
-const CapturedExchange& find_captured(const std::vector<CapturedExchange>& all, std::string_view name) {
+const CapturedExchange& find_captured(const std::vector<CapturedExchange>& all,
+                                      std::string_view name) {
   auto it = std::find_if(all.begin(), all.end(), [&](const auto& ex) { return ex.name == name; });
   EXPECT_NE(it, all.end()) << name;
   return *it;
@@ -57,18 +58,21 @@ std::shared_ptr<FakeTransport> replay(const std::vector<CapturedExchange>& all) 
   std::map<std::string, HttpResponse> by_request;
   for (const auto& ex : all) {
     if (ex.method != "GET" || ex.query_string.find("apiToken") != std::string::npos) continue;
-    auto [it, added] = by_request.emplace(ex.path + "?" + normal_query(ex.query_string), ex.response);
+    auto [it, added] =
+        by_request.emplace(ex.path + "?" + normal_query(ex.query_string), ex.response);
     if (!added && it->second.status >= 400 && ex.response.status < 400) it->second = ex.response;
   }
-  return std::make_shared<FakeTransport>([by_request](const HttpRequest& r) -> Result<HttpResponse> {
-    EXPECT_EQ(r.method, "GET");
-    const std::string url = r.url.substr(kOrigin.size());
-    const auto q = url.find('?');
-    const std::string key = url.substr(0, q) + "?" + (q == std::string::npos ? "" : normal_query(url.substr(q + 1)));
-    auto it = by_request.find(key);
-    if (it == by_request.end()) return Internal("no captured exchange for " + key);
-    return it->second;
-  });
+  return std::make_shared<FakeTransport>(
+      [by_request](const HttpRequest& r) -> Result<HttpResponse> {
+        EXPECT_EQ(r.method, "GET");
+        const std::string url = r.url.substr(kOrigin.size());
+        const auto q = url.find('?');
+        const std::string key = url.substr(0, q) + "?" +
+                                (q == std::string::npos ? "" : normal_query(url.substr(q + 1)));
+        auto it = by_request.find(key);
+        if (it == by_request.end()) return Internal("no captured exchange for " + key);
+        return it->second;
+      });
 }
 
 std::unique_ptr<Connector> captured_connector(std::shared_ptr<HttpTransport> transport) {
@@ -132,8 +136,10 @@ TEST(CapturedReplayTest, FetchesAManuscriptWithItsPublicationAndAuthors) {
   ASSERT_TRUE(snap.ok()) << snap.status().to_string();
   ASSERT_TRUE(snap->has_value());
   const Json& doc = (*snap)->document;
-  EXPECT_EQ(doc.find("title")->get_string("en_US"), "Soil Microbiome Resilience Under Prolonged Drought");
-  EXPECT_EQ(doc.find("title")->get_string("fr_CA"), "Résilience du microbiome du sol face à une sécheresse prolongée");
+  EXPECT_EQ(doc.find("title")->get_string("en_US"),
+            "Soil Microbiome Resilience Under Prolonged Drought");
+  EXPECT_EQ(doc.find("title")->get_string("fr_CA"),
+            "Résilience du microbiome du sol face à une sécheresse prolongée");
   EXPECT_EQ(doc.find("title")->as_object().size(), 2u);  // The four empty locales are dropped.
   EXPECT_EQ(doc.find("keywords")->find("en_US")->as_array().size(), 4u);
   const auto& authors = doc.find("authors")->as_array();
@@ -172,7 +178,8 @@ TEST(CapturedReplayTest, ListsChangesInTheOrderOjsGave) {
   EXPECT_FALSE(page->has_more);
   std::vector<std::string> ids;
   for (const auto& c : page->changes) ids.push_back(c.side_id);
-  EXPECT_EQ(ids, (std::vector<std::string>{"3", "2", "6", "10", "12", "4", "14", "11", "8", "5", "7", "9", "13"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"3", "2", "6", "10", "12", "4", "14", "11", "8", "5",
+                                           "7", "9", "13"}));
   EXPECT_EQ(page->changes.front().modified, parse_timestamp("2026-11-25T13:35:42Z").value());
 }
 

@@ -41,7 +41,8 @@ class Scan {
         complete();
         return std::move(step_);
       }
-      if (c.boundary && page->back().key == *c.boundary && next_offset() <= offset) read_group_by_position(offset, *page);
+      if (c.boundary && page->back().key == *c.boundary && next_offset() <= offset)
+        read_group_by_position(offset, *page);
     }
     step_.has_more = true;
     return std::move(step_);
@@ -57,7 +58,8 @@ class Scan {
     if (since && s_.incremental) {
       // Anything changed after the last scan began shows at least this wall-clock time, even if
       // the zone's clocks were set back in between.
-      c.threshold = zone.min_local_between(zone.to_utc(*since) - s_.margin_seconds, now + kDaySeconds);
+      c.threshold =
+          zone.min_local_between(zone.to_utc(*since) - s_.margin_seconds, now + kDaySeconds);
     }
   }
 
@@ -77,7 +79,8 @@ class Scan {
 
   void step_back(std::int64_t offset) {
     ScanCursor& c = step_.next;
-    const std::int64_t target = std::max<std::int64_t>(0, offset - std::max(1, s_.page_size - s_.overlap_items));
+    const std::int64_t target =
+        std::max<std::int64_t>(0, offset - std::max(1, s_.page_size - s_.overlap_items));
     c.deep = 0;
     c.newer = target + s_.overlap_items;
   }
@@ -158,8 +161,8 @@ Result<ScanCursor> ScanCursor::from_json(const Json& j) {
   const Json* seen = j.find("seen");
   auto newer = opt_int(j, "newer");
   auto deep = opt_int(j, "deep");
-  if (scanning == nullptr || !scanning->is_bool() || seen == nullptr || !seen->is_array() || !newer || !deep ||
-      *newer < 0 || *deep < 0 || seen->as_array().size() > kMaxSeenIds) {
+  if (scanning == nullptr || !scanning->is_bool() || seen == nullptr || !seen->is_array() ||
+      !newer || !deep || *newer < 0 || *deep < 0 || seen->as_array().size() > kMaxSeenIds) {
     return bad();
   }
   c.scanning = scanning->as_bool();
@@ -176,8 +179,9 @@ Result<ScanCursor> ScanCursor::from_json(const Json& j) {
   return c;
 }
 
-Result<ScanStep> advance_change_scan(ScanCursor cursor, std::size_t limit, const ScanSettings& settings,
-                                     const TimeZone& zone, UtcSeconds now, const PageFetcher& fetch) {
+Result<ScanStep> advance_change_scan(ScanCursor cursor, std::size_t limit,
+                                     const ScanSettings& settings, const TimeZone& zone,
+                                     UtcSeconds now, const PageFetcher& fetch) {
   if (limit == 0) return InvalidArgument("list_changed limit must be at least 1");
   return Scan(std::move(cursor), limit, settings).run(zone, now, fetch);
 }

@@ -18,7 +18,8 @@
 //   * A scan records the newest activity on its first page (its high-water mark). The next
 //     scan stops below that mark minus `margin_seconds` (and minus any clock set-back of the
 //     zone in between), so edits made during a scan, or committed late, are caught by the next.
-//   * A tie group of page_size - overlap_items entries or more cannot be re-read whole; the scan then
+//   * A tie group of page_size - overlap_items entries or more cannot be re-read whole; the scan
+//   then
 //     pages through it by position, which is exact only while OJS keeps that group's order.
 // Memory is bounded: one page at a time and at most kMaxSeenIds ids in the cursor.
 #pragma once
@@ -44,13 +45,13 @@ struct ListedItem {
 
 struct ScanCursor {
   bool scanning = false;
-  std::optional<LocalSeconds> since;      // High-water mark of the last completed scan.
-  std::optional<LocalSeconds> threshold;  // The running scan stops below this; none = full scan.
+  std::optional<LocalSeconds> since;       // High-water mark of the last completed scan.
+  std::optional<LocalSeconds> threshold;   // The running scan stops below this; none = full scan.
   std::optional<LocalSeconds> high_water;  // Newest key on the running scan's first page.
-  std::optional<LocalSeconds> boundary;   // Key of the last entry passed.
-  std::vector<std::int64_t> seen;         // Ids emitted with key == boundary (oldest first).
-  std::int64_t newer = 0;                 // List positions holding entries newer than boundary.
-  std::int64_t deep = 0;                  // Positions of an oversized boundary group passed by position.
+  std::optional<LocalSeconds> boundary;    // Key of the last entry passed.
+  std::vector<std::int64_t> seen;          // Ids emitted with key == boundary (oldest first).
+  std::int64_t newer = 0;                  // List positions holding entries newer than boundary.
+  std::int64_t deep = 0;  // Positions of an oversized boundary group passed by position.
 
   Json to_json() const;
   static Result<ScanCursor> from_json(const Json& j);
@@ -60,7 +61,7 @@ struct ScanSettings {
   int page_size = 100;
   int overlap_items = 10;
   std::int64_t margin_seconds = 5;
-  int max_requests = 8;  // Per call; a call that runs out returns has_more with its progress.
+  int max_requests = 8;     // Per call; a call that runs out returns has_more with its progress.
   bool incremental = true;  // false: every scan is a full pass (lists without a change key).
 };
 
@@ -78,7 +79,8 @@ using PageFetcher = std::function<Result<std::vector<ListedItem>>(std::int64_t o
 // Advances `cursor` by up to `limit` changes (limit ≥ 1). `zone` and `now` turn the previous
 // high-water mark into this scan's threshold. A fetch error is returned as is; the caller keeps
 // the old cursor (so nothing is lost, some entries may come again).
-Result<ScanStep> advance_change_scan(ScanCursor cursor, std::size_t limit, const ScanSettings& settings,
-                                     const TimeZone& zone, UtcSeconds now, const PageFetcher& fetch);
+Result<ScanStep> advance_change_scan(ScanCursor cursor, std::size_t limit,
+                                     const ScanSettings& settings, const TimeZone& zone,
+                                     UtcSeconds now, const PageFetcher& fetch);
 
 }  // namespace ojsync

@@ -30,9 +30,11 @@ struct ListModel {
     for (const auto& [id, key] : items) all.push_back({id, key});
     if (shuffle_ties) std::shuffle(all.begin(), all.end(), rng);
     if (reverse_ties_every_other && fetches % 2 == 0) std::reverse(all.begin(), all.end());
-    std::stable_sort(all.begin(), all.end(), [](const ListedItem& a, const ListedItem& b) { return a.key > b.key; });
+    std::stable_sort(all.begin(), all.end(),
+                     [](const ListedItem& a, const ListedItem& b) { return a.key > b.key; });
     std::vector<ListedItem> page;
-    for (std::int64_t i = offset; i < static_cast<std::int64_t>(all.size()) && i < offset + count; ++i) {
+    for (std::int64_t i = offset; i < static_cast<std::int64_t>(all.size()) && i < offset + count;
+         ++i) {
       page.push_back(all[static_cast<std::size_t>(i)]);
     }
     return page;
@@ -47,8 +49,9 @@ struct ScanRun {
 };
 
 // Drives one scan to its end (has_more false), with call limits drawn from `limits`.
-ScanRun run_scan(ListModel& model, ScanCursor start, const ScanSettings& settings, std::vector<std::size_t> limits,
-                 const TimeZone& zone = TimeZone::utc(), UtcSeconds now = 1'900'000'000) {
+ScanRun run_scan(ListModel& model, ScanCursor start, const ScanSettings& settings,
+                 std::vector<std::size_t> limits, const TimeZone& zone = TimeZone::utc(),
+                 UtcSeconds now = 1'900'000'000) {
   ScanRun run;
   run.cursor = std::move(start);
   for (int guard = 0; guard < 100000; ++guard) {
@@ -94,7 +97,8 @@ TEST(ChangeScanTest, FullScanWithHeavyTiesEmitsEveryEntryExactlyOnceInOrder) {
   const auto c = counts(run.emitted);
   EXPECT_EQ(c.size(), model.items.size());
   for (const auto& [i, n] : c) EXPECT_EQ(n, 1) << "id " << i;
-  for (std::size_t i = 1; i < run.emitted.size(); ++i) EXPECT_LE(run.emitted[i].key, run.emitted[i - 1].key);
+  for (std::size_t i = 1; i < run.emitted.size(); ++i)
+    EXPECT_LE(run.emitted[i].key, run.emitted[i - 1].key);
   EXPECT_FALSE(run.positional);
 }
 
@@ -132,7 +136,8 @@ TEST(ChangeScanTest, EditsDeletionsAndInsertionsDuringAScanSkipNothing) {
     std::set<std::int64_t> deleted, edited, added;
     LocalSeconds now = 20'000;
     model.before_fetch = [&](ListModel& m) {
-      const int deletions = static_cast<int>(chaos() % 9);  // Up to 8 per request: beyond the overlap.
+      const int deletions =
+          static_cast<int>(chaos() % 9);  // Up to 8 per request: beyond the overlap.
       for (int k = 0; k < deletions && !m.items.empty(); ++k) {
         auto it = std::next(m.items.begin(), static_cast<long>(chaos() % m.items.size()));
         deleted.insert(it->first);
@@ -154,18 +159,21 @@ TEST(ChangeScanTest, EditsDeletionsAndInsertionsDuringAScanSkipNothing) {
       if (deleted.count(i) || edited.count(i)) continue;
       EXPECT_EQ(seen_first.count(i), 1u) << "seed " << seed << ": untouched id " << i << " skipped";
     }
-    for (const auto& [i, n] : seen_first) EXPECT_EQ(n, 1) << "seed " << seed << ": id " << i << " repeated";
+    for (const auto& [i, n] : seen_first)
+      EXPECT_EQ(n, 1) << "seed " << seed << ": id " << i << " repeated";
 
     model.before_fetch = nullptr;
     const auto second = run_scan(model, first.cursor, settings(20, 4), {50});
     const auto seen_second = counts(second.emitted);
     for (std::int64_t i : edited) {
       if (deleted.count(i)) continue;
-      EXPECT_TRUE(seen_first.count(i) || seen_second.count(i)) << "seed " << seed << ": edited id " << i << " missed";
+      EXPECT_TRUE(seen_first.count(i) || seen_second.count(i))
+          << "seed " << seed << ": edited id " << i << " missed";
     }
     for (std::int64_t i : added) {
       if (deleted.count(i)) continue;
-      EXPECT_TRUE(seen_first.count(i) || seen_second.count(i)) << "seed " << seed << ": new id " << i << " missed";
+      EXPECT_TRUE(seen_first.count(i) || seen_second.count(i))
+          << "seed " << seed << ": new id " << i << " missed";
     }
     EXPECT_LT(seen_second.size(), initial.size() / 2) << "the second scan should be incremental";
   }
@@ -173,7 +181,8 @@ TEST(ChangeScanTest, EditsDeletionsAndInsertionsDuringAScanSkipNothing) {
 
 TEST(ChangeScanTest, IncrementalScanStopsAtThePreviousHighWaterMarkMinusTheMargin) {
   ListModel model;
-  for (std::int64_t i = 1; i <= 1000; ++i) model.items[i] = 100'000 + i * 10;  // Distinct, 10 s apart.
+  for (std::int64_t i = 1; i <= 1000; ++i)
+    model.items[i] = 100'000 + i * 10;  // Distinct, 10 s apart.
   const auto full = run_scan(model, {}, settings(100, 10, 5), {100});
   EXPECT_EQ(full.emitted.size(), 1000u);
   model.items[17] = 200'000;
@@ -212,12 +221,14 @@ TEST(ChangeScanTest, ClockSetBackByDaylightSavingIsCovered) {
   ListModel model;
   model.items[1] = local("2026-10-25 02:40:00");  // CEST (first 02:40)
   model.items[2] = local("2026-10-25 02:50:00");  // CEST
-  const auto first = run_scan(model, {}, settings(10, 2), {10}, berlin, utc("2026-10-25T00:55:00Z"));
+  const auto first =
+      run_scan(model, {}, settings(10, 2), {10}, berlin, utc("2026-10-25T00:55:00Z"));
   EXPECT_EQ(first.emitted.size(), 2u);
   // 20 minutes after the clocks went back, submission 3 is edited: its wall time is lower than
   // the previous scan's high-water mark (02:50), yet it changed later.
   model.items[3] = local("2026-10-25 02:10:00");  // CET, 01:10 UTC
-  const auto second = run_scan(model, first.cursor, settings(10, 2), {10}, berlin, utc("2026-10-25T01:20:00Z"));
+  const auto second =
+      run_scan(model, first.cursor, settings(10, 2), {10}, berlin, utc("2026-10-25T01:20:00Z"));
   std::set<std::int64_t> ids;
   for (const auto& i : second.emitted) ids.insert(i.id);
   EXPECT_TRUE(ids.count(3)) << "an edit made after the clocks went back was skipped";
@@ -235,7 +246,9 @@ TEST(ChangeScanTest, FullPassModeListsEverythingEveryScan) {
 }
 
 TEST(ChangeScanTest, FetchErrorsPropagateAndLimitZeroIsRefused) {
-  auto failing = [](std::int64_t, int) -> Result<std::vector<ListedItem>> { return Unavailable("down"); };
+  auto failing = [](std::int64_t, int) -> Result<std::vector<ListedItem>> {
+    return Unavailable("down");
+  };
   auto step = advance_change_scan({}, 10, settings(10, 2), TimeZone::utc(), 0, failing);
   EXPECT_EQ(step.status().code(), StatusCode::kUnavailable);
   step = advance_change_scan({}, 0, settings(10, 2), TimeZone::utc(), 0, failing);

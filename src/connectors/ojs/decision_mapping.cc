@@ -35,7 +35,8 @@ Result<DecisionId> parse_decision_id(std::string_view side_id) {
     auto did = parse_id(side_id.substr(colon + 1));
     if (sid && did) return DecisionId{*sid, *did};
   }
-  return InvalidArgument("decision id must be '<submissionId>:<decisionId>', got '" + std::string(side_id) + "'");
+  return InvalidArgument("decision id must be '<submissionId>:<decisionId>', got '" +
+                         std::string(side_id) + "'");
 }
 
 Json project_decision(const Json& raw, OjsVersion v, const TimeZone& zone) {
@@ -54,7 +55,8 @@ Json project_decision(const Json& raw, OjsVersion v, const TimeZone& zone) {
 
 Timestamp decision_modified(const Json& raw, const TimeZone& zone) {
   if (const Json* date = raw.find("dateDecided"); date != nullptr && date->is_string()) {
-    if (auto local = parse_ojs_datetime(date->as_string())) return timestamp_from_utc(zone.to_utc(*local));
+    if (auto local = parse_ojs_datetime(date->as_string()))
+      return timestamp_from_utc(zone.to_utc(*local));
   }
   return Timestamp();
 }
@@ -63,22 +65,25 @@ Result<DecisionIntent> decision_intent(const Json& document, OjsVersion v) {
   if (!document.is_object()) return InvalidArgument("a decision document must be a JSON object");
   DecisionIntent intent;
   auto sid = int_member(document, "submissionId");
-  if (!sid || *sid <= 0) return InvalidArgument("a decision document needs a positive integer 'submissionId'");
+  if (!sid || *sid <= 0)
+    return InvalidArgument("a decision document needs a positive integer 'submissionId'");
   intent.submission_id = *sid;
   std::optional<int> by_name;
   if (const Json* name = document.find("decisionName"); name != nullptr && !name->is_null()) {
-    if (!name->is_string()) return InvalidArgument("decision field 'decisionName' must be a string");
+    if (!name->is_string())
+      return InvalidArgument("decision field 'decisionName' must be a string");
     by_name = decision_code(name->as_string(), v);
     if (!by_name) {
-      return InvalidArgument("OJS " + std::string(v == OjsVersion::k3_3 ? "3.3" : "3.4+") + " has no decision '" +
-                             name->as_string() + "'");
+      return InvalidArgument("OJS " + std::string(v == OjsVersion::k3_3 ? "3.3" : "3.4+") +
+                             " has no decision '" + name->as_string() + "'");
     }
   }
   auto by_code = int_member(document, "decision");
   if (by_name && by_code && *by_name != *by_code) {
     return InvalidArgument("decision fields 'decision' and 'decisionName' disagree");
   }
-  if (!by_name && !by_code) return InvalidArgument("a decision document needs 'decisionName' or 'decision'");
+  if (!by_name && !by_code)
+    return InvalidArgument("a decision document needs 'decisionName' or 'decision'");
   intent.code = by_name ? *by_name : static_cast<int>(*by_code);
   intent.stage_id = int_member(document, "stageId");
   intent.review_round_id = int_member(document, "reviewRoundId");
@@ -86,11 +91,13 @@ Result<DecisionIntent> decision_intent(const Json& document, OjsVersion v) {
 }
 
 bool decision_satisfies(const Json& raw, const DecisionIntent& intent) {
-  if (raw.get_int("decision") != intent.code || raw.get_int("submissionId", intent.submission_id) != intent.submission_id) {
+  if (raw.get_int("decision") != intent.code ||
+      raw.get_int("submissionId", intent.submission_id) != intent.submission_id) {
     return false;
   }
   if (intent.stage_id && int_member(raw, "stageId") != intent.stage_id) return false;
-  if (intent.review_round_id && int_member(raw, "reviewRoundId") != intent.review_round_id) return false;
+  if (intent.review_round_id && int_member(raw, "reviewRoundId") != intent.review_round_id)
+    return false;
   return true;
 }
 
@@ -99,7 +106,8 @@ std::optional<Json> find_recorded_decision(const Json& decisions, const Decision
   const Json* latest = nullptr;
   for (const auto& d : decisions.as_array()) {
     if (intent.stage_id && int_member(d, "stageId") != intent.stage_id) continue;
-    if (intent.review_round_id && int_member(d, "reviewRoundId") != intent.review_round_id) continue;
+    if (intent.review_round_id && int_member(d, "reviewRoundId") != intent.review_round_id)
+      continue;
     if (latest == nullptr || recency(d) > recency(*latest)) latest = &d;
   }
   if (latest != nullptr && decision_satisfies(*latest, intent)) return *latest;

@@ -20,7 +20,9 @@ namespace ojsync {
 struct DecisionId {
   std::int64_t submission_id = 0;
   std::int64_t decision_id = 0;
-  std::string to_string() const { return std::to_string(submission_id) + ":" + std::to_string(decision_id); }
+  std::string to_string() const {
+    return std::to_string(submission_id) + ":" + std::to_string(decision_id);
+  }
 };
 // "12:34" → {12, 34}; kInvalidArgument otherwise.
 Result<DecisionId> parse_decision_id(std::string_view side_id);
@@ -31,8 +33,8 @@ Timestamp decision_modified(const Json& raw, const TimeZone& zone);
 // What a document asks OJS to record.
 struct DecisionIntent {
   std::int64_t submission_id = 0;
-  int code = 0;                               // In the connected version's numbering.
-  std::optional<std::int64_t> stage_id;       // Only compared when the document names it.
+  int code = 0;                          // In the connected version's numbering.
+  std::optional<std::int64_t> stage_id;  // Only compared when the document names it.
   std::optional<std::int64_t> review_round_id;
 };
 // Reads submissionId and decisionName (preferred) or decision from a document; the two must

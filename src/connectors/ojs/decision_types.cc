@@ -36,7 +36,9 @@ constexpr std::array<DecisionType, 21> kTypes = {{
     {"cancel_internal_review_round", 0, 32},
 }};
 
-int code_in(const DecisionType& t, OjsVersion v) { return v == OjsVersion::k3_3 ? t.code_3_3 : t.code_3_4; }
+int code_in(const DecisionType& t, OjsVersion v) {
+  return v == OjsVersion::k3_3 ? t.code_3_3 : t.code_3_4;
+}
 
 }  // namespace
 

@@ -29,7 +29,8 @@ void IdempotencyMemo::forget(std::string_view type, std::string_view key) {
   order_.erase(std::remove(order_.begin(), order_.end(), s), order_.end());
 }
 
-std::optional<std::string> IdempotencyMemo::lookup(std::string_view type, std::string_view key) const {
+std::optional<std::string> IdempotencyMemo::lookup(std::string_view type,
+                                                   std::string_view key) const {
   if (key.empty()) return std::nullopt;
   std::lock_guard lock(mu_);
   auto it = ids_.find(slot(type, key));

@@ -12,10 +12,12 @@ namespace ojsync {
 namespace {
 
 constexpr std::array<std::string_view, 3> kTextFields = {"title", "subtitle", "abstract"};
-constexpr std::array<std::string_view, 3> kDateFields = {"dateSubmitted", "lastModified", "dateLastActivity"};
+constexpr std::array<std::string_view, 3> kDateFields = {"dateSubmitted", "lastModified",
+                                                         "dateLastActivity"};
 constexpr std::array<std::string_view, 13> kKnownFields = {
-    "title",  "subtitle", "abstract", "keywords",      "authors",       "sectionId",       "status",
-    "stageId", "locale",  "publicationId", "dateSubmitted", "lastModified", "dateLastActivity"};
+    "title",         "subtitle",     "abstract",        "keywords", "authors",
+    "sectionId",     "status",       "stageId",         "locale",   "publicationId",
+    "dateSubmitted", "lastModified", "dateLastActivity"};
 
 const Json& member(const Json& o, std::string_view key) {
   static const Json kNull;
@@ -23,7 +25,9 @@ const Json& member(const Json& o, std::string_view key) {
   return p != nullptr ? *p : kNull;
 }
 
-bool in(const auto& list, std::string_view key) { return std::find(list.begin(), list.end(), key) != list.end(); }
+bool in(const auto& list, std::string_view key) {
+  return std::find(list.begin(), list.end(), key) != list.end();
+}
 
 void put_int(Json& doc, std::string_view key, const Json& value) {
   if (value.is_int()) doc[key] = value;
@@ -31,15 +35,18 @@ void put_int(Json& doc, std::string_view key, const Json& value) {
 
 Status check_int(const Json& desired, std::string_view key) {
   const Json& v = member(desired, key);
-  if (!v.is_null() && !v.is_int()) return InvalidArgument("manuscript field '" + std::string(key) + "' must be an integer");
+  if (!v.is_null() && !v.is_int())
+    return InvalidArgument("manuscript field '" + std::string(key) + "' must be an integer");
   return OkStatus();
 }
 
 }  // namespace
 
-Json project_manuscript(const Json& submission, const Json* publication, OjsVersion v, const TimeZone& zone) {
+Json project_manuscript(const Json& submission, const Json* publication, OjsVersion v,
+                        const TimeZone& zone) {
   Json doc = Json::object();
-  if (const Json& locale = member(submission, "locale"); locale.is_string() && !locale.as_string().empty()) {
+  if (const Json& locale = member(submission, "locale");
+      locale.is_string() && !locale.as_string().empty()) {
     doc["locale"] = locale;
   }
   put_int(doc, "status", member(submission, "status"));
@@ -55,8 +62,9 @@ Json project_manuscript(const Json& submission, const Json* publication, OjsVers
     Json text = normalize_multilingual(member(*publication, field));
     if (!text.as_object().empty()) doc[field] = std::move(text);
   }
-  Json keywords = keywords_are_objects(v) ? vocabulary_names(member(*publication, "keywords"))
-                                          : normalize_multilingual(member(*publication, "keywords"));
+  Json keywords = keywords_are_objects(v)
+                      ? vocabulary_names(member(*publication, "keywords"))
+                      : normalize_multilingual(member(*publication, "keywords"));
   if (!keywords.as_object().empty()) doc["keywords"] = std::move(keywords);
   put_int(doc, "sectionId", member(*publication, "sectionId"));
   Json authors = project_authors(member(*publication, "authors"), v);
@@ -68,13 +76,14 @@ Timestamp manuscript_modified(const Json& submission, const TimeZone& zone) {
   for (auto field : {"dateLastActivity", "lastModified"}) {
     const Json& raw = member(submission, field);
     if (!raw.is_string()) continue;
-    if (auto local = parse_ojs_datetime(raw.as_string())) return timestamp_from_utc(zone.to_utc(*local));
+    if (auto local = parse_ojs_datetime(raw.as_string()))
+      return timestamp_from_utc(zone.to_utc(*local));
   }
   return Timestamp();
 }
 
-Result<ManuscriptPlan> plan_manuscript_update(const Json& desired, const Json& current, const Json* raw_publication,
-                                              OjsVersion v) {
+Result<ManuscriptPlan> plan_manuscript_update(const Json& desired, const Json& current,
+                                              const Json* raw_publication, OjsVersion v) {
   if (!desired.is_object()) return InvalidArgument("a manuscript document must be a JSON object");
   ManuscriptPlan plan;
   for (const auto& [key, value] : desired.as_object()) {
@@ -92,36 +101,43 @@ Result<ManuscriptPlan> plan_manuscript_update(const Json& desired, const Json& c
   if (dk != ck) {
     Json patch = multilingual_patch(dk, ck, true);
     if (keywords_are_objects(v)) {
-      patch = vocabulary_objects(patch, raw_publication ? member(*raw_publication, "keywords") : Json::object());
+      patch = vocabulary_objects(
+          patch, raw_publication ? member(*raw_publication, "keywords") : Json::object());
     }
     plan.publication_patch["keywords"] = std::move(patch);
   }
 
-  for (auto key : {"sectionId", "status", "stageId", "publicationId"}) OJSYNC_RETURN_IF_ERROR(check_int(desired, key));
+  for (auto key : {"sectionId", "status", "stageId", "publicationId"})
+    OJSYNC_RETURN_IF_ERROR(check_int(desired, key));
   const Json& section = member(desired, "sectionId");
-  if (section.is_int() && section != member(current, "sectionId")) plan.publication_patch["sectionId"] = section;
+  if (section.is_int() && section != member(current, "sectionId"))
+    plan.publication_patch["sectionId"] = section;
   for (auto key : {"status", "stageId"}) {
     const Json& d = member(desired, key);
     if (!d.is_int() || d == member(current, key)) continue;
     if (submission_workflow_writable(v)) {
       plan.submission_patch[key] = d;
     } else {
-      plan.rejected_fields.push_back(key);  // writeDisabledInApi: only editorial decisions move them.
+      plan.rejected_fields.push_back(
+          key);  // writeDisabledInApi: only editorial decisions move them.
     }
   }
   const Json& locale = member(desired, "locale");
-  if (!locale.is_null() && !locale.is_string()) return InvalidArgument("manuscript field 'locale' must be a string");
+  if (!locale.is_null() && !locale.is_string())
+    return InvalidArgument("manuscript field 'locale' must be a string");
   if (locale.is_string() && !locale.as_string().empty() && locale != member(current, "locale")) {
     plan.submission_patch["locale"] = locale;
   }
   for (auto key : {"dateSubmitted", "publicationId"}) {
     const Json& d = member(desired, key);
-    if (!d.is_null() && d != member(current, key)) plan.rejected_fields.push_back(key);  // Read-only in OJS.
+    if (!d.is_null() && d != member(current, key))
+      plan.rejected_fields.push_back(key);  // Read-only in OJS.
   }
 
   OJSYNC_ASSIGN_OR_RETURN(plan.desired_authors, normalize_authors(member(desired, "authors")));
   const Json& current_authors = member(current, "authors");
-  plan.authors_differ = plan.desired_authors != (current_authors.is_array() ? current_authors : Json::array());
+  plan.authors_differ =
+      plan.desired_authors != (current_authors.is_array() ? current_authors : Json::array());
   if (plan.authors_differ && !has_contributor_api(v)) {
     plan.rejected_fields.push_back("authors");
     plan.authors_differ = false;

@@ -18,17 +18,18 @@ namespace ojsync {
 
 // `submission`: GET /submissions/{id} (or a list item); `publication`: the full current
 // publication, nullptr when the submission has none (3.3 creates none with the submission).
-Json project_manuscript(const Json& submission, const Json* publication, OjsVersion v, const TimeZone& zone);
+Json project_manuscript(const Json& submission, const Json* publication, OjsVersion v,
+                        const TimeZone& zone);
 
 // When OJS last saw activity on the submission (dateLastActivity, else lastModified), in UTC;
 // the epoch when neither is readable.
 Timestamp manuscript_modified(const Json& submission, const TimeZone& zone);
 
 struct ManuscriptPlan {
-  Json submission_patch = Json::object();   // PUT /submissions/{id}
-  Json publication_patch = Json::object();  // PUT /submissions/{id}/publications/{pid}
-  bool authors_differ = false;              // Contributor calls needed (3.4+).
-  Json desired_authors = Json::array();     // Normalized.
+  Json submission_patch = Json::object();    // PUT /submissions/{id}
+  Json publication_patch = Json::object();   // PUT /submissions/{id}/publications/{pid}
+  bool authors_differ = false;               // Contributor calls needed (3.4+).
+  Json desired_authors = Json::array();      // Normalized.
   std::vector<std::string> rejected_fields;  // Sorted, unique.
 };
 
@@ -38,7 +39,7 @@ struct ManuscriptPlan {
 // authors in 3.3 (no author API), read-only dateSubmitted/publicationId when the document
 // asks for another value, and members that are not part of the projection. Volatile dates are
 // ignored. kInvalidArgument when a member has the wrong type.
-Result<ManuscriptPlan> plan_manuscript_update(const Json& desired, const Json& current, const Json* raw_publication,
-                                              OjsVersion v);
+Result<ManuscriptPlan> plan_manuscript_update(const Json& desired, const Json& current,
+                                              const Json* raw_publication, OjsVersion v);
 
 }  // namespace ojsync

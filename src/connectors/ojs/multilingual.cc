@@ -3,8 +3,8 @@
 namespace ojsync {
 
 bool is_empty_value(const Json& v) {
-  return v.is_null() || (v.is_string() && v.as_string().empty()) || (v.is_array() && v.as_array().empty()) ||
-         (v.is_object() && v.as_object().empty());
+  return v.is_null() || (v.is_string() && v.as_string().empty()) ||
+         (v.is_array() && v.as_array().empty()) || (v.is_object() && v.as_object().empty());
 }
 
 Json normalize_multilingual(const Json& value) {
@@ -17,8 +17,11 @@ Json normalize_multilingual(const Json& value) {
 }
 
 Status check_multilingual(const Json& value, std::string_view field, bool list_valued) {
-  const std::string expected = list_valued ? "an object of locale → array of strings" : "an object of locale → string";
-  auto bad = [&] { return InvalidArgument("manuscript field '" + std::string(field) + "' must be " + expected); };
+  const std::string expected =
+      list_valued ? "an object of locale → array of strings" : "an object of locale → string";
+  auto bad = [&] {
+    return InvalidArgument("manuscript field '" + std::string(field) + "' must be " + expected);
+  };
   if (value.is_null()) return OkStatus();
   if (!value.is_object()) return bad();
   for (const auto& [locale, v] : value.as_object()) {
@@ -39,7 +42,8 @@ Json multilingual_patch(const Json& desired, const Json& current, bool list_valu
   Json patch = desired.is_object() ? desired : Json::object();
   if (current.is_object()) {
     for (const auto& [locale, v] : current.as_object()) {
-      if (patch.find(locale) == nullptr) patch.as_object().emplace(locale, list_valued ? Json::array() : Json());
+      if (patch.find(locale) == nullptr)
+        patch.as_object().emplace(locale, list_valued ? Json::array() : Json());
     }
   }
   return patch;

@@ -4,8 +4,9 @@
 
 namespace ojsync {
 
-OjsClient::OjsClient(OjsUrl url, std::string token, OjsAuthMode mode, std::shared_ptr<HttpTransport> transport,
-                     const Clock& clock, std::size_t max_body_bytes)
+OjsClient::OjsClient(OjsUrl url, std::string token, OjsAuthMode mode,
+                     std::shared_ptr<HttpTransport> transport, const Clock& clock,
+                     std::size_t max_body_bytes)
     : url_(std::move(url)),
       token_(std::move(token)),
       mode_(mode),
@@ -44,7 +45,8 @@ HttpRequest OjsClient::build(const ApiCall& call, bool token_in_query) const {
 Result<ApiReply> OjsClient::send_once(const ApiCall& call, bool token_in_query) const {
   auto response = transport_->send(build(call, token_in_query));
   if (!response.ok()) {
-    return Status(response.status().code(), call.what() + ": " + redact(response.status().message()));
+    return Status(response.status().code(),
+                  call.what() + ": " + redact(response.status().message()));
   }
   ApiReply reply;
   reply.http_status = response->status;
@@ -63,7 +65,8 @@ Result<ApiReply> OjsClient::send_once(const ApiCall& call, bool token_in_query) 
 Result<ApiReply> OjsClient::exchange(const ApiCall& call) const {
   const bool in_query = token_in_query_.load();
   OJSYNC_ASSIGN_OR_RETURN(ApiReply reply, send_once(call, in_query));
-  if (in_query || mode_ != OjsAuthMode::kBearerWithQueryFallback || !reply.error.token_not_received) return reply;
+  if (in_query || mode_ != OjsAuthMode::kBearerWithQueryFallback || !reply.error.token_not_received)
+    return reply;
   // OJS rejected the request before acting on it, as if no token had arrived: retry once with
   // the token in the query, and keep that transport if the server accepts it.
   OJSYNC_ASSIGN_OR_RETURN(ApiReply retry, send_once(call, true));

@@ -37,8 +37,9 @@ struct ApiReply {
 
 class OjsClient {
  public:
-  OjsClient(OjsUrl url, std::string token, OjsAuthMode mode, std::shared_ptr<HttpTransport> transport,
-            const Clock& clock, std::size_t max_body_bytes);
+  OjsClient(OjsUrl url, std::string token, OjsAuthMode mode,
+            std::shared_ptr<HttpTransport> transport, const Clock& clock,
+            std::size_t max_body_bytes);
 
   // The raw exchange: a non-OK Result only for transport failures; HTTP errors are in the reply.
   Result<ApiReply> exchange(const ApiCall& call) const;

@@ -25,13 +25,16 @@ constexpr std::size_t kMaxTokenBytes = 8192;
 bool token_char(char c) { return c > 0x20 && c < 0x7f; }
 
 Result<std::string> checked_token(std::string token, std::string_view source) {
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ' || token.back() == '\t')) {
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ' ||
+                            token.back() == '\t')) {
     token.pop_back();
   }
-  if (token.empty()) return FailedPrecondition("the OJS API token from " + std::string(source) + " is empty");
+  if (token.empty())
+    return FailedPrecondition("the OJS API token from " + std::string(source) + " is empty");
   for (char c : token) {
     if (!token_char(c)) {
-      return InvalidArgument("the OJS API token from " + std::string(source) + " contains spaces or control characters");
+      return InvalidArgument("the OJS API token from " + std::string(source) +
+                             " contains spaces or control characters");
     }
   }
   return token;
@@ -43,8 +46,10 @@ Result<std::string> read_token(const OjsConnectorOptions& o) {
   }
   if (!o.api_token_env.empty()) {
     const char* value = std::getenv(o.api_token_env.c_str());
-    if (value == nullptr) return FailedPrecondition("environment variable " + o.api_token_env + " is not set");
-    if (std::string_view(value).size() > kMaxTokenBytes) return InvalidArgument("the OJS API token is too long");
+    if (value == nullptr)
+      return FailedPrecondition("environment variable " + o.api_token_env + " is not set");
+    if (std::string_view(value).size() > kMaxTokenBytes)
+      return InvalidArgument("the OJS API token is too long");
     return checked_token(value, "environment variable " + o.api_token_env);
   }
   std::ifstream in(o.api_token_file, std::ios::binary);
@@ -57,7 +62,8 @@ Result<std::string> read_token(const OjsConnectorOptions& o) {
 }
 
 Status check_options(const OjsConnectorOptions& o) {
-  if (o.page_size < 2 || o.page_size > 100) return InvalidArgument("page_size must be within 2..100 (OJS caps pages at 100)");
+  if (o.page_size < 2 || o.page_size > 100)
+    return InvalidArgument("page_size must be within 2..100 (OJS caps pages at 100)");
   if (o.overlap_items < 0 || o.overlap_items * 2 >= o.page_size) {
     return InvalidArgument("overlap_items must be at least 0 and less than half of page_size");
   }
@@ -82,21 +88,24 @@ class OjsConnector final : public Connector {
       : options_(std::move(options)), client_(std::move(client)), zone_(std::move(zone)) {
     scan_.page_size = options_.page_size;
     scan_.overlap_items = options_.overlap_items;
-    scan_.margin_seconds = std::chrono::duration_cast<std::chrono::seconds>(options_.overlap_margin).count();
+    scan_.margin_seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(options_.overlap_margin).count();
   }
 
   std::string_view name() const override { return "ojs"; }
 
   Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view side_id) override {
-    return guarded<std::optional<Snapshot>>([&](const OjsContext& ctx) -> Result<std::optional<Snapshot>> {
-      if (type == "manuscript") return fetch_manuscript(ctx, side_id);
-      if (type == "reviewer") return fetch_reviewer(ctx, side_id);
-      if (type == "decision") return fetch_decision(ctx, side_id);
-      return unknown_type(type);
-    });
+    return guarded<std::optional<Snapshot>>(
+        [&](const OjsContext& ctx) -> Result<std::optional<Snapshot>> {
+          if (type == "manuscript") return fetch_manuscript(ctx, side_id);
+          if (type == "reviewer") return fetch_reviewer(ctx, side_id);
+          if (type == "decision") return fetch_decision(ctx, side_id);
+          return unknown_type(type);
+        });
   }
 
-  Result<ChangePage> list_changed(std::string_view type, std::string_view cursor, std::size_t limit) override {
+  Result<ChangePage> list_changed(std::string_view type, std::string_view cursor,
+                                  std::size_t limit) override {
     return guarded<ChangePage>([&](const OjsContext& ctx) -> Result<ChangePage> {
       if (type == "manuscript") return list_changed_manuscripts(ctx, cursor, limit);
       if (type == "reviewer") return list_changed_reviewers(ctx, cursor, limit);
@@ -129,7 +138,8 @@ class OjsConnector final : public Connector {
 
   Status ping() override {
     return guarded<bool>([&](const OjsContext& ctx) -> Result<bool> {
-             OJSYNC_RETURN_IF_ERROR(ctx.client.call({"GET", "/submissions", {{"count", "1"}}, std::nullopt}).status());
+             OJSYNC_RETURN_IF_ERROR(
+                 ctx.client.call({"GET", "/submissions", {{"count", "1"}}, std::nullopt}).status());
              return true;
            })
         .status();
@@ -147,7 +157,8 @@ class OjsConnector final : public Connector {
     std::lock_guard lock(version_mu_);
     if (detected_ == OjsVersion::kDetect) {
       OJSYNC_ASSIGN_OR_RETURN(detected_, detect_ojs_version(*client_));
-      spdlog::info("OJS connector: journal '{}' runs OJS {}", options_.journal_path, version_name(detected_));
+      spdlog::info("OJS connector: journal '{}' runs OJS {}", options_.journal_path,
+                   version_name(detected_));
     }
     return detected_;
   }
@@ -157,12 +168,14 @@ class OjsConnector final : public Connector {
   Result<T> guarded(F&& body) {
     try {
       OJSYNC_ASSIGN_OR_RETURN(OjsVersion v, version());
-      const std::string locale =
-          options_.default_locale.empty() ? std::string(version_default_locale(v)) : options_.default_locale;
+      const std::string locale = options_.default_locale.empty()
+                                     ? std::string(version_default_locale(v))
+                                     : options_.default_locale;
       const OjsContext ctx{*client_, zone_, v, scan_, locale, memo_};
       return body(ctx);
     } catch (const std::exception& e) {
-      return Internal(client_->redact(std::string("OJS connector: unexpected exception: ") + e.what()));
+      return Internal(
+          client_->redact(std::string("OJS connector: unexpected exception: ") + e.what()));
     }
   }
 
@@ -180,7 +193,8 @@ class OjsConnector final : public Connector {
 Result<std::unique_ptr<Connector>> make_ojs_connector(OjsConnectorOptions options,
                                                       std::shared_ptr<HttpTransport> transport) {
   OJSYNC_RETURN_IF_ERROR(check_options(options));
-  OJSYNC_ASSIGN_OR_RETURN(OjsUrl url, OjsUrl::make(options.base_url, options.journal_path, options.use_index_php));
+  OJSYNC_ASSIGN_OR_RETURN(
+      OjsUrl url, OjsUrl::make(options.base_url, options.journal_path, options.use_index_php));
   OJSYNC_ASSIGN_OR_RETURN(std::string token, read_token(options));
   OJSYNC_ASSIGN_OR_RETURN(TimeZone zone, load_zone(options));
   if (transport == nullptr) {
@@ -193,8 +207,9 @@ Result<std::unique_ptr<Connector>> make_ojs_connector(OjsConnectorOptions option
     transport = std::move(made);
   }
   const Clock& clock = options.clock != nullptr ? *options.clock : SystemClock::instance();
-  auto client = std::make_unique<OjsClient>(std::move(url), std::move(token), options.auth_mode, std::move(transport),
-                                           clock, options.max_response_bytes);
+  auto client =
+      std::make_unique<OjsClient>(std::move(url), std::move(token), options.auth_mode,
+                                  std::move(transport), clock, options.max_response_bytes);
   return std::unique_ptr<Connector>(
       std::make_unique<OjsConnector>(std::move(options), std::move(client), std::move(zone)));
 }

@@ -34,13 +34,15 @@ OjsConnectorOptions options(OjsVersion v) {
   return o;
 }
 
-std::unique_ptr<Connector> connect(std::shared_ptr<HttpTransport> transport, OjsConnectorOptions o) {
+std::unique_ptr<Connector> connect(std::shared_ptr<HttpTransport> transport,
+                                   OjsConnectorOptions o) {
   auto c = make_ojs_connector(std::move(o), std::move(transport));
   EXPECT_TRUE(c.ok()) << c.status().to_string();
   return std::move(c).value();
 }
 
-std::map<std::string, int> scan_all(Connector& c, std::string_view type, std::string& cursor, std::size_t limit) {
+std::map<std::string, int> scan_all(Connector& c, std::string_view type, std::string& cursor,
+                                    std::size_t limit) {
   std::map<std::string, int> seen;
   for (int i = 0; i < 1000; ++i) {
     auto page = c.list_changed(type, cursor, limit);
@@ -124,7 +126,8 @@ TEST(OjsConnectorTest, ChangeListingSeesEverySubmissionOnceAndThenOnlyChanges) {
     fake->shuffle_ties(11);
     for (int i = 0; i < 150; ++i) {
       const int minute = i % 12;  // 12-13 submissions per second: ties, but fewer than a page.
-      fake->add_submission("2026-05-01 10:" + std::string(minute < 10 ? "0" : "") + std::to_string(minute) + ":00");
+      fake->add_submission("2026-05-01 10:" + std::string(minute < 10 ? "0" : "") +
+                           std::to_string(minute) + ":00");
     }
     auto ojs = connect(fake, options(v));
     std::string cursor;
@@ -230,7 +233,8 @@ TEST(OjsConnectorTest, CreatesFollowEachVersionsFlowAndSurviveALostResponse) {
     doc["title"][locale_of(v)] = "Fresh";
     doc["abstract"][locale_of(v)] = "<p>Abstract</p>";
     if (v != OjsVersion::k3_3) {
-      EXPECT_EQ(ojs->write("manuscript", "", doc, "new-1").status().code(), StatusCode::kInvalidArgument);
+      EXPECT_EQ(ojs->write("manuscript", "", doc, "new-1").status().code(),
+                StatusCode::kInvalidArgument);
       doc["sectionId"] = 1;
     }
     // The submission exists; the response of the next step is lost. (A lost answer to the very
@@ -240,7 +244,8 @@ TEST(OjsConnectorTest, CreatesFollowEachVersionsFlowAndSurviveALostResponse) {
     } else {
       fake->lose_next_response("PUT", "/publications/");
     }
-    EXPECT_EQ(ojs->write("manuscript", "", doc, "new-1").status().code(), StatusCode::kDeadlineExceeded);
+    EXPECT_EQ(ojs->write("manuscript", "", doc, "new-1").status().code(),
+              StatusCode::kDeadlineExceeded);
     auto created = ojs->write("manuscript", "", doc, "new-1");
     ASSERT_TRUE(created.ok()) << created.status().to_string();
     EXPECT_EQ(fake->submission_count(), 1u);
@@ -307,13 +312,15 @@ TEST(OjsConnectorTest, ADecisionIsRecordedAtMostOnceAcrossLostResponsesAndRestar
     ASSERT_TRUE(fetched.ok() && fetched->has_value());
     EXPECT_EQ((*fetched)->document.get_int("decision"), 6);
     EXPECT_TRUE(ojs->write("decision", side_id, decline, "x").ok());
-    EXPECT_EQ(ojs->write("decision", side_id, accept, "x").status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_EQ(ojs->write("decision", side_id, accept, "x").status().code(),
+              StatusCode::kFailedPrecondition);
     EXPECT_EQ(ojs->remove("decision", side_id).code(), StatusCode::kFailedPrecondition);
     EXPECT_TRUE(ojs->remove("decision", std::to_string(id) + ":424242").ok());
 
     Json mismatch = accept;
     mismatch["decision"] = 6;
-    EXPECT_EQ(ojs->write("decision", "", mismatch, "y").status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(ojs->write("decision", "", mismatch, "y").status().code(),
+              StatusCode::kInvalidArgument);
 
     std::string cursor;
     auto listed = scan_all(*ojs, "decision", cursor, 3);
@@ -339,8 +346,10 @@ TEST(OjsConnectorTest, ReviewersAreReadOnly) {
   ASSERT_TRUE(r.ok() && r->has_value()) << r.status().to_string();
   EXPECT_EQ((*r)->document.get_string("userName"), "r.one");
   EXPECT_FALSE(ojs->fetch("reviewer", "8")->has_value());
-  EXPECT_EQ(ojs->write("reviewer", "7", (*r)->document, "k").status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_EQ(ojs->write("reviewer", "", (*r)->document, "k").status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ojs->write("reviewer", "7", (*r)->document, "k").status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ojs->write("reviewer", "", (*r)->document, "k").status().code(),
+            StatusCode::kFailedPrecondition);
   EXPECT_EQ(ojs->remove("reviewer", "7").code(), StatusCode::kFailedPrecondition);
   std::string cursor;
   EXPECT_EQ(scan_all(*ojs, "reviewer", cursor, 5), (std::map<std::string, int>{{"7", 1}}));
@@ -363,7 +372,8 @@ TEST(OjsConnectorTest, FallsBackToTheQueryTokenWhenTheServerStripsAuthorization)
   const auto requests = fake->requests();
   int with_query = 0;
   for (const auto& r : requests) with_query += r.url.find("apiToken=") != std::string::npos;
-  // kBearer: 1 refused; fallback: 1 refused + 1 retried ping + 2 fetch requests sent straight with the query.
+  // kBearer: 1 refused; fallback: 1 refused + 1 retried ping + 2 fetch requests sent straight with
+  // the query.
   EXPECT_EQ(requests.size(), 5u);
   EXPECT_EQ(with_query, 3);
 }

@@ -32,8 +32,10 @@ struct OjsContext {
 inline Result<std::int64_t> parse_ojs_id(std::string_view side_id, std::string_view what) {
   std::int64_t v = 0;
   auto [ptr, ec] = std::from_chars(side_id.data(), side_id.data() + side_id.size(), v);
-  if (side_id.empty() || side_id.size() > 18 || ec != std::errc() || ptr != side_id.data() + side_id.size() || v <= 0) {
-    return InvalidArgument(std::string(what) + " id must be a positive integer, got '" + std::string(side_id) + "'");
+  if (side_id.empty() || side_id.size() > 18 || ec != std::errc() ||
+      ptr != side_id.data() + side_id.size() || v <= 0) {
+    return InvalidArgument(std::string(what) + " id must be a positive integer, got '" +
+                           std::string(side_id) + "'");
   }
   return v;
 }

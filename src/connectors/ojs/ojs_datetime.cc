@@ -22,14 +22,16 @@ std::optional<LocalSeconds> parse_ojs_datetime(std::string_view s) {
   using namespace std::chrono;
   if (s.size() != 10 && s.size() != 19) return std::nullopt;
   int y, mo, d, h = 0, mi = 0, sec = 0;
-  if (!digits(s, 0, 4, y) || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' || !digits(s, 8, 2, d)) {
+  if (!digits(s, 0, 4, y) || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
+      !digits(s, 8, 2, d)) {
     return std::nullopt;
   }
-  if (s.size() == 19 && (s[10] != ' ' || !digits(s, 11, 2, h) || s[13] != ':' || !digits(s, 14, 2, mi) ||
-                         s[16] != ':' || !digits(s, 17, 2, sec))) {
+  if (s.size() == 19 && (s[10] != ' ' || !digits(s, 11, 2, h) || s[13] != ':' ||
+                         !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, sec))) {
     return std::nullopt;
   }
-  const year_month_day ymd{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
+  const year_month_day ymd{year(y), month(static_cast<unsigned>(mo)),
+                           day(static_cast<unsigned>(d))};
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 59) return std::nullopt;
   return sys_days(ymd).time_since_epoch().count() * 86400LL + h * 3600 + mi * 60 + sec;
 }
@@ -41,10 +43,11 @@ std::string format_ojs_datetime(LocalSeconds local) {
   const year_month_day ymd(day_point);
   const hh_mm_ss tod(t - day_point);
   char buf[40];
-  const int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d", static_cast<int>(ymd.year()),
-                              static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                              static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                              static_cast<int>(tod.seconds().count()));
+  const int n =
+      std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d", static_cast<int>(ymd.year()),
+                    static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                    static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
+                    static_cast<int>(tod.seconds().count()));
   return std::string(buf, static_cast<std::size_t>(n));
 }
 

@@ -24,11 +24,13 @@ std::string decisions_path(std::int64_t submission_id) {
 }
 
 // The submission's decisions ordered by id; std::nullopt when the submission is gone.
-Result<std::optional<Json::Array>> list_decisions(const OjsContext& ctx, std::int64_t submission_id) {
+Result<std::optional<Json::Array>> list_decisions(const OjsContext& ctx,
+                                                  std::int64_t submission_id) {
   const ApiCall get{"GET", decisions_path(submission_id), {}, std::nullopt};
   OJSYNC_ASSIGN_OR_RETURN(auto body, ctx.client.call_optional(get));
   if (!body) return std::optional<Json::Array>();
-  if (!body->is_array()) return FailedPrecondition(get.what() + ": expected a JSON array of decisions");
+  if (!body->is_array())
+    return FailedPrecondition(get.what() + ": expected a JSON array of decisions");
   Json::Array decisions = std::move(body->as_array());
   std::sort(decisions.begin(), decisions.end(),
             [](const Json& a, const Json& b) { return a.get_int("id") < b.get_int("id"); });
@@ -36,8 +38,8 @@ Result<std::optional<Json::Array>> list_decisions(const OjsContext& ctx, std::in
 }
 
 Snapshot snapshot_of(const OjsContext& ctx, std::int64_t submission_id, const Json& raw) {
-  return Snapshot{DecisionId{submission_id, raw.get_int("id")}.to_string(), project_decision(raw, ctx.version, ctx.zone),
-                  decision_modified(raw, ctx.zone)};
+  return Snapshot{DecisionId{submission_id, raw.get_int("id")}.to_string(),
+                  project_decision(raw, ctx.version, ctx.zone), decision_modified(raw, ctx.zone)};
 }
 
 Result<std::optional<Json>> find_by_id(const OjsContext& ctx, const DecisionId& id) {
@@ -49,23 +51,29 @@ Result<std::optional<Json>> find_by_id(const OjsContext& ctx, const DecisionId& 
   return std::optional<Json>();
 }
 
-Result<WriteResult> confirm_existing(const OjsContext& ctx, std::string_view side_id, const DecisionIntent& intent) {
+Result<WriteResult> confirm_existing(const OjsContext& ctx, std::string_view side_id,
+                                     const DecisionIntent& intent) {
   OJSYNC_ASSIGN_OR_RETURN(DecisionId id, parse_decision_id(side_id));
   OJSYNC_ASSIGN_OR_RETURN(auto raw, find_by_id(ctx, id));
   if (!raw) return NotFound("decision " + id.to_string() + " does not exist in OJS");
   if (id.submission_id != intent.submission_id || !decision_satisfies(*raw, intent)) {
-    return FailedPrecondition("decision " + id.to_string() +
-                              " differs from the document, and OJS decisions cannot be edited: record a new one");
+    return FailedPrecondition(
+        "decision " + id.to_string() +
+        " differs from the document, and OJS decisions cannot be edited: record a new one");
   }
   return WriteResult{snapshot_of(ctx, id.submission_id, *raw), {}};
 }
 
-Result<WriteResult> record(const OjsContext& ctx, const DecisionIntent& intent, std::string_view key) {
+Result<WriteResult> record(const OjsContext& ctx, const DecisionIntent& intent,
+                           std::string_view key) {
   if (auto earlier = ctx.memo.lookup(kType, key)) return confirm_existing(ctx, *earlier, intent);
   OJSYNC_ASSIGN_OR_RETURN(auto decisions, list_decisions(ctx, intent.submission_id));
-  if (!decisions) return NotFound("submission " + std::to_string(intent.submission_id) + " does not exist in OJS");
+  if (!decisions)
+    return NotFound("submission " + std::to_string(intent.submission_id) +
+                    " does not exist in OJS");
   if (auto found = find_recorded_decision(Json(*decisions), intent)) {
-    ctx.memo.remember(kType, key, DecisionId{intent.submission_id, found->get_int("id")}.to_string());
+    ctx.memo.remember(kType, key,
+                      DecisionId{intent.submission_id, found->get_int("id")}.to_string());
     return WriteResult{snapshot_of(ctx, intent.submission_id, *found), {}};
   }
   Json body = Json::object();
@@ -99,9 +107,9 @@ Result<DecisionCursor> read_cursor(std::string_view cursor) {
   const Json* pending = state.find("pending");
   const Json* index = state.find("index");
   const Json* done = state.find("scanDone");
-  if (state.get_string("kind") != kCursorKind || scan == nullptr || pending == nullptr || !pending->is_array() ||
-      pending->as_array().size() > 1000 || index == nullptr || !index->is_int() || index->as_int() < 0 ||
-      done == nullptr || !done->is_bool()) {
+  if (state.get_string("kind") != kCursorKind || scan == nullptr || pending == nullptr ||
+      !pending->is_array() || pending->as_array().size() > 1000 || index == nullptr ||
+      !index->is_int() || index->as_int() < 0 || done == nullptr || !done->is_bool()) {
     return InvalidArgument("cursor does not belong to the decision listing");
   }
   OJSYNC_ASSIGN_OR_RETURN(c.scan, ScanCursor::from_json(*scan));
@@ -127,7 +135,8 @@ std::string write_cursor(const DecisionCursor& c) {
 }
 
 // Lists decisions of the pending submissions into `page`, up to `limit`.
-Status drain_pending(const OjsContext& ctx, DecisionCursor& c, ChangePage& page, std::size_t limit) {
+Status drain_pending(const OjsContext& ctx, DecisionCursor& c, ChangePage& page,
+                     std::size_t limit) {
   while (!c.pending.empty() && page.changes.size() < limit) {
     const std::int64_t submission_id = c.pending.front();
     OJSYNC_ASSIGN_OR_RETURN(auto decisions, list_decisions(ctx, submission_id));
@@ -135,7 +144,8 @@ Status drain_pending(const OjsContext& ctx, DecisionCursor& c, ChangePage& page,
     auto i = static_cast<std::size_t>(c.index);
     for (; i < total && page.changes.size() < limit; ++i) {
       const Json& d = (*decisions)[i];
-      page.changes.push_back({DecisionId{submission_id, d.get_int("id")}.to_string(), decision_modified(d, ctx.zone)});
+      page.changes.push_back(
+          {DecisionId{submission_id, d.get_int("id")}.to_string(), decision_modified(d, ctx.zone)});
     }
     if (i < total) {
       c.index = static_cast<std::int64_t>(i);
@@ -157,18 +167,21 @@ Result<std::optional<Snapshot>> fetch_decision(const OjsContext& ctx, std::strin
   return std::optional<Snapshot>(snapshot_of(ctx, id.submission_id, *raw));
 }
 
-Result<ChangePage> list_changed_decisions(const OjsContext& ctx, std::string_view cursor, std::size_t limit) {
+Result<ChangePage> list_changed_decisions(const OjsContext& ctx, std::string_view cursor,
+                                          std::size_t limit) {
   OJSYNC_RETURN_IF_ERROR(require_api(ctx));
   if (limit == 0) return InvalidArgument("list_changed limit must be at least 1");
   OJSYNC_ASSIGN_OR_RETURN(DecisionCursor c, read_cursor(cursor));
   ChangePage page;
   OJSYNC_RETURN_IF_ERROR(drain_pending(ctx, c, page, limit));
   while (page.changes.size() < limit && c.pending.empty() && !c.scan_done) {
-    const auto want = std::min<std::size_t>(limit - page.changes.size(), static_cast<std::size_t>(ctx.scan.page_size));
-    OJSYNC_ASSIGN_OR_RETURN(ScanStep step, advance_change_scan(c.scan, want, ctx.scan, ctx.zone, ctx.now(),
-                                                               [&](std::int64_t offset, int count) {
-                                                                 return fetch_activity_page(ctx, offset, count);
-                                                               }));
+    const auto want = std::min<std::size_t>(limit - page.changes.size(),
+                                            static_cast<std::size_t>(ctx.scan.page_size));
+    OJSYNC_ASSIGN_OR_RETURN(ScanStep step,
+                            advance_change_scan(c.scan, want, ctx.scan, ctx.zone, ctx.now(),
+                                                [&](std::int64_t offset, int count) {
+                                                  return fetch_activity_page(ctx, offset, count);
+                                                }));
     c.scan = std::move(step.next);
     c.scan_done = !step.has_more;
     for (const auto& item : step.changes) c.pending.push_back(item.id);
@@ -181,8 +194,8 @@ Result<ChangePage> list_changed_decisions(const OjsContext& ctx, std::string_vie
   return page;
 }
 
-Result<WriteResult> write_decision(const OjsContext& ctx, std::string_view side_id, const Json& document,
-                                   std::string_view idempotency_key) {
+Result<WriteResult> write_decision(const OjsContext& ctx, std::string_view side_id,
+                                   const Json& document, std::string_view idempotency_key) {
   OJSYNC_RETURN_IF_ERROR(require_api(ctx));
   OJSYNC_ASSIGN_OR_RETURN(DecisionIntent intent, decision_intent(document, ctx.version));
   if (!side_id.empty()) return confirm_existing(ctx, side_id, intent);

@@ -32,14 +32,18 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 11> kEnglish
 }};
 
 constexpr std::array<std::string_view, 5> kTokenKeys = {
-    "api.403.unauthorized", "api.400.invalidApiToken", "api.400.tokenCouldNotBeDecoded", "form.csrfInvalid",
-    "api.submissions.403.csrfTokenFailure"};
+    "api.403.unauthorized", "api.400.invalidApiToken", "api.400.tokenCouldNotBeDecoded",
+    "form.csrfInvalid", "api.submissions.403.csrfTokenFailure"};
 
 constexpr std::array<std::string_view, 9> kStateKeys = {
-    "api.publication.403.cantEditPublished",   "api.publication.403.cantEditStatus",
-    "api.publication.403.alreadyPublished",    "api.publication.403.alreadyUnpublished",
-    "api.publication.403.cantDeletePublished", "api.decisions.403.alreadyPublished",
-    "author.submit.notAccepting",              "api.publications.403.submissionsDidNotMatch",
+    "api.publication.403.cantEditPublished",
+    "api.publication.403.cantEditStatus",
+    "api.publication.403.alreadyPublished",
+    "api.publication.403.alreadyUnpublished",
+    "api.publication.403.cantDeletePublished",
+    "api.decisions.403.alreadyPublished",
+    "author.submit.notAccepting",
+    "api.publications.403.submissionsDidNotMatch",
     "api.submissions.403.cantChangeContext"};
 
 bool contains(const auto& list, std::string_view key) {
@@ -84,7 +88,8 @@ void append_messages(std::string& out, const std::string& path, const Json& valu
       if (m.is_string()) add(m.as_string());
     }
   } else if (value.is_object()) {
-    for (const auto& [locale, messages] : value.as_object()) append_messages(out, path + "." + locale, messages);
+    for (const auto& [locale, messages] : value.as_object())
+      append_messages(out, path + "." + locale, messages);
   }
 }
 
@@ -97,7 +102,8 @@ ErrorBody read_body(const HttpResponse& response) {
   const Json* message = o.find("errorMessage");
   if (error != nullptr && error->is_string()) {
     const std::string& e = error->as_string();
-    const bool looks_like_key = e.find(' ') == std::string::npos && e.find('.') != std::string::npos;
+    const bool looks_like_key =
+        e.find(' ') == std::string::npos && e.find('.') != std::string::npos;
     if (looks_like_key) {
       body.key = e;
       if (message != nullptr && message->is_string()) body.text = message->as_string();
@@ -107,17 +113,20 @@ ErrorBody read_body(const HttpResponse& response) {
     }
     return body;
   }
-  for (const auto& [field, messages] : o.as_object()) append_messages(body.field_errors, field, messages);
+  for (const auto& [field, messages] : o.as_object())
+    append_messages(body.field_errors, field, messages);
   return body;
 }
 
 bool is_ojs_html_404(const HttpResponse& response) {
   std::string_view b = response.body;
-  while (!b.empty() && (b.back() == '\n' || b.back() == '\r' || b.back() == ' ')) b.remove_suffix(1);
+  while (!b.empty() && (b.back() == '\n' || b.back() == '\r' || b.back() == ' '))
+    b.remove_suffix(1);
   return b == "<h1>404 Not Found</h1>";
 }
 
-Status make(StatusCode code, std::string_view what, int http, const ErrorBody& body, std::string_view hint = {}) {
+Status make(StatusCode code, std::string_view what, int http, const ErrorBody& body,
+            std::string_view hint = {}) {
   std::string m(what);
   m += ": HTTP " + std::to_string(http);
   if (!body.key.empty()) m += " " + body.key;
@@ -141,9 +150,11 @@ OjsError classify_403(const ErrorBody& body, std::string_view what) {
                     "check the API token, that its key is enabled, and that the server passes the "
                     "Authorization header");
   } else if (body.key == "api.500.apiSecretKeyMissing") {
-    e.status = make(StatusCode::kFailedPrecondition, what, 403, body, "OJS has no api_key_secret configured");
+    e.status = make(StatusCode::kFailedPrecondition, what, 403, body,
+                    "OJS has no api_key_secret configured");
   } else if (body.key == "api.404.endpointNotFound") {
-    e.status = make(StatusCode::kUnimplemented, what, 403, body, "this OJS version has no such endpoint");
+    e.status =
+        make(StatusCode::kUnimplemented, what, 403, body, "this OJS version has no such endpoint");
   } else if (body.key == "user.authorization.noContext") {
     e.status = make(StatusCode::kNotFound, what, 403, body, "check journal_path");
   } else if (contains(kStateKeys, body.key)) {
@@ -162,9 +173,11 @@ OjsError classify_404(const HttpResponse& response, const ErrorBody& body, std::
     e.resource_absent = true;
     e.status = make(StatusCode::kNotFound, what, 404, body);
   } else if (body.key == "api.404.endpointNotFound") {
-    e.status = make(StatusCode::kUnimplemented, what, 404, body, "unknown API endpoint: check base_url and the OJS version");
+    e.status = make(StatusCode::kUnimplemented, what, 404, body,
+                    "unknown API endpoint: check base_url and the OJS version");
   } else {
-    e.status = make(StatusCode::kNotFound, what, 404, body, "not an OJS answer: check base_url, journal_path and use_index_php");
+    e.status = make(StatusCode::kNotFound, what, 404, body,
+                    "not an OJS answer: check base_url, journal_path and use_index_php");
   }
   return e;
 }
@@ -178,38 +191,56 @@ OjsError classify_ojs_response(const HttpResponse& response, std::string_view wh
   const ErrorBody body = read_body(response);
   e.key = body.key;
   if (http == 429 || http == 503) {
-    if (const std::string* h = response.header("Retry-After")) e.retry_after = parse_retry_after(*h, now);
+    if (const std::string* h = response.header("Retry-After"))
+      e.retry_after = parse_retry_after(*h, now);
   }
   switch (http) {
     case 400: {
-      const bool token = body.key == "api.400.invalidApiToken" || body.key == "api.400.tokenCouldNotBeDecoded";
-      e.status = make(token ? StatusCode::kUnauthenticated : StatusCode::kInvalidArgument, what, http, body);
+      const bool token =
+          body.key == "api.400.invalidApiToken" || body.key == "api.400.tokenCouldNotBeDecoded";
+      e.status = make(token ? StatusCode::kUnauthenticated : StatusCode::kInvalidArgument, what,
+                      http, body);
       return e;
     }
     case 401:
       e.token_not_received = true;
       e.status = make(StatusCode::kUnauthenticated, what, http, body);
       return e;
-    case 403: return classify_403(body, what);
-    case 404: return classify_404(response, body, what);
+    case 403:
+      return classify_403(body, what);
+    case 404:
+      return classify_404(response, body, what);
     case 405:
-    case 501: e.status = make(StatusCode::kUnimplemented, what, http, body); return e;
+    case 501:
+      e.status = make(StatusCode::kUnimplemented, what, http, body);
+      return e;
     case 408:
-    case 504: e.status = make(StatusCode::kDeadlineExceeded, what, http, body); return e;
-    case 409: e.status = make(StatusCode::kAborted, what, http, body); return e;
-    case 413: e.status = make(StatusCode::kInvalidArgument, what, http, body, "request too large"); return e;
-    default: break;
+    case 504:
+      e.status = make(StatusCode::kDeadlineExceeded, what, http, body);
+      return e;
+    case 409:
+      e.status = make(StatusCode::kAborted, what, http, body);
+      return e;
+    case 413:
+      e.status = make(StatusCode::kInvalidArgument, what, http, body, "request too large");
+      return e;
+    default:
+      break;
   }
   std::string hint;
   if (e.retry_after) {
-    hint = "retry after " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(*e.retry_after).count()) + "s";
+    hint =
+        "retry after " +
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(*e.retry_after).count()) +
+        "s";
   }
   if (http == 429) {
     e.status = make(StatusCode::kResourceExhausted, what, http, body, hint);
   } else if (http >= 500 && http < 600) {
     e.status = make(StatusCode::kUnavailable, what, http, body, hint);
   } else if (http >= 300 && http < 400) {
-    e.status = make(StatusCode::kFailedPrecondition, what, http, body, "redirected: check base_url (http vs https, index.php)");
+    e.status = make(StatusCode::kFailedPrecondition, what, http, body,
+                    "redirected: check base_url (http vs https, index.php)");
   } else if (http >= 400 && http < 500) {
     e.status = make(StatusCode::kFailedPrecondition, what, http, body);
   } else {

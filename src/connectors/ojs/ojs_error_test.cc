@@ -13,7 +13,8 @@ using testing::load_captured_exchanges;
 
 const Timestamp kNow = parse_timestamp("2026-11-25T13:00:00Z").value();
 
-HttpResponse response(int status, std::string body, HttpHeaders headers = {{"Content-Type", "application/json"}}) {
+HttpResponse response(int status, std::string body,
+                      HttpHeaders headers = {{"Content-Type", "application/json"}}) {
   return HttpResponse{status, std::move(headers), std::move(body)};
 }
 
@@ -104,7 +105,8 @@ TEST(OjsErrorTest, FieldErrorsAreSpelledOutIncludingLocaleNestingAndPlainStrings
   for (const auto& ex : exchanges) {
     if (ex.name == "081-publication-edit-missing-primary-locale") {
       auto e = classify_ojs_response(ex.response, "PUT /x", kNow);
-      EXPECT_NE(e.status.message().find("abstract.en_US: Please enter the abstract"), std::string::npos)
+      EXPECT_NE(e.status.message().find("abstract.en_US: Please enter the abstract"),
+                std::string::npos)
           << e.status.message();
     }
     if (ex.name == "010-publication-publish-invalid") {
@@ -117,61 +119,83 @@ TEST(OjsErrorTest, FieldErrorsAreSpelledOutIncludingLocaleNestingAndPlainStrings
     }
   }
   auto e = classify_ojs_response(
-      response(400, R"({"stageId":["The stageId property can not be modified."]})"), "PUT /submissions/1", kNow);
+      response(400, R"({"stageId":["The stageId property can not be modified."]})"),
+      "PUT /submissions/1", kNow);
   EXPECT_EQ(e.status.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(e.status.message(),
             "PUT /submissions/1: HTTP 400: stageId: The stageId property can not be modified.");
 }
 
 TEST(OjsErrorTest, RateLimitsAndOutagesAreRetryableWithRetryAfter) {
-  auto e = classify_ojs_response(response(429, "slow down", {{"Retry-After", "30"}}), "GET /submissions", kNow);
+  auto e = classify_ojs_response(response(429, "slow down", {{"Retry-After", "30"}}),
+                                 "GET /submissions", kNow);
   EXPECT_EQ(e.status.code(), StatusCode::kResourceExhausted);
   EXPECT_TRUE(e.status.is_retryable());
   ASSERT_TRUE(e.retry_after.has_value());
   EXPECT_EQ(*e.retry_after, std::chrono::seconds(30));
   EXPECT_NE(e.status.message().find("retry after 30s"), std::string::npos);
 
-  e = classify_ojs_response(response(503, "", {{"Retry-After", "Wed, 25 Nov 2026 13:02:00 GMT"}}), "GET /s", kNow);
+  e = classify_ojs_response(response(503, "", {{"Retry-After", "Wed, 25 Nov 2026 13:02:00 GMT"}}),
+                            "GET /s", kNow);
   EXPECT_EQ(e.status.code(), StatusCode::kUnavailable);
   EXPECT_EQ(e.retry_after, std::chrono::seconds(120));
 
-  EXPECT_EQ(classify_ojs_response(response(502, "<html>"), "GET /s", kNow).status.code(), StatusCode::kUnavailable);
-  EXPECT_EQ(classify_ojs_response(response(500, "{}"), "GET /s", kNow).status.code(), StatusCode::kUnavailable);
-  EXPECT_EQ(classify_ojs_response(response(504, ""), "GET /s", kNow).status.code(), StatusCode::kDeadlineExceeded);
-  EXPECT_EQ(classify_ojs_response(response(408, ""), "GET /s", kNow).status.code(), StatusCode::kDeadlineExceeded);
-  EXPECT_EQ(classify_ojs_response(response(409, ""), "GET /s", kNow).status.code(), StatusCode::kAborted);
+  EXPECT_EQ(classify_ojs_response(response(502, "<html>"), "GET /s", kNow).status.code(),
+            StatusCode::kUnavailable);
+  EXPECT_EQ(classify_ojs_response(response(500, "{}"), "GET /s", kNow).status.code(),
+            StatusCode::kUnavailable);
+  EXPECT_EQ(classify_ojs_response(response(504, ""), "GET /s", kNow).status.code(),
+            StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(classify_ojs_response(response(408, ""), "GET /s", kNow).status.code(),
+            StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(classify_ojs_response(response(409, ""), "GET /s", kNow).status.code(),
+            StatusCode::kAborted);
   EXPECT_FALSE(classify_ojs_response(response(429, ""), "GET /s", kNow).retry_after.has_value());
 }
 
 TEST(OjsErrorTest, Version35ShapesCarryTranslatedTextOnly) {
-  auto e = classify_ojs_response(response(401, R"({"error":"You are not authorized to access the requested resource."})"),
-                                 "GET /submissions", kNow);
+  auto e = classify_ojs_response(
+      response(401, R"({"error":"You are not authorized to access the requested resource."})"),
+      "GET /submissions", kNow);
   EXPECT_EQ(e.status.code(), StatusCode::kUnauthenticated);
   EXPECT_TRUE(e.token_not_received);
   EXPECT_EQ(e.key, "api.403.unauthorized");
 
-  e = classify_ojs_response(response(400, R"({"error":"The API token could not be validated. This may indicate an error in the API token or that the API token is no longer valid."})"),
-                            "GET /submissions", kNow);
+  e = classify_ojs_response(
+      response(
+          400,
+          R"({"error":"The API token could not be validated. This may indicate an error in the API token or that the API token is no longer valid."})"),
+      "GET /submissions", kNow);
   EXPECT_EQ(e.status.code(), StatusCode::kUnauthenticated);
 
-  e = classify_ojs_response(response(404, R"({"error":"The requested URL was not recognized."})"), "GET /x", kNow);
+  e = classify_ojs_response(response(404, R"({"error":"The requested URL was not recognized."})"),
+                            "GET /x", kNow);
   EXPECT_EQ(e.status.code(), StatusCode::kUnimplemented);
   EXPECT_FALSE(e.resource_absent);
 
-  e = classify_ojs_response(response(404, R"({"error":"user.authorization.invalidSubmission","errorMessage":"Invalid submission."})"),
+  e = classify_ojs_response(
+      response(
+          404,
+          R"({"error":"user.authorization.invalidSubmission","errorMessage":"Invalid submission."})"),
+      "GET /submissions/9", kNow);
+  EXPECT_TRUE(e.resource_absent);
+  e = classify_ojs_response(response(404, R"({"error":"Invalid submission."})"),
                             "GET /submissions/9", kNow);
   EXPECT_TRUE(e.resource_absent);
-  e = classify_ojs_response(response(404, R"({"error":"Invalid submission."})"), "GET /submissions/9", kNow);
-  EXPECT_TRUE(e.resource_absent);
 
-  e = classify_ojs_response(response(403, R"({"error":"You can not record a decision or recommend a decision for this submission because it has already been published."})"),
-                            "POST /submissions/9/decisions", kNow);
+  e = classify_ojs_response(
+      response(
+          403,
+          R"({"error":"You can not record a decision or recommend a decision for this submission because it has already been published."})"),
+      "POST /submissions/9/decisions", kNow);
   EXPECT_EQ(e.status.code(), StatusCode::kFailedPrecondition);
 }
 
 TEST(OjsErrorTest, A404ThatIsNotOjsNeverReadsAsADeletion) {
   auto e = classify_ojs_response(
-      response(404, "<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>",
+      response(404,
+               "<html><head><title>404 Not Found</title></head><body><center><h1>404 Not "
+               "Found</h1></center><hr><center>nginx</center></body></html>",
                {{"Content-Type", "text/html"}}),
       "GET /submissions/5", kNow);
   EXPECT_EQ(e.status.code(), StatusCode::kNotFound);

@@ -39,7 +39,8 @@ Result<std::optional<RawManuscript>> read_raw(const OjsContext& ctx, std::int64_
   if (!submission) return std::optional<RawManuscript>();
   OJSYNC_RETURN_IF_ERROR(expect_object(*submission, get));
   RawManuscript raw{id, std::move(*submission), std::nullopt};
-  if (const Json* pid = raw.submission.find("currentPublicationId"); pid != nullptr && pid->is_int()) {
+  if (const Json* pid = raw.submission.find("currentPublicationId");
+      pid != nullptr && pid->is_int()) {
     const ApiCall get_pub{"GET", publication_path(id, pid->as_int()), {}, std::nullopt};
     OJSYNC_ASSIGN_OR_RETURN(auto publication, ctx.client.call_optional(get_pub));
     if (publication) {
@@ -52,21 +53,25 @@ Result<std::optional<RawManuscript>> read_raw(const OjsContext& ctx, std::int64_
 
 Snapshot snapshot_of(const OjsContext& ctx, const RawManuscript& raw) {
   return Snapshot{std::to_string(raw.id),
-                  project_manuscript(raw.submission, raw.publication ? &*raw.publication : nullptr, ctx.version, ctx.zone),
+                  project_manuscript(raw.submission, raw.publication ? &*raw.publication : nullptr,
+                                     ctx.version, ctx.zone),
                   manuscript_modified(raw.submission, ctx.zone)};
 }
 
-Status apply_author_ops(const OjsContext& ctx, std::int64_t id, std::int64_t pid, const AuthorPlan& plan) {
+Status apply_author_ops(const OjsContext& ctx, std::int64_t id, std::int64_t pid,
+                        const AuthorPlan& plan) {
   const std::string base = publication_path(id, pid) + "/contributors";
   for (const auto& op : plan.ops) {
     switch (op.kind) {
       case AuthorOp::Kind::kDelete: {
-        auto done = ctx.client.call_optional({"DELETE", base + "/" + std::to_string(op.id), {}, std::nullopt});
+        auto done = ctx.client.call_optional(
+            {"DELETE", base + "/" + std::to_string(op.id), {}, std::nullopt});
         OJSYNC_RETURN_IF_ERROR(done.status());
         break;
       }
       case AuthorOp::Kind::kUpdate:
-        OJSYNC_RETURN_IF_ERROR(ctx.client.call({"PUT", base + "/" + std::to_string(op.id), {}, op.body}).status());
+        OJSYNC_RETURN_IF_ERROR(
+            ctx.client.call({"PUT", base + "/" + std::to_string(op.id), {}, op.body}).status());
         break;
       case AuthorOp::Kind::kCreate:
         OJSYNC_RETURN_IF_ERROR(ctx.client.call({"POST", base, {}, op.body}).status());
@@ -85,7 +90,8 @@ Status create_publication(const OjsContext& ctx, const RawManuscript& raw, const
   std::string locale = raw.submission.get_string("locale");
   body["locale"] = locale.empty() ? ctx.default_locale : locale;
   body["version"] = 1;
-  return ctx.client.call({"POST", submission_path(raw.id) + "/publications", {}, std::move(body)}).status();
+  return ctx.client.call({"POST", submission_path(raw.id) + "/publications", {}, std::move(body)})
+      .status();
 }
 
 Result<WriteResult> update(const OjsContext& ctx, std::int64_t id, const Json& document) {
@@ -94,15 +100,18 @@ Result<WriteResult> update(const OjsContext& ctx, std::int64_t id, const Json& d
   const Json current = snapshot_of(ctx, *raw).document;
   OJSYNC_ASSIGN_OR_RETURN(
       ManuscriptPlan plan,
-      plan_manuscript_update(document, current, raw->publication ? &*raw->publication : nullptr, ctx.version));
+      plan_manuscript_update(document, current, raw->publication ? &*raw->publication : nullptr,
+                             ctx.version));
   if (!plan.submission_patch.as_object().empty()) {
-    OJSYNC_RETURN_IF_ERROR(ctx.client.call({"PUT", submission_path(id), {}, plan.submission_patch}).status());
+    OJSYNC_RETURN_IF_ERROR(
+        ctx.client.call({"PUT", submission_path(id), {}, plan.submission_patch}).status());
   }
   const Json* pid = raw->submission.find("currentPublicationId");
   if (!plan.publication_patch.as_object().empty()) {
     if (raw->publication && pid != nullptr && pid->is_int()) {
       OJSYNC_RETURN_IF_ERROR(
-          ctx.client.call({"PUT", publication_path(id, pid->as_int()), {}, plan.publication_patch}).status());
+          ctx.client.call({"PUT", publication_path(id, pid->as_int()), {}, plan.publication_patch})
+              .status());
     } else {
       OJSYNC_RETURN_IF_ERROR(create_publication(ctx, *raw, plan.publication_patch));
     }
@@ -111,17 +120,21 @@ Result<WriteResult> update(const OjsContext& ctx, std::int64_t id, const Json& d
     OJSYNC_ASSIGN_OR_RETURN(raw, read_raw(ctx, id));  // A publication may just have been created.
     if (!raw) return NotFound("manuscript " + std::to_string(id) + " was deleted during the write");
     pid = raw->submission.find("currentPublicationId");
-    if (pid == nullptr || !pid->is_int()) return FailedPrecondition("manuscript " + std::to_string(id) + " has no publication to hold authors");
+    if (pid == nullptr || !pid->is_int())
+      return FailedPrecondition("manuscript " + std::to_string(id) +
+                                " has no publication to hold authors");
     const Json projected = snapshot_of(ctx, *raw).document;
     const Json* current_authors = projected.find("authors");
-    AuthorPlan authors = plan_author_changes(plan.desired_authors, current_authors ? *current_authors : Json::array(),
+    AuthorPlan authors = plan_author_changes(plan.desired_authors,
+                                             current_authors ? *current_authors : Json::array(),
                                              pid->as_int(), ctx.version);
     OJSYNC_RETURN_IF_ERROR(apply_author_ops(ctx, id, pid->as_int(), authors));
     plan.rejected_fields.insert(plan.rejected_fields.end(), authors.rejected_fields.begin(),
                                 authors.rejected_fields.end());
   }
   OJSYNC_ASSIGN_OR_RETURN(auto stored, read_raw(ctx, id));
-  if (!stored) return NotFound("manuscript " + std::to_string(id) + " was deleted during the write");
+  if (!stored)
+    return NotFound("manuscript " + std::to_string(id) + " was deleted during the write");
   std::sort(plan.rejected_fields.begin(), plan.rejected_fields.end());
   plan.rejected_fields.erase(std::unique(plan.rejected_fields.begin(), plan.rejected_fields.end()),
                              plan.rejected_fields.end());
@@ -132,12 +145,14 @@ Result<WriteResult> update(const OjsContext& ctx, std::int64_t id, const Json& d
 Result<Json> creation_body(const OjsContext& ctx, const Json& document) {
   Json body = Json::object();
   const Json* locale = document.find("locale");
-  body["locale"] = (locale != nullptr && locale->is_string() && !locale->as_string().empty()) ? *locale
-                                                                                              : Json(ctx.default_locale);
+  body["locale"] = (locale != nullptr && locale->is_string() && !locale->as_string().empty())
+                       ? *locale
+                       : Json(ctx.default_locale);
   const Json* section = document.find("sectionId");
   if (creates_publication_with_submission(ctx.version)) {
     if (section == nullptr || !section->is_int()) {
-      return InvalidArgument("OJS " + std::string(version_name(ctx.version)) + " needs 'sectionId' to create a submission");
+      return InvalidArgument("OJS " + std::string(version_name(ctx.version)) +
+                             " needs 'sectionId' to create a submission");
     }
     body["sectionId"] = *section;
     return body;
@@ -159,10 +174,12 @@ Result<WriteResult> create(const OjsContext& ctx, const Json& document, std::str
   const ApiCall post{"POST", "/submissions", {}, std::move(body)};
   OJSYNC_ASSIGN_OR_RETURN(Json created, ctx.client.call(post));
   const Json* id = created.find("id");
-  if (id == nullptr || !id->is_int()) return FailedPrecondition(post.what() + ": OJS returned no submission id");
+  if (id == nullptr || !id->is_int())
+    return FailedPrecondition(post.what() + ": OJS returned no submission id");
   ctx.memo.remember(kType, key, std::to_string(id->as_int()));
   auto result = update(ctx, id->as_int(), document);
-  if (!result.ok() && !result.status().is_retryable() && !creates_publication_with_submission(ctx.version)) {
+  if (!result.ok() && !result.status().is_retryable() &&
+      !creates_publication_with_submission(ctx.version)) {
     // 3.3 refused the publication (e.g. the section requires an abstract): remove the bare
     // submission so a permanent failure leaves nothing behind.
     (void)ctx.client.call_optional({"DELETE", submission_path(id->as_int()), {}, std::nullopt});
@@ -182,7 +199,8 @@ std::optional<LocalSeconds> activity_of(const Json& item) {
 
 }  // namespace
 
-Result<std::vector<ListedItem>> fetch_activity_page(const OjsContext& ctx, std::int64_t offset, int count) {
+Result<std::vector<ListedItem>> fetch_activity_page(const OjsContext& ctx, std::int64_t offset,
+                                                    int count) {
   const ApiCall list{"GET",
                      "/submissions",
                      {{"orderBy", std::string(activity_order_by(ctx.version))},
@@ -192,12 +210,14 @@ Result<std::vector<ListedItem>> fetch_activity_page(const OjsContext& ctx, std::
                      std::nullopt};
   OJSYNC_ASSIGN_OR_RETURN(Json body, ctx.client.call(list));
   const Json* items = body.find("items");
-  if (items == nullptr || !items->is_array()) return FailedPrecondition(list.what() + ": no items list in the answer");
+  if (items == nullptr || !items->is_array())
+    return FailedPrecondition(list.what() + ": no items list in the answer");
   std::vector<ListedItem> page;
   std::vector<bool> dated;
   for (const auto& item : items->as_array()) {
     const Json* id = item.find("id");
-    if (id == nullptr || !id->is_int()) return FailedPrecondition(list.what() + ": a listed submission has no id");
+    if (id == nullptr || !id->is_int())
+      return FailedPrecondition(list.what() + ": a listed submission has no id");
     auto activity = activity_of(item);
     page.push_back({id->as_int(), activity.value_or(0)});
     dated.push_back(activity.has_value());
@@ -224,7 +244,8 @@ Result<std::optional<Snapshot>> fetch_manuscript(const OjsContext& ctx, std::str
   return std::optional<Snapshot>(snapshot_of(ctx, *raw));
 }
 
-Result<ChangePage> list_changed_manuscripts(const OjsContext& ctx, std::string_view cursor, std::size_t limit) {
+Result<ChangePage> list_changed_manuscripts(const OjsContext& ctx, std::string_view cursor,
+                                            std::size_t limit) {
   ScanCursor scan;
   if (!cursor.empty()) {
     OJSYNC_ASSIGN_OR_RETURN(Json state, decode_cursor(cursor));
@@ -233,9 +254,11 @@ Result<ChangePage> list_changed_manuscripts(const OjsContext& ctx, std::string_v
     }
     OJSYNC_ASSIGN_OR_RETURN(scan, ScanCursor::from_json(*state.find("scan")));
   }
-  OJSYNC_ASSIGN_OR_RETURN(
-      ScanStep step, advance_change_scan(std::move(scan), limit, ctx.scan, ctx.zone, ctx.now(),
-                                         [&](std::int64_t offset, int count) { return fetch_activity_page(ctx, offset, count); }));
+  OJSYNC_ASSIGN_OR_RETURN(ScanStep step,
+                          advance_change_scan(std::move(scan), limit, ctx.scan, ctx.zone, ctx.now(),
+                                              [&](std::int64_t offset, int count) {
+                                                return fetch_activity_page(ctx, offset, count);
+                                              }));
   if (step.positional) {
     spdlog::warn(
         "OJS manuscript listing: more submissions share one activity second than fit in a page; "
@@ -243,7 +266,8 @@ Result<ChangePage> list_changed_manuscripts(const OjsContext& ctx, std::string_v
   }
   ChangePage page;
   for (const auto& item : step.changes) {
-    page.changes.push_back({std::to_string(item.id), timestamp_from_utc(ctx.zone.to_utc(item.key))});
+    page.changes.push_back(
+        {std::to_string(item.id), timestamp_from_utc(ctx.zone.to_utc(item.key))});
   }
   Json state = Json::object();
   state["kind"] = std::string(kCursorKind);
@@ -253,8 +277,8 @@ Result<ChangePage> list_changed_manuscripts(const OjsContext& ctx, std::string_v
   return page;
 }
 
-Result<WriteResult> write_manuscript(const OjsContext& ctx, std::string_view side_id, const Json& document,
-                                     std::string_view idempotency_key) {
+Result<WriteResult> write_manuscript(const OjsContext& ctx, std::string_view side_id,
+                                     const Json& document, std::string_view idempotency_key) {
   if (side_id.empty()) return create(ctx, document, idempotency_key);
   OJSYNC_ASSIGN_OR_RETURN(std::int64_t id, parse_ojs_id(side_id, kType));
   return update(ctx, id, document);

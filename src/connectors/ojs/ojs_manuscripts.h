@@ -14,17 +14,19 @@ Result<std::optional<Snapshot>> fetch_manuscript(const OjsContext& ctx, std::str
 
 // Submissions by last activity, newest first (change_scan.h). ChangedEntity.modified is the
 // activity time in UTC.
-Result<ChangePage> list_changed_manuscripts(const OjsContext& ctx, std::string_view cursor, std::size_t limit);
+Result<ChangePage> list_changed_manuscripts(const OjsContext& ctx, std::string_view cursor,
+                                            std::size_t limit);
 
 // Update when `side_id` is set, else create (see docs/ojs-connector.md for what each version
 // accepts). WriteResult::stored is re-read from OJS after the calls.
-Result<WriteResult> write_manuscript(const OjsContext& ctx, std::string_view side_id, const Json& document,
-                                     std::string_view idempotency_key);
+Result<WriteResult> write_manuscript(const OjsContext& ctx, std::string_view side_id,
+                                     const Json& document, std::string_view idempotency_key);
 
 // DELETE /submissions/{id}; an absent submission is success.
 Status remove_manuscript(const OjsContext& ctx, std::string_view side_id);
 
 // One page of submissions in last-activity order (shared with the decision listing).
-Result<std::vector<ListedItem>> fetch_activity_page(const OjsContext& ctx, std::int64_t offset, int count);
+Result<std::vector<ListedItem>> fetch_activity_page(const OjsContext& ctx, std::int64_t offset,
+                                                    int count);
 
 }  // namespace ojsync

@@ -9,7 +9,8 @@ namespace {
 
 constexpr std::string_view kCursorKind = "reviewer";
 
-Result<std::vector<ListedItem>> fetch_reviewer_page(const OjsContext& ctx, std::int64_t offset, int count) {
+Result<std::vector<ListedItem>> fetch_reviewer_page(const OjsContext& ctx, std::int64_t offset,
+                                                    int count) {
   const ApiCall list{"GET",
                      "/users",
                      {{"roleIds", std::to_string(kReviewerRoleId)},
@@ -21,11 +22,13 @@ Result<std::vector<ListedItem>> fetch_reviewer_page(const OjsContext& ctx, std::
                      std::nullopt};
   OJSYNC_ASSIGN_OR_RETURN(Json body, ctx.client.call(list));
   const Json* items = body.find("items");
-  if (items == nullptr || !items->is_array()) return FailedPrecondition(list.what() + ": no items list in the answer");
+  if (items == nullptr || !items->is_array())
+    return FailedPrecondition(list.what() + ": no items list in the answer");
   std::vector<ListedItem> page;
   for (const auto& user : items->as_array()) {
     const Json* id = user.find("id");
-    if (id == nullptr || !id->is_int()) return FailedPrecondition(list.what() + ": a listed user has no id");
+    if (id == nullptr || !id->is_int())
+      return FailedPrecondition(list.what() + ": a listed user has no id");
     page.push_back({id->as_int(), id->as_int()});  // Sorted by id: the id is the key.
   }
   return page;
@@ -35,7 +38,8 @@ Result<std::vector<ListedItem>> fetch_reviewer_page(const OjsContext& ctx, std::
 
 Status reviewer_write_refused() {
   return FailedPrecondition(
-      "reviewers are read-only on the OJS side: OJS 3.3-3.5 have no API to create, edit or delete users");
+      "reviewers are read-only on the OJS side: OJS 3.3-3.5 have no API to create, edit or delete "
+      "users");
 }
 
 Result<std::optional<Snapshot>> fetch_reviewer(const OjsContext& ctx, std::string_view side_id) {
@@ -43,11 +47,12 @@ Result<std::optional<Snapshot>> fetch_reviewer(const OjsContext& ctx, std::strin
   const ApiCall get{"GET", "/users/" + std::to_string(id), {}, std::nullopt};
   OJSYNC_ASSIGN_OR_RETURN(auto user, ctx.client.call_optional(get));
   if (!user || !has_reviewer_role(*user)) return std::optional<Snapshot>();
-  return std::optional<Snapshot>(
-      Snapshot{std::to_string(id), project_reviewer(*user, ctx.zone), reviewer_modified(*user, ctx.zone)});
+  return std::optional<Snapshot>(Snapshot{std::to_string(id), project_reviewer(*user, ctx.zone),
+                                          reviewer_modified(*user, ctx.zone)});
 }
 
-Result<ChangePage> list_changed_reviewers(const OjsContext& ctx, std::string_view cursor, std::size_t limit) {
+Result<ChangePage> list_changed_reviewers(const OjsContext& ctx, std::string_view cursor,
+                                          std::size_t limit) {
   ScanCursor scan;
   if (!cursor.empty()) {
     OJSYNC_ASSIGN_OR_RETURN(Json state, decode_cursor(cursor));
@@ -58,12 +63,15 @@ Result<ChangePage> list_changed_reviewers(const OjsContext& ctx, std::string_vie
   }
   ScanSettings settings = ctx.scan;
   settings.incremental = false;
-  OJSYNC_ASSIGN_OR_RETURN(
-      ScanStep step, advance_change_scan(std::move(scan), limit, settings, ctx.zone, ctx.now(),
-                                         [&](std::int64_t offset, int count) { return fetch_reviewer_page(ctx, offset, count); }));
+  OJSYNC_ASSIGN_OR_RETURN(ScanStep step,
+                          advance_change_scan(std::move(scan), limit, settings, ctx.zone, ctx.now(),
+                                              [&](std::int64_t offset, int count) {
+                                                return fetch_reviewer_page(ctx, offset, count);
+                                              }));
   ChangePage page;
   const Timestamp listed_at = ctx.client.clock().now();
-  for (const auto& item : step.changes) page.changes.push_back({std::to_string(item.id), listed_at});
+  for (const auto& item : step.changes)
+    page.changes.push_back({std::to_string(item.id), listed_at});
   Json state = Json::object();
   state["kind"] = std::string(kCursorKind);
   state["scan"] = step.next.to_json();

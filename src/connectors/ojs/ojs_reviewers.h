@@ -15,7 +15,8 @@ Result<std::optional<Snapshot>> fetch_reviewer(const OjsContext& ctx, std::strin
 // Every reviewer, by id (newest first), one full pass per scan: OJS keeps no modification time
 // for users, so each pass lists them all (with the listing time as `modified`) and the engine's
 // content hashes tell which changed.
-Result<ChangePage> list_changed_reviewers(const OjsContext& ctx, std::string_view cursor, std::size_t limit);
+Result<ChangePage> list_changed_reviewers(const OjsContext& ctx, std::string_view cursor,
+                                          std::size_t limit);
 
 // kFailedPrecondition: OJS cannot create, edit or delete users through its API.
 Status reviewer_write_refused();

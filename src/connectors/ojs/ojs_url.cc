@@ -4,8 +4,8 @@ namespace ojsync {
 namespace {
 
 bool unreserved(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-         c == '_' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
 }
 
 bool valid_base(std::string_view url) {
@@ -52,10 +52,12 @@ std::string percent_encode(std::string_view s) {
   return out;
 }
 
-Result<OjsUrl> OjsUrl::make(std::string_view base_url, std::string_view journal_path, bool use_index_php) {
+Result<OjsUrl> OjsUrl::make(std::string_view base_url, std::string_view journal_path,
+                            bool use_index_php) {
   while (!base_url.empty() && base_url.back() == '/') base_url.remove_suffix(1);
   if (!valid_base(base_url)) {
-    return InvalidArgument("OJS base_url must be http(s)://host[:port][/path] without query, fragment or credentials");
+    return InvalidArgument(
+        "OJS base_url must be http(s)://host[:port][/path] without query, fragment or credentials");
   }
   if (!valid_journal_path(journal_path)) {
     return InvalidArgument("OJS journal_path must be 1-64 characters of [A-Za-z0-9._-]");

@@ -19,7 +19,8 @@ class OjsUrl {
  public:
   // `base_url`: http(s)://host[:port][/path], without query or fragment (a trailing '/' is
   // dropped). `journal_path`: OJS's journal path, [A-Za-z0-9._-]. kInvalidArgument otherwise.
-  static Result<OjsUrl> make(std::string_view base_url, std::string_view journal_path, bool use_index_php);
+  static Result<OjsUrl> make(std::string_view base_url, std::string_view journal_path,
+                             bool use_index_php);
 
   // `path` starts with '/' and is below /api/v1 ("/submissions/5"). Parameters keep their order.
   std::string api(std::string_view path, const QueryParams& query = {}) const;

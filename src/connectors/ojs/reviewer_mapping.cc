@@ -17,19 +17,23 @@ bool has_reviewer_role(const Json& user) {
 Json project_reviewer(const Json& user, const TimeZone& zone) {
   Json doc = Json::object();
   for (auto field : {"userName", "email", "orcid", "country", "url"}) {
-    if (const Json* v = user.find(field); v != nullptr && v->is_string() && !v->as_string().empty()) doc[field] = *v;
+    if (const Json* v = user.find(field); v != nullptr && v->is_string() && !v->as_string().empty())
+      doc[field] = *v;
   }
-  for (auto field : {"givenName", "familyName", "preferredPublicName", "affiliation", "biography"}) {
+  for (auto field :
+       {"givenName", "familyName", "preferredPublicName", "affiliation", "biography"}) {
     const Json* v = user.find(field);
     Json text = normalize_multilingual(v != nullptr ? *v : Json());
     if (!text.as_object().empty()) doc[field] = std::move(text);
   }
   if (const Json* v = user.find("disabled"); v != nullptr && v->is_bool()) doc["disabled"] = *v;
-  if (const Json* interests = user.find("interests"); interests != nullptr && interests->is_array()) {
+  if (const Json* interests = user.find("interests");
+      interests != nullptr && interests->is_array()) {
     Json names = Json::array();
     for (const auto& i : interests->as_array()) {
       const Json* text = i.is_string() ? &i : i.find("interest");
-      if (text != nullptr && text->is_string() && !text->as_string().empty()) names.as_array().push_back(*text);
+      if (text != nullptr && text->is_string() && !text->as_string().empty())
+        names.as_array().push_back(*text);
     }
     if (!names.as_array().empty()) doc["interests"] = std::move(names);
   }

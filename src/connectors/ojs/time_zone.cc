@@ -23,7 +23,8 @@ std::int64_t midnight(int y, unsigned m, unsigned d) {
 
 int year_of(std::int64_t seconds) {
   using namespace std::chrono;
-  const auto days_since = sys_days(days(seconds >= 0 ? seconds / kDay : (seconds - kDay + 1) / kDay));
+  const auto days_since =
+      sys_days(days(seconds >= 0 ? seconds / kDay : (seconds - kDay + 1) / kDay));
   return static_cast<int>(year_month_day(days_since).year());
 }
 
@@ -35,8 +36,8 @@ std::int64_t rule_date(const TimeZone::RuleDate& d, int y) {
   const sys_days first = year_month_day{year(y), month(static_cast<unsigned>(d.month)), day(1)};
   const int first_weekday = static_cast<int>(weekday(first).c_encoding());
   int dom = 1 + (d.weekday - first_weekday + 7) % 7 + (d.week - 1) * 7;
-  const int month_days = static_cast<int>(
-      static_cast<unsigned>(year_month_day_last(year(y), month_day_last(month(static_cast<unsigned>(d.month)))).day()));
+  const int month_days = static_cast<int>(static_cast<unsigned>(
+      year_month_day_last(year(y), month_day_last(month(static_cast<unsigned>(d.month)))).day()));
   while (dom > month_days) dom -= 7;
   return midnight(y, static_cast<unsigned>(d.month), static_cast<unsigned>(dom));
 }
@@ -79,7 +80,8 @@ class RuleParser {
       r.end = {'M', 0, 11, 1, 0};
       return r;
     }
-    if (!eat(',') || !date(r.start, r.start_time) || !eat(',') || !date(r.end, r.end_time) || !done()) {
+    if (!eat(',') || !date(r.start, r.start_time) || !eat(',') || !date(r.end, r.end_time) ||
+        !done()) {
       return std::nullopt;
     }
     return r;
@@ -208,7 +210,8 @@ std::optional<TzifCounts> read_header(const std::string& data, std::size_t pos) 
   if (data.size() < pos + 44 || data.compare(pos, 4, "TZif") != 0) return std::nullopt;
   auto count = [&](int i) { return static_cast<std::size_t>(read_be(data, pos + 20 + 4 * i, 4)); };
   TzifCounts c{count(0), count(1), count(2), count(3), count(4), count(5)};
-  if (c.type == 0 || c.type > 256 || c.time > 100000 || c.chars > 10000 || c.leap > 10000) return std::nullopt;
+  if (c.type == 0 || c.type > 256 || c.time > 100000 || c.chars > 10000 || c.leap > 10000)
+    return std::nullopt;
   return c;
 }
 
@@ -232,7 +235,8 @@ Result<TimeZone> TimeZone::from_posix_rule(std::string_view rule) {
 }
 
 Result<TimeZone> TimeZone::load(std::string_view name, const std::string& zoneinfo_dir) {
-  if (!valid_zone_name(name)) return InvalidArgument("invalid time zone name '" + std::string(name) + "'");
+  if (!valid_zone_name(name))
+    return InvalidArgument("invalid time zone name '" + std::string(name) + "'");
   const std::string path = zoneinfo_dir + "/" + std::string(name);
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("time zone '" + std::string(name) + "' not found in " + zoneinfo_dir);
@@ -240,7 +244,9 @@ Result<TimeZone> TimeZone::load(std::string_view name, const std::string& zonein
   data.resize(kMaxZoneFileBytes + 1);
   in.read(data.data(), static_cast<std::streamsize>(data.size()));
   data.resize(static_cast<std::size_t>(in.gcount()));
-  const auto not_tzif = [&] { return NotFound("time zone file for '" + std::string(name) + "' is not valid TZif"); };
+  const auto not_tzif = [&] {
+    return NotFound("time zone file for '" + std::string(name) + "' is not valid TZif");
+  };
   if (data.size() > kMaxZoneFileBytes) return not_tzif();
 
   auto v1 = read_header(data, 0);
@@ -260,7 +266,8 @@ Result<TimeZone> TimeZone::load(std::string_view name, const std::string& zonein
 
   TimeZone z;
   z.name_ = std::string(name);
-  const std::size_t times_at = pos, indexes_at = pos + counts.time * width, types_at = indexes_at + counts.time;
+  const std::size_t times_at = pos, indexes_at = pos + counts.time * width,
+                    types_at = indexes_at + counts.time;
   std::vector<int> type_offsets;
   for (std::size_t i = 0; i < counts.type; ++i) {
     type_offsets.push_back(static_cast<int>(read_be(data, types_at + 6 * i, 4)));
@@ -277,7 +284,8 @@ Result<TimeZone> TimeZone::load(std::string_view name, const std::string& zonein
     std::size_t footer = pos + counts.block_size(width);
     if (footer < data.size() && data[footer] == '\n') {
       const auto end = data.find('\n', footer + 1);
-      const std::string_view rule(data.data() + footer + 1, (end == std::string::npos ? data.size() : end) - footer - 1);
+      const std::string_view rule(data.data() + footer + 1,
+                                  (end == std::string::npos ? data.size() : end) - footer - 1);
       if (!rule.empty()) {
         auto parsed = RuleParser(rule).parse();
         if (!parsed) return not_tzif();
@@ -310,7 +318,8 @@ UtcSeconds TimeZone::to_utc(LocalSeconds local) const {
   return local - before;  // Fits, or falls in a gap: read with the offset before it.
 }
 
-std::vector<TimeZone::Transition> TimeZone::transitions_between(UtcSeconds from, UtcSeconds to) const {
+std::vector<TimeZone::Transition> TimeZone::transitions_between(UtcSeconds from,
+                                                                UtcSeconds to) const {
   std::vector<Transition> out;
   to = std::min(to, from + kMaxWindowSeconds);
   for (const auto& tr : transitions_) {
@@ -323,7 +332,8 @@ std::vector<TimeZone::Transition> TimeZone::transitions_between(UtcSeconds from,
     if (start > rule_from && start <= to) out.push_back({start, rule_.dst_offset});
     if (end > rule_from && end <= to) out.push_back({end, rule_.std_offset});
   }
-  std::sort(out.begin(), out.end(), [](const Transition& a, const Transition& b) { return a.at < b.at; });
+  std::sort(out.begin(), out.end(),
+            [](const Transition& a, const Transition& b) { return a.at < b.at; });
   return out;
 }
 

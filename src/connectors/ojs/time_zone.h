@@ -57,7 +57,8 @@ class TimeZone {
     bool has_dst = false;
     int dst_offset = 0;
     RuleDate start, end;
-    int start_time = 7200, end_time = 7200;  // Wall-clock seconds after midnight (may be < 0 or > 24 h).
+    int start_time = 7200,
+        end_time = 7200;  // Wall-clock seconds after midnight (may be < 0 or > 24 h).
   };
 
  private:

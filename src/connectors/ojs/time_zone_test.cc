@@ -87,7 +87,8 @@ TEST(TimeZoneTest, PosixRules) {
 }
 
 TEST(TimeZoneTest, RejectsUnsafeOrUnknownNames) {
-  EXPECT_EQ(TimeZone::load("../../etc/passwd", kZoneDir).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(TimeZone::load("../../etc/passwd", kZoneDir).status().code(),
+            StatusCode::kInvalidArgument);
   EXPECT_EQ(TimeZone::load("/etc/passwd", kZoneDir).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(TimeZone::load("Mars/Olympus_Mons", kZoneDir).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(TimeZone::load("zone1970.tab", kZoneDir).status().code(), StatusCode::kNotFound);

@@ -72,7 +72,8 @@ class ScriptedHttpServer {
 
   // A complete response with Content-Length (keep-alive unless `close`).
   static std::string response(int status, const std::string& reason, const std::string& body,
-                              const std::vector<std::string>& extra_headers = {}, bool close = false) {
+                              const std::vector<std::string>& extra_headers = {},
+                              bool close = false) {
     std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\n";
     for (const auto& h : extra_headers) out += h + "\r\n";
     out += "Content-Length: " + std::to_string(body.size()) + "\r\n";

@@ -15,12 +15,12 @@
 namespace ojsync::testing {
 
 struct CapturedExchange {
-  std::string name;          // File name without ".json".
+  std::string name;  // File name without ".json".
   std::string method;
   std::string path;          // "/index.php/testj/api/v1/submissions/2"
   std::string query_string;  // Without '?'
   Json request_body;
-  HttpResponse response;     // Body exactly as OJS sent it (body_raw when recorded).
+  HttpResponse response;  // Body exactly as OJS sent it (body_raw when recorded).
 };
 
 inline std::string captured_dir() { return std::string(OJSYNC_SPEC_DIR) + "/3.3/captured"; }
@@ -48,7 +48,8 @@ inline std::vector<CapturedExchange> load_captured_exchanges() {
     ex.query_string = request.get_string("query_string");
     if (const Json* b = request.find("body")) ex.request_body = *b;
     ex.response.status = static_cast<int>(response.get_int("status"));
-    if (const Json* headers = response.find("headers"); headers != nullptr && headers->is_object()) {
+    if (const Json* headers = response.find("headers");
+        headers != nullptr && headers->is_object()) {
       for (const auto& [k, v] : headers->as_object()) {
         if (v.is_string()) ex.response.headers.emplace_back(k, v.as_string());
       }
@@ -57,7 +58,8 @@ inline std::vector<CapturedExchange> load_captured_exchanges() {
     const Json* body = response.find("body");
     if (raw != nullptr && raw->is_string()) {
       ex.response.body = raw->as_string();
-    } else if (body != nullptr && body->is_string() && !j.find("meta")->find("body_is_json")->as_bool()) {
+    } else if (body != nullptr && body->is_string() &&
+               !j.find("meta")->find("body_is_json")->as_bool()) {
       ex.response.body = body->as_string();
     } else if (body != nullptr && !body->is_null()) {
       ex.response.body = body->dump();

@@ -107,9 +107,10 @@ class FakeOjs final : public HttpTransport {
   }
   int count_requests(std::string_view method, std::string_view path_fragment) const {
     std::lock_guard lock(mu_);
-    return static_cast<int>(std::count_if(requests_.begin(), requests_.end(), [&](const HttpRequest& r) {
-      return r.method == method && r.url.find(path_fragment) != std::string::npos;
-    }));
+    return static_cast<int>(
+        std::count_if(requests_.begin(), requests_.end(), [&](const HttpRequest& r) {
+          return r.method == method && r.url.find(path_fragment) != std::string::npos;
+        }));
   }
 
   // --- HttpTransport
@@ -157,7 +158,9 @@ class FakeOjs final : public HttpTransport {
   HttpResponse error(int status, std::string key) const {
     Json body = Json::object();
     if (version_ == OjsVersion::k3_5) {
-      body["error"] = key == "api.403.unauthorized" ? "You are not authorized to access the requested resource." : key;
+      body["error"] = key == "api.403.unauthorized"
+                          ? "You are not authorized to access the requested resource."
+                          : key;
     } else {
       body["error"] = std::move(key);
       body["errorMessage"] = "message";
@@ -171,7 +174,8 @@ class FakeOjs final : public HttpTransport {
       body["errorMessage"] = "Invalid submission.";
       return json(404, body);
     }
-    return HttpResponse{404, {{"Content-type", "text/html; charset=UTF-8"}}, "<h1>404 Not Found</h1>"};
+    return HttpResponse{
+        404, {{"Content-type", "text/html; charset=UTF-8"}}, "<h1>404 Not Found</h1>"};
   }
 
   static std::map<std::string, std::string> parse_query(std::string_view q) {
@@ -180,7 +184,8 @@ class FakeOjs final : public HttpTransport {
       auto amp = q.find('&');
       auto part = q.substr(0, amp);
       auto eq = part.find('=');
-      out[std::string(part.substr(0, eq))] = eq == std::string_view::npos ? "" : std::string(part.substr(eq + 1));
+      out[std::string(part.substr(0, eq))] =
+          eq == std::string_view::npos ? "" : std::string(part.substr(eq + 1));
       if (amp == std::string_view::npos) break;
       q.remove_prefix(amp + 1);
     }
@@ -198,13 +203,15 @@ class FakeOjs final : public HttpTransport {
     return out;
   }
   static std::optional<std::int64_t> num(const std::string& s) {
-    if (s.empty() || s.size() > 15 || !std::all_of(s.begin(), s.end(), ::isdigit)) return std::nullopt;
+    if (s.empty() || s.size() > 15 || !std::all_of(s.begin(), s.end(), ::isdigit))
+      return std::nullopt;
     return std::stoll(s);
   }
 
   bool authorized(const HttpRequest& r, const std::map<std::string, std::string>& q) const {
     for (const auto& [k, v] : r.headers) {
-      if (header_name_equals(k, "Authorization") && !strip_authorization_) return v == std::string("Bearer ") + kToken;
+      if (header_name_equals(k, "Authorization") && !strip_authorization_)
+        return v == std::string("Bearer ") + kToken;
     }
     auto it = q.find("apiToken");
     return it != q.end() && it->second == "tok.en.SECRETVALUE";
@@ -227,10 +234,12 @@ class FakeOjs final : public HttpTransport {
     std::stable_sort(rows.begin(), rows.end(), [&](const Sub* a, const Sub* b) {
       return a->fields.get_string(key) > b->fields.get_string(key);
     });
-    const std::int64_t count = q.count("count") ? std::min<std::int64_t>(100, std::stoll(q.at("count"))) : 20;
+    const std::int64_t count =
+        q.count("count") ? std::min<std::int64_t>(100, std::stoll(q.at("count"))) : 20;
     const std::int64_t offset = q.count("offset") ? std::stoll(q.at("offset")) : 0;
     Json items = Json::array();
-    for (std::int64_t i = offset; i < static_cast<std::int64_t>(rows.size()) && i < offset + count; ++i) {
+    for (std::int64_t i = offset; i < static_cast<std::int64_t>(rows.size()) && i < offset + count;
+         ++i) {
       items.as_array().push_back(summary(*rows[static_cast<std::size_t>(i)]));
     }
     Json body = Json::object();
@@ -258,7 +267,8 @@ class FakeOjs final : public HttpTransport {
 
   HttpResponse route(const HttpRequest& r) {
     const std::string prefix = kPrefix;
-    if (r.url.compare(0, prefix.size(), prefix) != 0) return HttpResponse{404, {}, "<html>nginx</html>"};
+    if (r.url.compare(0, prefix.size(), prefix) != 0)
+      return HttpResponse{404, {}, "<html>nginx</html>"};
     std::string rest = r.url.substr(prefix.size());
     const auto qpos = rest.find('?');
     const auto q = parse_query(qpos == std::string::npos ? "" : rest.substr(qpos + 1));
@@ -356,7 +366,8 @@ class FakeOjs final : public HttpTransport {
     return json(200, summary(s));
   }
 
-  HttpResponse publications(const HttpRequest& r, Sub& s, const std::vector<std::string>& parts, const Json& body) {
+  HttpResponse publications(const HttpRequest& r, Sub& s, const std::vector<std::string>& parts,
+                            const Json& body) {
     if (parts.size() == 3 && r.method == "POST") {
       if (!s.publication.is_null()) return error(403, "api.404.endpointNotFound");
       s.publication = new_publication(s.fields.get_int("id"));
@@ -367,7 +378,8 @@ class FakeOjs final : public HttpTransport {
       s.fields["dateLastActivity"] = now_text();
       return json(200, s.publication);
     }
-    if (parts.size() < 4 || s.publication.is_null() || num(parts[3]) != s.publication.get_int("id")) {
+    if (parts.size() < 4 || s.publication.is_null() ||
+        num(parts[3]) != s.publication.get_int("id")) {
       return error(404, "api.404.resourceNotFound");
     }
     if (parts.size() == 4) {
@@ -378,11 +390,13 @@ class FakeOjs final : public HttpTransport {
         return json(200, s.publication);
       }
     }
-    if (parts.size() >= 5 && parts[4] == "contributors" && version_ != OjsVersion::k3_3) return contributors(r, s, parts, body);
+    if (parts.size() >= 5 && parts[4] == "contributors" && version_ != OjsVersion::k3_3)
+      return contributors(r, s, parts, body);
     return error(403, "api.404.endpointNotFound");
   }
 
-  HttpResponse contributors(const HttpRequest& r, Sub& s, const std::vector<std::string>& parts, const Json& body) {
+  HttpResponse contributors(const HttpRequest& r, Sub& s, const std::vector<std::string>& parts,
+                            const Json& body) {
     Json::Array& authors = s.publication["authors"].as_array();
     s.fields["dateLastActivity"] = now_text();
     if (parts.size() == 5 && r.method == "POST") {
@@ -392,7 +406,8 @@ class FakeOjs final : public HttpTransport {
       return json(200, a);
     }
     auto cid = parts.size() == 6 ? num(parts[5]) : std::nullopt;
-    auto it = std::find_if(authors.begin(), authors.end(), [&](const Json& a) { return cid && a.get_int("id") == *cid; });
+    auto it = std::find_if(authors.begin(), authors.end(),
+                           [&](const Json& a) { return cid && a.get_int("id") == *cid; });
     if (it == authors.end()) return error(404, "api.404.resourceNotFound");
     if (r.method == "DELETE") {
       Json gone = *it;
@@ -407,7 +422,8 @@ class FakeOjs final : public HttpTransport {
     if (r.method == "GET") {
       Json list = Json::array();
       for (const auto& d : s.decisions) list.as_array().push_back(d);
-      if (version_ == OjsVersion::k3_5) std::reverse(list.as_array().begin(), list.as_array().end());
+      if (version_ == OjsVersion::k3_5)
+        std::reverse(list.as_array().begin(), list.as_array().end());
       return json(200, list);
     }
     Json d = Json::object();
