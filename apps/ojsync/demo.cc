@@ -8,10 +8,12 @@
 
 #include "ojsync/embedded_store.h"
 #include "ojsync/sync_manager.h"
-#include "views.h"
+#include "service/views.h"
 
 namespace ojsync::cli {
 namespace {
+
+using service::to_json;
 
 Json manuscript(int i) {
   static const char* kTitles[][2] = {

@@ -1,6 +1,6 @@
-#include "views.h"
+#include "service/views.h"
 
-namespace ojsync::cli {
+namespace ojsync::service {
 namespace {
 
 Json optional_json(const std::optional<Json>& v) { return v ? *v : Json(); }
@@ -100,4 +100,67 @@ Json to_json(const ConflictRecord& c) {
   return out;
 }
 
-}  // namespace ojsync::cli
+Json to_json(const SyncRecord& r) {
+  Json out = Json::object();
+  out["id"] = r.id;
+  out["direction"] = std::string(direction_name(r.direction));
+  out["outcome"] = std::string(outcome_name(r.outcome));
+  out["trigger"] = r.trigger;
+  out["wrote_ojs"] = r.wrote_ojs;
+  out["wrote_agents"] = r.wrote_agents;
+  out["duration_ms"] = millis(r.duration);
+  out["retries"] = static_cast<std::int64_t>(r.retry_count);
+  out["started_at"] = format_timestamp(r.started_at);
+  if (!r.error.empty()) out["error"] = r.error;
+  return out;
+}
+
+Json to_json(const SyncState& s) {
+  Json out = Json::object();
+  out["ojs_id"] = s.ojs_id;
+  out["agents_id"] = s.agents_id;
+  out["base_hash"] = s.base_hash;
+  out["ojs_hash"] = s.ojs_hash;
+  out["agents_hash"] = s.agents_hash;
+  out["in_sync"] = !s.base_hash.empty() && s.ojs_hash == s.base_hash && s.agents_hash == s.base_hash;
+  out["tombstone"] = s.tombstone;
+  out["updated_at"] = format_timestamp(s.updated_at);
+  out["version"] = s.version;
+  return out;
+}
+
+Json to_json(const EntityStatus& s) {
+  Json out = Json::object();
+  out["state"] = s.state ? to_json(*s.state) : Json();
+  Json::Array records;
+  for (const auto& r : s.recent_records) records.push_back(to_json(r));
+  out["recent_records"] = Json(std::move(records));
+  out["last_sync_at"] = s.recent_records.empty() ? Json() : Json(format_timestamp(s.recent_records.front().started_at));
+  out["open_conflict"] = s.open_conflict ? to_json(*s.open_conflict) : Json();
+  return out;
+}
+
+Json to_json(const Job& j) {
+  Json out = Json::object();
+  out["id"] = j.id;
+  out["type"] = j.key.type;
+  out["entity_id"] = j.key.id;
+  out["direction"] = std::string(direction_name(j.direction));
+  out["trigger"] = j.trigger;
+  out["state"] = std::string(job_state_name(j.state));
+  out["attempts"] = static_cast<std::int64_t>(j.attempts);
+  out["run_at"] = format_timestamp(j.run_at);
+  out["last_error"] = j.last_error;
+  out["created_at"] = format_timestamp(j.created_at);
+  return out;
+}
+
+Json to_json(const CleanupCounts& c) {
+  Json out = Json::object();
+  out["records"] = c.records;
+  out["conflicts"] = c.conflicts;
+  out["tombstones"] = c.tombstones;
+  return out;
+}
+
+}  // namespace ojsync::service

@@ -1,0 +1,298 @@
+#include "service/api.h"
+
+#include "service/http_status.h"
+#include "service/json_log.h"
+#include "service/views.h"
+
+namespace ojsync::service {
+namespace {
+
+struct BatchRequest {
+  std::string type;
+  std::vector<std::string> ids;
+  Direction direction = Direction::kBoth;
+};
+
+// {"type": "manuscript", "ids": ["1", 2, ...], "direction": "both"}; ids as strings or integers.
+Result<BatchRequest> parse_batch(const Json& body, std::size_t max_ids) {
+  BatchRequest batch;
+  const Json* type = body.find("type");
+  const Json* ids = body.find("ids");
+  if (type == nullptr || !type->is_string()) return InvalidArgument("\"type\" must name an entity type");
+  if (ids == nullptr || !ids->is_array() || ids->as_array().empty()) {
+    return InvalidArgument("\"ids\" must be a non-empty array");
+  }
+  if (ids->as_array().size() > max_ids) {
+    return InvalidArgument("a batch holds at most " + std::to_string(max_ids) + " ids");
+  }
+  batch.type = type->as_string();
+  for (const Json& id : ids->as_array()) {
+    if (id.is_string()) {
+      batch.ids.push_back(id.as_string());
+    } else if (id.is_int()) {
+      batch.ids.push_back(std::to_string(id.as_int()));
+    } else {
+      return InvalidArgument("ids must be strings or integers");
+    }
+  }
+  if (const Json* direction = body.find("direction")) {
+    if (!direction->is_string()) return InvalidArgument("\"direction\" must be a string");
+    OJSYNC_ASSIGN_OR_RETURN(batch.direction, parse_direction(direction->as_string()));
+  }
+  return batch;
+}
+
+Result<std::optional<ConflictStatus>> conflict_filter(const HttpRequest& request) {
+  const std::string* raw = request.query_param("status");
+  if (raw == nullptr || *raw == "open") return std::optional<ConflictStatus>(ConflictStatus::kOpen);
+  if (*raw == "resolved") return std::optional<ConflictStatus>(ConflictStatus::kResolved);
+  if (*raw == "all") return std::optional<ConflictStatus>();
+  return InvalidArgument("status must be open, resolved or all");
+}
+
+std::string_view readiness_name(HealthStatus status) {
+  return status == HealthStatus::kHealthy ? "ok" : health_status_name(status);
+}
+
+}  // namespace
+
+ApiRouter::ApiRouter(const ApiContext* context) : ctx_(*context), agents_(context) {
+  auto bind = [this](void (ApiRouter::*member)(const ApiCall&, HttpResponse&) const) {
+    return [this, member](const ApiCall& call, HttpResponse& response) { (this->*member)(call, response); };
+  };
+  auto bind_agents = [this](void (AgentApi::*member)(const ApiCall&, HttpResponse&) const) {
+    return [this, member](const ApiCall& call, HttpResponse& response) { (agents_.*member)(call, response); };
+  };
+  add("GET", "/healthz", bind(&ApiRouter::healthz));
+  add("GET", "/readyz", bind(&ApiRouter::readyz));
+  add("GET", "/metrics", bind(&ApiRouter::metrics));
+  add("GET", "/v1/stats", bind(&ApiRouter::stats));
+  add("POST", "/v1/sync/batch", bind(&ApiRouter::sync_batch));
+  add("POST", "/v1/sync/{type}/{id}", bind(&ApiRouter::sync_one));
+  add("GET", "/v1/sync/{type}/{id}", bind(&ApiRouter::sync_status));
+  add("GET", "/v1/conflicts", bind(&ApiRouter::list_conflicts));
+  add("GET", "/v1/conflicts/{id}", bind(&ApiRouter::get_conflict));
+  add("POST", "/v1/conflicts/{id}/resolve", bind(&ApiRouter::resolve_conflict));
+  add("GET", "/v1/dlq", bind(&ApiRouter::list_dead_jobs));
+  add("POST", "/v1/dlq/{id}/replay", bind(&ApiRouter::replay_dead_job));
+  add("POST", "/v1/events", bind(&ApiRouter::receive_event));
+  add("GET", "/v1/entities/{type}/{id}", bind_agents(&AgentApi::get_entity));
+  add("PUT", "/v1/entities/{type}/{id}", bind_agents(&AgentApi::put_entity));
+  add("DELETE", "/v1/entities/{type}/{id}", bind_agents(&AgentApi::delete_entity));
+  add("GET", "/v1/agents/{agent}/auto-sync", bind_agents(&AgentApi::get_auto_sync));
+  add("PUT", "/v1/agents/{agent}/auto-sync", bind_agents(&AgentApi::put_auto_sync));
+}
+
+void ApiRouter::add(std::string method, std::string_view pattern, Handler handler) {
+  routes_.add(std::move(method), pattern);
+  handlers_.push_back(std::move(handler));
+}
+
+void ApiRouter::handle(const HttpRequest& request, HttpResponse& response) const {
+  bool path_known = false;
+  std::optional<RouteMatch> match = routes_.match(request.method, request.path, path_known);
+  if (!match) {
+    if (path_known) {
+      response.set_error(405, "method_not_allowed", request.method.substr(0, 16) + " is not allowed here");
+      response.headers.emplace_back("Allow", routes_.allowed_methods(request.path));
+    } else {
+      response.set_error(404, "route_not_found", "no such route");
+    }
+    if (ctx_.metrics != nullptr) ctx_.metrics->record_http("unmatched", response.status);
+    return;
+  }
+  const ApiCall call{request, match->params, ctx_.limits};
+  handlers_[match->route](call, response);
+  if (ctx_.metrics != nullptr) ctx_.metrics->record_http(routes_.pattern(match->route), response.status);
+}
+
+void ApiRouter::healthz(const ApiCall&, HttpResponse& response) const {
+  response.set_json(200, Json(Json::Object{{"status", Json("ok")}}));
+}
+
+void ApiRouter::readyz(const ApiCall&, HttpResponse& response) const {
+  const HealthReport health = ctx_.manager->health();
+  Json out = to_json(health);
+  out["status"] = readiness_name(health.overall_status);
+  Json::Array reasons;
+  for (const HealthCheck& check : health.checks) {
+    if (check.status != HealthStatus::kHealthy) reasons.emplace_back(check.name + ": " + check.detail);
+  }
+  out["reasons"] = Json(std::move(reasons));
+  response.set_json(health.overall_status == HealthStatus::kUnhealthy ? 503 : 200, out);
+}
+
+void ApiRouter::metrics(const ApiCall&, HttpResponse& response) const {
+  if (ctx_.metrics == nullptr) return set_status_error(response, Unavailable("metrics are not collected"));
+  // Gauges are read at scrape time, so they are never staler than the scrape.
+  if (auto stats = ctx_.manager->statistics(); stats.ok()) {
+    ctx_.metrics->set_queue(stats->store.queue_depth, stats->store.dead_jobs);
+    ctx_.metrics->set_pending_conflicts(stats->store.pending_conflicts);
+  }
+  response.status = 200;
+  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  response.body = ctx_.metrics->render();
+}
+
+void ApiRouter::stats(const ApiCall&, HttpResponse& response) const {
+  auto stats = ctx_.manager->statistics();
+  if (!stats.ok()) return set_status_error(response, stats.status());
+  response.set_json(200, to_json(*stats));
+}
+
+void ApiRouter::sync_one(const ApiCall& call, HttpResponse& response) const {
+  auto direction = call.direction();
+  if (!direction.ok()) return set_status_error(response, direction.status());
+  auto report = ctx_.manager->sync(call.params.get("type"), call.params.get("id"), *direction, "api");
+  if (!report.ok()) return set_status_error(response, report.status());
+  response.set_json(200, to_json(*report));
+}
+
+void ApiRouter::sync_batch(const ApiCall& call, HttpResponse& response) const {
+  auto body = call.json_object_body();
+  if (!body.ok()) return set_status_error(response, body.status());
+  auto batch = parse_batch(*body, call.limits.max_batch_ids);
+  if (!batch.ok()) return set_status_error(response, batch.status());
+  auto results = ctx_.manager->batch_sync(batch->type, batch->ids, batch->direction, "api");
+  Json::Array items;
+  std::int64_t succeeded = 0;
+  for (auto& [id, result] : results) {
+    Json item = Json::object();
+    item["id"] = id;
+    item["ok"] = result.ok();
+    if (result.ok()) {
+      ++succeeded;
+      item["report"] = to_json(*result);
+    } else {
+      item["error"] = status_error_body(result.status());
+    }
+    items.push_back(std::move(item));
+  }
+  Json out = Json::object();
+  out["type"] = batch->type;
+  out["direction"] = direction_name(batch->direction);
+  out["succeeded"] = succeeded;
+  out["failed"] = static_cast<std::int64_t>(results.size()) - succeeded;
+  out["results"] = Json(std::move(items));
+  response.set_json(200, out);
+}
+
+void ApiRouter::sync_status(const ApiCall& call, HttpResponse& response) const {
+  auto status = ctx_.manager->status(call.params.get("type"), call.params.get("id"));
+  if (!status.ok()) return set_status_error(response, status.status());
+  if (!status->state && status->recent_records.empty()) {
+    return set_status_error(response, NotFound("nothing is known about this entity yet"));
+  }
+  Json out = to_json(*status);
+  out["type"] = call.params.get("type");
+  out["id"] = call.params.get("id");
+  response.set_json(200, out);
+}
+
+void ApiRouter::list_conflicts(const ApiCall& call, HttpResponse& response) const {
+  auto filter = conflict_filter(call.request);
+  if (!filter.ok()) return set_status_error(response, filter.status());
+  auto limit = call.list_limit();
+  if (!limit.ok()) return set_status_error(response, limit.status());
+  auto conflicts = ctx_.store->list_conflicts(*filter, *limit);
+  if (!conflicts.ok()) return set_status_error(response, conflicts.status());
+  Json::Array items;
+  for (const ConflictRecord& c : *conflicts) items.push_back(to_json(c));
+  Json out = Json::object();
+  out["count"] = static_cast<std::int64_t>(items.size());
+  out["conflicts"] = Json(std::move(items));
+  response.set_json(200, out);
+}
+
+void ApiRouter::get_conflict(const ApiCall& call, HttpResponse& response) const {
+  auto id = call.positive_id("id");
+  if (!id.ok()) return set_status_error(response, id.status());
+  auto conflict = ctx_.store->get_conflict(*id);
+  if (!conflict.ok()) return set_status_error(response, conflict.status());
+  if (!*conflict) return set_status_error(response, NotFound("conflict " + std::to_string(*id) + " does not exist"));
+  response.set_json(200, to_json(**conflict));
+}
+
+void ApiRouter::resolve_conflict(const ApiCall& call, HttpResponse& response) const {
+  auto id = call.positive_id("id");
+  if (!id.ok()) return set_status_error(response, id.status());
+  auto body = call.json_object_body();
+  if (!body.ok()) return set_status_error(response, body.status());
+  const Json* resolution = body->find("resolution");
+  const Json* resolved_by = body->find("resolved_by");
+  if (resolution == nullptr || resolved_by == nullptr || !resolved_by->is_string() ||
+      resolved_by->as_string().size() > 200) {
+    return set_status_error(response, InvalidArgument("the body is {\"resolution\": {...}, \"resolved_by\": "
+                                                      "\"who\"} (resolved_by at most 200 bytes)"));
+  }
+  auto report = ctx_.manager->resolve_conflict(*id, *resolution, resolved_by->as_string());
+  if (!report.ok()) return set_status_error(response, report.status());
+  log_event(LogLevel::kInfo, "conflict_resolved",
+            Json(Json::Object{{"conflict_id", Json(*id)}, {"type", Json(report->key.type)}, {"id", Json(report->key.id)}}));
+  response.set_json(200, to_json(*report));
+}
+
+void ApiRouter::list_dead_jobs(const ApiCall& call, HttpResponse& response) const {
+  auto limit = call.list_limit();
+  if (!limit.ok()) return set_status_error(response, limit.status());
+  auto jobs = ctx_.store->list_jobs(JobState::kDead, *limit);
+  if (!jobs.ok()) return set_status_error(response, jobs.status());
+  Json::Array items;
+  for (const Job& job : *jobs) items.push_back(to_json(job));
+  Json out = Json::object();
+  out["count"] = static_cast<std::int64_t>(items.size());
+  out["jobs"] = Json(std::move(items));
+  response.set_json(200, out);
+}
+
+void ApiRouter::replay_dead_job(const ApiCall& call, HttpResponse& response) const {
+  auto id = call.positive_id("id");
+  if (!id.ok()) return set_status_error(response, id.status());
+  Status replayed = ctx_.store->replay_dead_job(*id, ctx_.clock->now());
+  if (!replayed.ok()) return set_status_error(response, replayed);
+  if (ctx_.on_enqueued) ctx_.on_enqueued();
+  response.set_json(200, Json(Json::Object{{"replayed", Json(*id)}}));
+}
+
+void ApiRouter::receive_event(const ApiCall& call, HttpResponse& response) const {
+  auto record = [&](std::string_view result) {
+    if (ctx_.metrics != nullptr) ctx_.metrics->record_webhook(result);
+  };
+  if (ctx_.events == nullptr) {
+    record("disabled");
+    return response.set_error(503, "webhooks_disabled", "no webhook secret is configured");
+  }
+  auto header = [&](std::string_view name) -> std::string_view {
+    const std::string* value = call.request.header(name);
+    return value == nullptr ? std::string_view() : std::string_view(*value);
+  };
+  const WebhookHeaders headers{header("webhook-id"), header("webhook-timestamp"), header("webhook-signature")};
+  auto receipt = ctx_.events->receive(headers, call.request.body, ctx_.clock->now());
+  if (!receipt.ok()) {
+    const bool forged = receipt.status().code() == StatusCode::kUnauthenticated;
+    record(forged ? "rejected" : "invalid");
+    log_event(LogLevel::kWarn, forged ? "event_rejected" : "event_invalid",
+              Json(Json::Object{{"reason", Json(receipt.status().message().substr(0, 200))},
+                                {"remote", Json(call.request.remote_address)}}));
+    return set_status_error(response, receipt.status());
+  }
+  Json out = Json::object();
+  out["event"] = receipt->event;
+  switch (receipt->outcome) {
+    case EventReceipt::Outcome::kQueued:
+      record("accepted");
+      if (ctx_.on_enqueued) ctx_.on_enqueued();
+      out["accepted"] = true;
+      out["queued"] = static_cast<std::int64_t>(receipt->queued);
+      return response.set_json(202, out);
+    case EventReceipt::Outcome::kDuplicate:
+      record("duplicate");
+      out["duplicate"] = true;
+      return response.set_json(200, out);
+    case EventReceipt::Outcome::kUnprocessable:
+      record("unprocessable");
+      return response.set_error(422, "unprocessable_event", receipt->problem);
+  }
+}
+
+}  // namespace ojsync::service

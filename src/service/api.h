@@ -1,0 +1,63 @@
+// ApiRouter: the daemon's HTTP API (v1). Maps each request to its handler; every error
+// answers {"error": code, "message": text} (see http_status.h for the one Status mapping).
+//
+//   GET  /healthz                      liveness: 200 while the process serves
+//   GET  /readyz                       ok | degraded | unhealthy with reasons (503 when unhealthy)
+//   GET  /metrics                      Prometheus text
+//   GET  /v1/stats                     sync statistics
+//   POST /v1/sync/{type}/{id}?direction=both|to-ojs|from-ojs
+//   POST /v1/sync/batch                {"type", "ids": [...], "direction"}: a result per id
+//   GET  /v1/sync/{type}/{id}          archive entry, recent records, open conflict
+//   GET  /v1/conflicts?status=open|resolved|all&limit=
+//   GET  /v1/conflicts/{id}
+//   POST /v1/conflicts/{id}/resolve    {"resolution": {...}, "resolved_by": "..."}
+//   GET  /v1/dlq?limit=                dead-lettered jobs
+//   POST /v1/dlq/{id}/replay
+//   POST /v1/events                    signed OJS events (event_intake.h)
+//   plus the agents' routes (agent_api.h).
+//
+// Thread-safe: handle() may run on every server thread at once.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "service/agent_api.h"
+#include "service/api_context.h"
+#include "service/route_table.h"
+
+namespace ojsync::service {
+
+class ApiRouter {
+ public:
+  // `context` is borrowed and must outlive the router.
+  explicit ApiRouter(const ApiContext* context);
+
+  void handle(const HttpRequest& request, HttpResponse& response) const;
+
+ private:
+  using Handler = std::function<void(const ApiCall&, HttpResponse&)>;
+  void add(std::string method, std::string_view pattern, Handler handler);
+
+  void healthz(const ApiCall& call, HttpResponse& response) const;
+  void readyz(const ApiCall& call, HttpResponse& response) const;
+  void metrics(const ApiCall& call, HttpResponse& response) const;
+  void stats(const ApiCall& call, HttpResponse& response) const;
+  void sync_one(const ApiCall& call, HttpResponse& response) const;
+  void sync_batch(const ApiCall& call, HttpResponse& response) const;
+  void sync_status(const ApiCall& call, HttpResponse& response) const;
+  void list_conflicts(const ApiCall& call, HttpResponse& response) const;
+  void get_conflict(const ApiCall& call, HttpResponse& response) const;
+  void resolve_conflict(const ApiCall& call, HttpResponse& response) const;
+  void list_dead_jobs(const ApiCall& call, HttpResponse& response) const;
+  void replay_dead_job(const ApiCall& call, HttpResponse& response) const;
+  void receive_event(const ApiCall& call, HttpResponse& response) const;
+
+  const ApiContext& ctx_;
+  AgentApi agents_;
+  RouteTable routes_;
+  std::vector<Handler> handlers_;  // By route index.
+};
+
+}  // namespace ojsync::service
