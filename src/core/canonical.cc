@@ -21,26 +21,31 @@ void append_canonical(const Json& value, std::string& out, const CanonicalOption
 
 void append_canonical_object(const Json::Object& object, std::string& out,
                              const CanonicalOptions* top_level) {
-  // Keys are stored sorted by bytes; NFC can change a key and its order, so re-sort then.
-  std::vector<std::pair<std::string, const Json*>> members;
-  members.reserve(object.size());
-  bool reordered = false;
-  for (const auto& [key, member] : object) {
-    if (top_level != nullptr && top_level->excluded_fields.contains(key)) continue;
-    std::string nfc_key = to_nfc(key);
-    reordered = reordered || nfc_key != key;
-    members.emplace_back(std::move(nfc_key), &member);
-  }
-  if (reordered) {
-    std::sort(members.begin(), members.end(),
+  // Keys are stored sorted by bytes, which is code-point order for UTF-8. Only a key that
+  // NFC changes can move, so the common all-ASCII object is written straight through.
+  const bool needs_normalizing = std::any_of(object.begin(), object.end(),
+                                             [](const auto& member) { return !is_ascii(member.first); });
+  std::vector<std::pair<std::string, const Json*>> normalized;
+  if (needs_normalizing) {
+    normalized.reserve(object.size());
+    for (const auto& [key, member] : object) normalized.emplace_back(to_nfc(key), &member);
+    std::sort(normalized.begin(), normalized.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
   }
   out.push_back('{');
-  for (std::size_t i = 0; i < members.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    append_json_string(members[i].first, out);
+  bool first = true;
+  auto emit = [&](std::string_view key, const Json& member) {
+    if (top_level != nullptr && top_level->excluded_fields.contains(key)) return;
+    if (!first) out.push_back(',');
+    first = false;
+    append_json_string(key, out);
     out.push_back(':');
-    append_canonical(*members[i].second, out, nullptr);
+    append_canonical(member, out, nullptr);
+  };
+  if (needs_normalizing) {
+    for (const auto& [key, member] : normalized) emit(key, *member);
+  } else {
+    for (const auto& [key, member] : object) emit(key, member);
   }
   out.push_back('}');
 }
@@ -48,7 +53,11 @@ void append_canonical_object(const Json::Object& object, std::string& out,
 void append_canonical(const Json& value, std::string& out, const CanonicalOptions* top_level) {
   switch (value.kind()) {
     case Json::Kind::kString:
-      append_json_string(to_nfc(value.as_string()), out);
+      if (is_ascii(value.as_string())) {
+        append_json_string(value.as_string(), out);
+      } else {
+        append_json_string(to_nfc(value.as_string()), out);
+      }
       return;
     case Json::Kind::kArray: {
       out.push_back('[');

@@ -147,6 +147,9 @@ class SqliteDb {
   Result<Query> query(std::string_view sql);
   // Rows changed by the most recent INSERT/UPDATE/DELETE.
   std::int64_t changes() const { return sqlite3_changes64(db_); }
+  // Row id of the most recent successful INSERT. Preferred over RETURNING in hot paths:
+  // SQLite materialises RETURNING rows in an ephemeral table, which costs more than the insert.
+  std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
   sqlite3* handle() const { return db_; }
 
  private:

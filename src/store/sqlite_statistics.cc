@@ -88,16 +88,39 @@ Status read_queue(SqliteDb& db, StoreStatistics& stats) {
 
 }  // namespace
 
-Status add_to_statistics(SqliteDb& db, const SyncRecord& record) {
+namespace {
+
+Status upsert_bucket(SqliteDb& db, std::int64_t hour, std::string_view type, SyncOutcome outcome,
+                     std::int64_t count, Duration total_duration, Timestamp last_started_at) {
   OJSYNC_ASSIGN_OR_RETURN(
       Query q, db.query("INSERT INTO sync_statistics (hour, type, outcome, count, total_duration_us, "
-                        "last_started_at) VALUES (?, ?, ?, 1, ?, ?) "
-                        "ON CONFLICT (hour, type, outcome) DO UPDATE SET count = count + 1, "
+                        "last_started_at) VALUES (?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (hour, type, outcome) DO UPDATE SET count = count + excluded.count, "
                         "total_duration_us = total_duration_us + excluded.total_duration_us, "
                         "last_started_at = MAX(last_started_at, excluded.last_started_at)"));
-  return q.bind(hour_of(record.started_at), record.key.type, outcome_name(record.outcome), record.duration,
-                record.started_at)
-      .run();
+  return q.bind(hour, type, outcome_name(outcome), count, total_duration, last_started_at).run();
+}
+
+}  // namespace
+
+Status add_to_statistics(SqliteDb& db, const SyncRecord& record) {
+  return upsert_bucket(db, hour_of(record.started_at), record.key.type, record.outcome, 1, record.duration,
+                       record.started_at);
+}
+
+void StatisticsBatch::add(const SyncRecord& record) {
+  Bucket& b = buckets_[{hour_of(record.started_at), record.key.type, record.outcome}];
+  ++b.count;
+  b.total_duration += record.duration;
+  b.last_started_at = std::max(b.last_started_at, record.started_at);
+}
+
+Status StatisticsBatch::flush(SqliteDb& db) const {
+  for (const auto& [key, b] : buckets_) {
+    const auto& [hour, type, outcome] = key;
+    OJSYNC_RETURN_IF_ERROR(upsert_bucket(db, hour, type, outcome, b.count, b.total_duration, b.last_started_at));
+  }
+  return OkStatus();
 }
 
 Result<StoreStatistics> read_statistics(SqliteDb& db, Timestamp now) {

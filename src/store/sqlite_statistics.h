@@ -2,6 +2,10 @@
 // commit, and the figures Store::statistics reports.
 #pragma once
 
+#include <map>
+#include <string>
+#include <tuple>
+
 #include "ojsync/store.h"
 #include "store/sqlite_db.h"
 
@@ -9,6 +13,23 @@ namespace ojsync {
 
 // Counts `record` in its hour × type × outcome bucket. Runs inside the commit's transaction.
 Status add_to_statistics(SqliteDb& db, const SyncRecord& record);
+
+// Rollup increments gathered over a group commit and written once per bucket, so a batch of
+// N records costs one upsert per bucket instead of N. Not thread-safe (one per commit).
+class StatisticsBatch {
+ public:
+  void add(const SyncRecord& record);
+  // Writes every gathered bucket; runs inside the group commit's transaction.
+  Status flush(SqliteDb& db) const;
+
+ private:
+  struct Bucket {
+    std::int64_t count = 0;
+    Duration total_duration{0};
+    Timestamp last_started_at{};
+  };
+  std::map<std::tuple<std::int64_t, std::string, SyncOutcome>, Bucket> buckets_;
+};
 
 // Store::statistics. The 24-hour window is (now - 24 h, now] over sync_records.started_at.
 // Percentiles use the nearest-rank method over every record in the window, whatever its

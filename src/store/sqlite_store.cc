@@ -52,20 +52,20 @@ Result<std::int64_t> write_state(SqliteDb& db, const SyncState& state, std::int6
       db.query(expected == 0
                    ? "INSERT INTO sync_state (" OJSYNC_STATE_COLUMNS
                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1) "
-                     "ON CONFLICT (type, entity_id) DO NOTHING RETURNING version"
+                     "ON CONFLICT (type, entity_id) DO NOTHING"
                    : "UPDATE sync_state SET ojs_id = ?3, agents_id = ?4, base = ?5, base_hash = ?6, "
                      "ojs_hash = ?7, agents_hash = ?8, tombstone = ?9, updated_at = ?10, "
                      "version = version + 1 "
-                     "WHERE type = ?1 AND entity_id = ?2 AND version = ?11 RETURNING version"));
+                     "WHERE type = ?1 AND entity_id = ?2 AND version = ?11"));
   q.bind(state.key.type, state.key.id, state.ojs_id, state.agents_id, document_text(state.base),
          state.base_hash, state.ojs_hash, state.agents_hash, state.tombstone, state.updated_at);
   if (expected != 0) q.bind(expected);
-  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
-  if (!row) {
+  OJSYNC_RETURN_IF_ERROR(q.run());
+  if (db.changes() != 1) {
     return Aborted("sync state of " + state.key.to_string() + " is no longer at version " +
                    std::to_string(expected));
   }
-  return q.int64(0);
+  return expected + 1;
 }
 
 Result<std::int64_t> insert_record(SqliteDb& db, const SyncRecord& r) {
@@ -73,13 +73,12 @@ Result<std::int64_t> insert_record(SqliteDb& db, const SyncRecord& r) {
       Query q, db.query("INSERT INTO sync_records (type, entity_id, direction, outcome, triggered_by, "
                         "base_hash_before, base_hash_after, ojs_hash, agents_hash, wrote_ojs, "
                         "wrote_agents, duration_us, retry_count, error, started_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   q.bind(r.key.type, r.key.id, direction_name(r.direction), outcome_name(r.outcome), r.trigger,
          r.base_hash_before, r.base_hash_after, r.ojs_hash, r.agents_hash, r.wrote_ojs, r.wrote_agents,
          r.duration, r.retry_count, r.error, r.started_at);
-  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
-  if (!row) return Internal("inserting a sync record returned no id");
-  return q.int64(0);
+  OJSYNC_RETURN_IF_ERROR(q.run());
+  return db.last_insert_id();
 }
 
 // Inserts the entity's open conflict, or replaces the one already open (keeping its id and
@@ -116,12 +115,11 @@ Status close_conflict(SqliteDb& db, const ConflictClosure& closure, Timestamp at
 Result<std::int64_t> insert_audit(SqliteDb& db, const AuditEntry& e) {
   OJSYNC_ASSIGN_OR_RETURN(
       Query q, db.query("INSERT INTO audit_log (at, actor, action, type, entity_id, before_hash, "
-                        "after_hash, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"));
+                        "after_hash, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   q.bind(e.at, e.actor, e.action, e.key.type, e.key.id, e.before_hash, e.after_hash, e.reason,
          e.details.dump());
-  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
-  if (!row) return Internal("appending to the audit log returned no id");
-  return q.int64(0);
+  OJSYNC_RETURN_IF_ERROR(q.run());
+  return db.last_insert_id();
 }
 
 // Runs a DELETE bound to `cutoff` and returns how many rows it removed.
@@ -184,20 +182,22 @@ class SqliteStore final : public Store {
   }
 
   Result<CommitResult> commit_sync(const SyncCommit& commit) override {
-    return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) { return apply_commit(db, commit); });
+    return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) { return apply_commit(db, commit, nullptr); });
   }
 
   Result<std::vector<Result<CommitResult>>> commit_syncs(std::span<const SyncCommit> commits) override {
     return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) -> Result<std::vector<Result<CommitResult>>> {
       std::vector<Result<CommitResult>> results;
       results.reserve(commits.size());
+      StatisticsBatch statistics;
       for (const SyncCommit& commit : commits) {
         OJSYNC_RETURN_IF_ERROR(run_sql(db, "SAVEPOINT ojsync_commit"));
-        Result<CommitResult> result = apply_commit(db, commit);
+        Result<CommitResult> result = apply_commit(db, commit, &statistics);
         if (!result.ok()) OJSYNC_RETURN_IF_ERROR(run_sql(db, "ROLLBACK TO ojsync_commit"));
         OJSYNC_RETURN_IF_ERROR(run_sql(db, "RELEASE ojsync_commit"));
         results.push_back(std::move(result));
       }
+      OJSYNC_RETURN_IF_ERROR(statistics.flush(db));
       return results;
     });
   }
@@ -329,14 +329,15 @@ class SqliteStore final : public Store {
   // Order inside the transaction: state (the version check first, so a lost race changes
   // nothing), record and its statistics, conflicts, queue, audit. The caller's transaction
   // (or savepoint) rolls everything back on any failure. A closed conflict's resolved_at is
-  // the end of the sync: record.started_at + duration.
-  static Result<CommitResult> apply_commit(SqliteDb& db, const SyncCommit& commit) {
+  // the end of the sync: record.started_at + duration. With a `batch`, the statistics rollup
+  // is gathered there (only once the commit succeeded) instead of written at once.
+  static Result<CommitResult> apply_commit(SqliteDb& db, const SyncCommit& commit, StatisticsBatch* batch) {
     CommitResult result;
     if (commit.state) {
       OJSYNC_ASSIGN_OR_RETURN(result.state_version, write_state(db, *commit.state, commit.expected_version));
     }
     OJSYNC_ASSIGN_OR_RETURN(result.record_id, insert_record(db, commit.record));
-    OJSYNC_RETURN_IF_ERROR(add_to_statistics(db, commit.record));
+    if (batch == nullptr) OJSYNC_RETURN_IF_ERROR(add_to_statistics(db, commit.record));
     if (commit.close_conflict) {
       const Timestamp at = commit.record.started_at + commit.record.duration;
       OJSYNC_RETURN_IF_ERROR(close_conflict(db, *commit.close_conflict, at));
@@ -347,6 +348,7 @@ class SqliteStore final : public Store {
     if (commit.completed_job_id) OJSYNC_RETURN_IF_ERROR(complete_job(db, *commit.completed_job_id));
     if (commit.failed_job) OJSYNC_RETURN_IF_ERROR(fail_job(db, *commit.failed_job));
     for (const AuditEntry& entry : commit.audit) OJSYNC_RETURN_IF_ERROR(insert_audit(db, entry).status());
+    if (batch != nullptr) batch->add(commit.record);
     return result;
   }
 
