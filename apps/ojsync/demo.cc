@@ -61,7 +61,8 @@ std::string title_of(EmbeddedDocumentStore& side, const std::string& id) {
   return title != nullptr ? title->get_string("en") : "(no title)";
 }
 
-Status edit(EmbeddedDocumentStore& side, const std::string& id, const std::function<void(Json&)>& change) {
+Status edit(EmbeddedDocumentStore& side, const std::string& id,
+            const std::function<void(Json&)>& change) {
   OJSYNC_ASSIGN_OR_RETURN(auto doc, side.get("manuscript", id));
   if (!doc) return NotFound("manuscript " + id);
   Json updated = doc->snapshot.document;
@@ -108,11 +109,13 @@ int run_demo(const DemoOptions& options) {
   SyncManager& manager = **merging;
 
   std::cout << "ojsync demo — engine between two embedded stores in " << options.dir << "\n\n"
-            << "1. " << options.manuscripts << " manuscripts appear on the OJS side; full sync from OJS\n";
+            << "1. " << options.manuscripts
+            << " manuscripts appear on the OJS side; full sync from OJS\n";
   std::vector<std::string> ids;
   for (int i = 1; i <= options.manuscripts; ++i) {
     ids.push_back(std::to_string(i));
-    if (auto s = (*ojs)->put("manuscript", ids.back(), manuscript(i), ""); !s.ok()) return fail(s.status());
+    if (auto s = (*ojs)->put("manuscript", ids.back(), manuscript(i), ""); !s.ok())
+      return fail(s.status());
   }
   for (const auto& [id, r] : manager.batch_sync("manuscript", ids, Direction::kFromOjs)) {
     print("manuscript/" + id, r);
@@ -120,31 +123,49 @@ int run_demo(const DemoOptions& options) {
   std::cout << "   re-running the same sync writes nothing:\n";
   print("manuscript/1", manager.sync("manuscript", "1"));
 
-  std::cout << "\n2. An editor retitles manuscript 1 in OJS; an agent adds an analysis to manuscript 2\n";
-  if (auto s = edit(**ojs, "1", [](Json& d) { d["title"]["en"] = "Soil carbon under no-till farming: a meta-analysis"; }); !s.ok()) return fail(s);
-  if (auto s = edit(**agents, "2", [](Json& d) { d["agent_analysis"] = "novelty: high; reviewers suggested: 3"; }); !s.ok()) return fail(s);
+  std::cout
+      << "\n2. An editor retitles manuscript 1 in OJS; an agent adds an analysis to manuscript 2\n";
+  if (auto s = edit(
+          **ojs, "1",
+          [](Json& d) { d["title"]["en"] = "Soil carbon under no-till farming: a meta-analysis"; });
+      !s.ok())
+    return fail(s);
+  if (auto s = edit(**agents, "2",
+                    [](Json& d) { d["agent_analysis"] = "novelty: high; reviewers suggested: 3"; });
+      !s.ok())
+    return fail(s);
   print("manuscript/1", manager.sync("manuscript", "1"));
   print("manuscript/2", manager.sync("manuscript", "2"));
   std::cout << "   agents now see: \"" << title_of(**agents, "1") << "\"\n";
 
   std::cout << "\n3. Both sides edit manuscript 3: title in OJS and by an agent, keywords on both\n"
             << "   (strategy merge: title = ojs, keywords = union)\n";
-  if (auto s = edit(**ojs, "3", [](Json& d) {
-        d["title"]["en"] = "Quantum dots in thin-film photovoltaics";
-        d["keywords"].as_array().emplace_back("thin films");
-      }); !s.ok()) return fail(s);
-  if (auto s = edit(**agents, "3", [](Json& d) {
-        d["title"]["en"] = "Quantum dots for solar cells";
-        d["keywords"].as_array().emplace_back("solar");
-      }); !s.ok()) return fail(s);
+  if (auto s = edit(**ojs, "3",
+                    [](Json& d) {
+                      d["title"]["en"] = "Quantum dots in thin-film photovoltaics";
+                      d["keywords"].as_array().emplace_back("thin films");
+                    });
+      !s.ok())
+    return fail(s);
+  if (auto s = edit(**agents, "3",
+                    [](Json& d) {
+                      d["title"]["en"] = "Quantum dots for solar cells";
+                      d["keywords"].as_array().emplace_back("solar");
+                    });
+      !s.ok())
+    return fail(s);
   print("manuscript/3", manager.sync("manuscript", "3"));
   auto k = (*agents)->get("manuscript", "3");
   std::cout << "   title: \"" << title_of(**agents, "3") << "\"  keywords: "
             << (k.ok() && *k ? (*k)->snapshot.document.find("keywords")->dump() : "?") << "\n";
 
   std::cout << "\n4. Both sides edit the abstract of manuscript 4 (no policy: a person decides)\n";
-  if (auto s = edit(**ojs, "4", [](Json& d) { d["abstract"]["en"] = "Revised by the editor."; }); !s.ok()) return fail(s);
-  if (auto s = edit(**agents, "4", [](Json& d) { d["abstract"]["en"] = "Rewritten by an agent."; }); !s.ok()) return fail(s);
+  if (auto s = edit(**ojs, "4", [](Json& d) { d["abstract"]["en"] = "Revised by the editor."; });
+      !s.ok())
+    return fail(s);
+  if (auto s = edit(**agents, "4", [](Json& d) { d["abstract"]["en"] = "Rewritten by an agent."; });
+      !s.ok())
+    return fail(s);
   auto conflicted = manager.sync("manuscript", "4");
   print("manuscript/4", conflicted);
   auto pending = manager.pending_conflicts();

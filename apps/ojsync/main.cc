@@ -1,10 +1,71 @@
-// ojsync: command-line entry point.
+// ojsync: command-line entry point. Every command but `serve`, `demo`, `migrate` and `cleanup`
+// runs either on the store directly (--config FILE) or against a running daemon (--server URL).
 #include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
 
+#include "commands.h"
 #include "demo.h"
+#include "exit_codes.h"
+#include "serve.h"
+
+namespace {
+
+using namespace ojsync;
+using namespace ojsync::cli;
+
+constexpr const char* kExitCodes =
+    "Exit codes: 0 done, 1 failed, 2 usage or configuration, 3 not found, 4 conflict,\n"
+    "5 partial (some ids failed; health degraded), 6 unavailable (health unhealthy).";
+
+// Where a command runs, and how it prints.
+struct Target {
+  std::string config;
+  std::string server;
+  bool json = false;
+};
+
+void add_target(CLI::App* command, Target& target, bool server_allowed = true) {
+  command->add_option("--config", target.config, "Configuration file (work on the store directly)");
+  if (server_allowed)
+    command->add_option("--server", target.server, "A running daemon, e.g. http://127.0.0.1:8080");
+  command->add_flag("--json", target.json, "Print JSON");
+}
+
+Result<service::DaemonConfig> load(const Target& target) {
+  if (target.config.empty()) return InvalidArgument("--config is required");
+  return service::load_config_file(target.config, service::process_env());
+}
+
+Result<std::unique_ptr<Backend>> backend_for(const Target& target) {
+  if (!target.server.empty() && !target.config.empty())
+    return InvalidArgument("use --config or --server, not both");
+  if (!target.server.empty()) return make_remote_backend(target.server);
+  if (target.config.empty()) return InvalidArgument("--config FILE or --server URL is required");
+  OJSYNC_ASSIGN_OR_RETURN(service::DaemonConfig config, load(target));
+  return make_local_backend(std::move(config));
+}
+
+Result<Direction> direction_of(const std::string& name) { return parse_direction(name); }
+
+// The resolution of `conflicts resolve`: {"take": side} or a JSON object of field values.
+Result<Json> resolution_of(const std::string& take, const std::string& fields) {
+  if (take.empty() == fields.empty())
+    return InvalidArgument("give exactly one of --take or --fields");
+  if (!take.empty()) return Json(Json::Object{{"take", Json(take)}});
+  return Json::parse(fields);
+}
+
+std::string default_resolver() {
+  const char* user = std::getenv("USER");
+  return std::string("cli:") + (user != nullptr && *user != '\0' ? user : "unknown");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"ojsync — keeps Open Journal Systems and an agents framework in sync"};
+  app.footer(kExitCodes);
   app.set_version_flag("--version", "ojsync 0.1.0");
   app.require_subcommand(1);
 
@@ -12,9 +73,121 @@ int main(int argc, char** argv) {
   demo.dir = "ojsync-demo";
   auto* demo_cmd = app.add_subcommand("demo", "Run the engine end to end on the embedded default");
   demo_cmd->add_option("--dir", demo.dir, "Directory for the demo databases (recreated)");
-  demo_cmd->add_option("--manuscripts", demo.manuscripts, "Manuscripts to create")->check(CLI::Range(5, 100000));
+  demo_cmd->add_option("--manuscripts", demo.manuscripts, "Manuscripts to create")
+      ->check(CLI::Range(5, 100000));
 
-  CLI11_PARSE(app, argc, argv);
-  if (demo_cmd->parsed()) return ojsync::cli::run_demo(demo);
-  return 2;
+  std::string serve_config;
+  auto* serve_cmd =
+      app.add_subcommand("serve", "Run the daemon: HTTP API, event intake, background sync");
+  serve_cmd->add_option("--config", serve_config, "Configuration file")->required();
+
+  Target t;  // Only one subcommand runs, so they share the target options.
+  std::string type, id, direction_name = "both";
+  std::vector<std::string> ids;
+  auto* sync_cmd = app.add_subcommand("sync", "Sync one entity now");
+  sync_cmd->add_option("type", type, "Entity type (manuscript, reviewer, decision)")->required();
+  sync_cmd->add_option("id", id, "Entity id")->required();
+  sync_cmd->add_option("--direction", direction_name, "both, to-ojs or from-ojs");
+  add_target(sync_cmd, t);
+
+  auto* batch_cmd = app.add_subcommand("batch", "Sync many entities of one type");
+  batch_cmd->add_option("type", type, "Entity type")->required();
+  batch_cmd->add_option("ids", ids, "Entity ids")->required();
+  batch_cmd->add_option("--direction", direction_name, "both, to-ojs or from-ojs");
+  add_target(batch_cmd, t);
+
+  auto* status_cmd = app.add_subcommand("status", "Sync status of one entity");
+  status_cmd->add_option("type", type, "Entity type")->required();
+  status_cmd->add_option("id", id, "Entity id")->required();
+  add_target(status_cmd, t);
+
+  auto* conflicts_cmd = app.add_subcommand("conflicts", "List, show and resolve conflicts");
+  conflicts_cmd->require_subcommand(1);
+  std::string conflict_filter = "open";
+  std::size_t limit = 100;
+  std::int64_t conflict_id = 0;
+  std::string take, fields, resolved_by = default_resolver();
+  auto* list_cmd = conflicts_cmd->add_subcommand("list", "List conflicts");
+  list_cmd->add_option("--status", conflict_filter, "open, resolved or all")
+      ->check(CLI::IsMember({"open", "resolved", "all"}));
+  list_cmd->add_option("--limit", limit, "At most this many")->check(CLI::Range(1, 1000));
+  add_target(list_cmd, t);
+  auto* show_cmd = conflicts_cmd->add_subcommand("show", "Show one conflict with its fields");
+  show_cmd->add_option("id", conflict_id, "Conflict id")->required()->check(CLI::PositiveNumber);
+  add_target(show_cmd, t);
+  auto* resolve_cmd = conflicts_cmd->add_subcommand(
+      "resolve", "Resolve a conflict and write the result to both sides");
+  resolve_cmd->add_option("id", conflict_id, "Conflict id")->required()->check(CLI::PositiveNumber);
+  resolve_cmd->add_option("--take", take, "Take one side whole: ojs or agents")
+      ->check(CLI::IsMember({"ojs", "agents"}));
+  resolve_cmd->add_option("--fields", fields,
+                          "JSON object of field values, e.g. '{\"title\":{\"en\":\"T\"}}'");
+  resolve_cmd->add_option("--by", resolved_by, "Who resolves (default cli:$USER)");
+  add_target(resolve_cmd, t);
+
+  auto* stats_cmd = app.add_subcommand("stats", "Sync statistics");
+  add_target(stats_cmd, t);
+  auto* health_cmd =
+      app.add_subcommand("health", "Health: ok, degraded or unhealthy, with reasons");
+  add_target(health_cmd, t);
+  auto* cleanup_cmd =
+      app.add_subcommand("cleanup", "Remove records and resolved conflicts past retention");
+  add_target(cleanup_cmd, t, false);
+  auto* migrate_cmd = app.add_subcommand("migrate", "Bring the store's schema to this version");
+  add_target(migrate_cmd, t, false);
+
+  auto* dlq_cmd = app.add_subcommand("dlq", "Dead-lettered jobs");
+  dlq_cmd->require_subcommand(1);
+  std::vector<std::int64_t> job_ids;
+  auto* dlq_list_cmd = dlq_cmd->add_subcommand("list", "List dead-lettered jobs");
+  dlq_list_cmd->add_option("--limit", limit, "At most this many")->check(CLI::Range(1, 1000));
+  add_target(dlq_list_cmd, t);
+  auto* dlq_replay_cmd =
+      dlq_cmd->add_subcommand("replay", "Queue dead-lettered jobs again (all when no id is given)");
+  dlq_replay_cmd->add_option("ids", job_ids, "Job ids")->check(CLI::PositiveNumber);
+  add_target(dlq_replay_cmd, t);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  if (demo_cmd->parsed()) return run_demo(demo);
+  if (serve_cmd->parsed()) return run_serve(serve_config);
+
+  CLI::App* chosen = app.get_subcommands().front();
+  Printer out{"ojsync " + chosen->get_name(), t.json};
+  if (cleanup_cmd->parsed() || migrate_cmd->parsed()) {
+    auto config = load(t);
+    if (!config.ok()) return fail(out, config.status());
+    return cleanup_cmd->parsed() ? cmd_cleanup(*config, out) : cmd_migrate(*config, out);
+  }
+  auto backend = backend_for(t);
+  if (!backend.ok()) return fail(out, backend.status());
+  Backend& b = **backend;
+  auto direction = direction_of(direction_name);
+  if (!direction.ok()) return fail(out, direction.status());
+
+  if (sync_cmd->parsed()) return cmd_sync(b, out, type, id, *direction);
+  if (batch_cmd->parsed()) return cmd_batch(b, out, type, ids, *direction);
+  if (status_cmd->parsed()) return cmd_status(b, out, type, id);
+  if (stats_cmd->parsed()) return cmd_stats(b, out);
+  if (health_cmd->parsed()) return cmd_health(b, out);
+  if (list_cmd->parsed()) {
+    std::optional<ConflictStatus> filter;
+    if (conflict_filter != "all")
+      filter = conflict_filter == "open" ? ConflictStatus::kOpen : ConflictStatus::kResolved;
+    return cmd_conflicts_list(b, out, filter, limit);
+  }
+  if (show_cmd->parsed()) return cmd_conflicts_show(b, out, conflict_id);
+  if (resolve_cmd->parsed()) {
+    auto resolution = resolution_of(take, fields);
+    if (!resolution.ok()) return fail(out, resolution.status());
+    return cmd_conflicts_resolve(b, out, conflict_id, *resolution, resolved_by);
+  }
+  if (dlq_list_cmd->parsed()) return cmd_dlq_list(b, out, limit);
+  if (dlq_replay_cmd->parsed()) return cmd_dlq_replay(b, out, job_ids);
+  return kExitUsage;
 }

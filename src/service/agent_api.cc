@@ -17,14 +17,17 @@ std::string_view trim(std::string_view s) {
 
 // The entity tag an If-Match value requires. "*" requires the document to exist (any
 // version). Weak tags never match (RFC 9110 compares If-Match strongly).
-Result<std::string> required_etag(std::string_view if_match, const std::optional<EmbeddedDocument>& current) {
+Result<std::string> required_etag(std::string_view if_match,
+                                  const std::optional<EmbeddedDocument>& current) {
   if_match = trim(if_match);
   if (if_match == "*") {
     if (!current) return FailedPrecondition("the document does not exist");
     return current->etag;
   }
-  if (if_match.starts_with("W/")) return FailedPrecondition("a weak entity tag cannot guard a write");
-  if (if_match.find(',') != std::string_view::npos) return InvalidArgument("If-Match must name one entity tag");
+  if (if_match.starts_with("W/"))
+    return FailedPrecondition("a weak entity tag cannot guard a write");
+  if (if_match.find(',') != std::string_view::npos)
+    return InvalidArgument("If-Match must name one entity tag");
   if (if_match.size() >= 2 && if_match.front() == '"' && if_match.back() == '"') {
     if_match = if_match.substr(1, if_match.size() - 2);
   }
@@ -44,14 +47,16 @@ Result<EntityKey> AgentApi::entity_of(const ApiCall& call) const {
   if (ctx_.manager->options().entity_types.find(key.type) == nullptr) {
     return NotFound("unknown entity type '" + key.type.substr(0, 64) + "'");
   }
-  if (!is_valid_identifier(key.id)) return InvalidArgument("an entity id is 1-128 of [A-Za-z0-9._:-]");
+  if (!is_valid_identifier(key.id))
+    return InvalidArgument("an entity id is 1-128 of [A-Za-z0-9._:-]");
   return key;
 }
 
 Result<std::string> AgentApi::agent_of(const ApiCall& call) {
   const std::string* agent = call.request.header("x-agent");
   if (agent == nullptr || !is_valid_identifier(*agent)) {
-    return InvalidArgument("writes need an X-Agent header naming the agent (1-128 of [A-Za-z0-9._:-])");
+    return InvalidArgument(
+        "writes need an X-Agent header naming the agent (1-128 of [A-Za-z0-9._:-])");
   }
   return *agent;
 }
@@ -59,8 +64,9 @@ Result<std::string> AgentApi::agent_of(const ApiCall& call) {
 Result<std::int64_t> AgentApi::after_write(const EntityKey& agents_key, const std::string& agent,
                                            std::string_view action, const std::string& before,
                                            const std::string& after) const {
-  OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> state,
-                          ctx_.store->find_state_by_side_id(agents_key.type, Side::kAgents, agents_key.id));
+  OJSYNC_ASSIGN_OR_RETURN(
+      std::optional<SyncState> state,
+      ctx_.store->find_state_by_side_id(agents_key.type, Side::kAgents, agents_key.id));
   const EntityKey key = state ? state->key : agents_key;
   AuditEntry entry;
   entry.at = ctx_.clock->now();
@@ -73,7 +79,8 @@ Result<std::int64_t> AgentApi::after_write(const EntityKey& agents_key, const st
   OJSYNC_RETURN_IF_ERROR(ctx_.store->append_audit(entry).status());
   OJSYNC_ASSIGN_OR_RETURN(const bool auto_sync, ctx_.agent_settings->auto_sync(agent));
   if (!auto_sync) return 0;
-  OJSYNC_ASSIGN_OR_RETURN(const std::int64_t job, ctx_.manager->enqueue(key.type, key.id, Direction::kBoth, "agent"));
+  OJSYNC_ASSIGN_OR_RETURN(const std::int64_t job,
+                          ctx_.manager->enqueue(key.type, key.id, Direction::kBoth, "agent"));
   if (ctx_.on_enqueued) ctx_.on_enqueued();
   return job;
 }
@@ -83,7 +90,8 @@ void AgentApi::get_entity(const ApiCall& call, HttpResponse& response) const {
   if (!key.ok()) return set_status_error(response, key.status());
   auto doc = ctx_.agents->get(key->type, key->id);
   if (!doc.ok()) return set_status_error(response, doc.status());
-  if (!*doc) return set_status_error(response, NotFound(key->to_string() + " is not on the agents' side"));
+  if (!*doc)
+    return set_status_error(response, NotFound(key->to_string() + " is not on the agents' side"));
   response.set_json(200, (*doc)->snapshot.document);
   response.headers.emplace_back("ETag", quoted((*doc)->etag));
 }
@@ -108,7 +116,8 @@ void AgentApi::put_entity(const ApiCall& call, HttpResponse& response) const {
   auto stored = ctx_.agents->put(key->type, key->id, *body, expected);
   if (!stored.ok()) return set_status_error(response, stored.status(), if_match != nullptr);
   const std::string before = *current ? (*current)->etag : "";
-  auto job = after_write(*key, *agent, *current ? "agent_update" : "agent_create", before, stored->etag);
+  auto job =
+      after_write(*key, *agent, *current ? "agent_update" : "agent_create", before, stored->etag);
   Json out = Json::object();
   out["type"] = key->type;
   out["id"] = key->id;
@@ -117,7 +126,8 @@ void AgentApi::put_entity(const ApiCall& call, HttpResponse& response) const {
   if (!job.ok()) {
     // The write stands; the sweep of the agents' store will still pick it up.
     log_event(LogLevel::kWarn, "agent_write_not_queued",
-              Json(Json::Object{{"type", Json(key->type)}, {"id", Json(key->id)},
+              Json(Json::Object{{"type", Json(key->type)},
+                                {"id", Json(key->id)},
                                 {"code", Json(error_code_for(job.status().code()))}}));
   }
   response.set_json(*current ? 200 : 201, out);
@@ -131,7 +141,8 @@ void AgentApi::delete_entity(const ApiCall& call, HttpResponse& response) const 
   if (!agent.ok()) return set_status_error(response, agent.status());
   auto current = ctx_.agents->get(key->type, key->id);
   if (!current.ok()) return set_status_error(response, current.status());
-  if (!*current) return set_status_error(response, NotFound(key->to_string() + " is not on the agents' side"));
+  if (!*current)
+    return set_status_error(response, NotFound(key->to_string() + " is not on the agents' side"));
   const std::string* if_match = call.request.header("if-match");
   if (if_match == nullptr) return require_if_match(response);
   auto required = required_etag(*if_match, *current);

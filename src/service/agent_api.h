@@ -33,8 +33,9 @@ class AgentApi {
   static Result<std::string> agent_of(const ApiCall& call);
   // After a write: audits it and, when the agent's auto-sync is on, queues a sync. Returns the
   // job id, or 0 when none was queued.
-  Result<std::int64_t> after_write(const EntityKey& agents_key, const std::string& agent, std::string_view action,
-                                   const std::string& before, const std::string& after) const;
+  Result<std::int64_t> after_write(const EntityKey& agents_key, const std::string& agent,
+                                   std::string_view action, const std::string& before,
+                                   const std::string& after) const;
 
   const ApiContext& ctx_;
 };

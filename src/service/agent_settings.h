@@ -14,7 +14,8 @@ namespace ojsync::service {
 class AgentSettings {
  public:
   // `store` is borrowed. Agents never configured get `auto_sync_default`.
-  AgentSettings(Store* store, bool auto_sync_default) : store_(store), default_(auto_sync_default) {}
+  AgentSettings(Store* store, bool auto_sync_default)
+      : store_(store), default_(auto_sync_default) {}
 
   // Agent names follow the identifier rule ([A-Za-z0-9._:-], 1-128): kInvalidArgument otherwise.
   Result<bool> auto_sync(std::string_view agent) const;

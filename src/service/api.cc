@@ -18,7 +18,8 @@ Result<BatchRequest> parse_batch(const Json& body, std::size_t max_ids) {
   BatchRequest batch;
   const Json* type = body.find("type");
   const Json* ids = body.find("ids");
-  if (type == nullptr || !type->is_string()) return InvalidArgument("\"type\" must name an entity type");
+  if (type == nullptr || !type->is_string())
+    return InvalidArgument("\"type\" must name an entity type");
   if (ids == nullptr || !ids->is_array() || ids->as_array().empty()) {
     return InvalidArgument("\"ids\" must be a non-empty array");
   }
@@ -50,18 +51,18 @@ Result<std::optional<ConflictStatus>> conflict_filter(const HttpRequest& request
   return InvalidArgument("status must be open, resolved or all");
 }
 
-std::string_view readiness_name(HealthStatus status) {
-  return status == HealthStatus::kHealthy ? "ok" : health_status_name(status);
-}
-
 }  // namespace
 
 ApiRouter::ApiRouter(const ApiContext* context) : ctx_(*context), agents_(context) {
   auto bind = [this](void (ApiRouter::*member)(const ApiCall&, HttpResponse&) const) {
-    return [this, member](const ApiCall& call, HttpResponse& response) { (this->*member)(call, response); };
+    return [this, member](const ApiCall& call, HttpResponse& response) {
+      (this->*member)(call, response);
+    };
   };
   auto bind_agents = [this](void (AgentApi::*member)(const ApiCall&, HttpResponse&) const) {
-    return [this, member](const ApiCall& call, HttpResponse& response) { (agents_.*member)(call, response); };
+    return [this, member](const ApiCall& call, HttpResponse& response) {
+      (agents_.*member)(call, response);
+    };
   };
   add("GET", "/healthz", bind(&ApiRouter::healthz));
   add("GET", "/readyz", bind(&ApiRouter::readyz));
@@ -93,7 +94,8 @@ void ApiRouter::handle(const HttpRequest& request, HttpResponse& response) const
   std::optional<RouteMatch> match = routes_.match(request.method, request.path, path_known);
   if (!match) {
     if (path_known) {
-      response.set_error(405, "method_not_allowed", request.method.substr(0, 16) + " is not allowed here");
+      response.set_error(405, "method_not_allowed",
+                         request.method.substr(0, 16) + " is not allowed here");
       response.headers.emplace_back("Allow", routes_.allowed_methods(request.path));
     } else {
       response.set_error(404, "route_not_found", "no such route");
@@ -103,7 +105,8 @@ void ApiRouter::handle(const HttpRequest& request, HttpResponse& response) const
   }
   const ApiCall call{request, match->params, ctx_.limits};
   handlers_[match->route](call, response);
-  if (ctx_.metrics != nullptr) ctx_.metrics->record_http(routes_.pattern(match->route), response.status);
+  if (ctx_.metrics != nullptr)
+    ctx_.metrics->record_http(routes_.pattern(match->route), response.status);
 }
 
 void ApiRouter::healthz(const ApiCall&, HttpResponse& response) const {
@@ -112,18 +115,13 @@ void ApiRouter::healthz(const ApiCall&, HttpResponse& response) const {
 
 void ApiRouter::readyz(const ApiCall&, HttpResponse& response) const {
   const HealthReport health = ctx_.manager->health();
-  Json out = to_json(health);
-  out["status"] = readiness_name(health.overall_status);
-  Json::Array reasons;
-  for (const HealthCheck& check : health.checks) {
-    if (check.status != HealthStatus::kHealthy) reasons.emplace_back(check.name + ": " + check.detail);
-  }
-  out["reasons"] = Json(std::move(reasons));
-  response.set_json(health.overall_status == HealthStatus::kUnhealthy ? 503 : 200, out);
+  response.set_json(health.overall_status == HealthStatus::kUnhealthy ? 503 : 200,
+                    readiness_view(health));
 }
 
 void ApiRouter::metrics(const ApiCall&, HttpResponse& response) const {
-  if (ctx_.metrics == nullptr) return set_status_error(response, Unavailable("metrics are not collected"));
+  if (ctx_.metrics == nullptr)
+    return set_status_error(response, Unavailable("metrics are not collected"));
   // Gauges are read at scrape time, so they are never staler than the scrape.
   if (auto stats = ctx_.manager->statistics(); stats.ok()) {
     ctx_.metrics->set_queue(stats->store.queue_depth, stats->store.dead_jobs);
@@ -143,7 +141,8 @@ void ApiRouter::stats(const ApiCall&, HttpResponse& response) const {
 void ApiRouter::sync_one(const ApiCall& call, HttpResponse& response) const {
   auto direction = call.direction();
   if (!direction.ok()) return set_status_error(response, direction.status());
-  auto report = ctx_.manager->sync(call.params.get("type"), call.params.get("id"), *direction, "api");
+  auto report =
+      ctx_.manager->sync(call.params.get("type"), call.params.get("id"), *direction, "api");
   if (!report.ok()) return set_status_error(response, report.status());
   response.set_json(200, to_json(*report));
 }
@@ -154,39 +153,16 @@ void ApiRouter::sync_batch(const ApiCall& call, HttpResponse& response) const {
   auto batch = parse_batch(*body, call.limits.max_batch_ids);
   if (!batch.ok()) return set_status_error(response, batch.status());
   auto results = ctx_.manager->batch_sync(batch->type, batch->ids, batch->direction, "api");
-  Json::Array items;
-  std::int64_t succeeded = 0;
-  for (auto& [id, result] : results) {
-    Json item = Json::object();
-    item["id"] = id;
-    item["ok"] = result.ok();
-    if (result.ok()) {
-      ++succeeded;
-      item["report"] = to_json(*result);
-    } else {
-      item["error"] = status_error_body(result.status());
-    }
-    items.push_back(std::move(item));
-  }
-  Json out = Json::object();
-  out["type"] = batch->type;
-  out["direction"] = direction_name(batch->direction);
-  out["succeeded"] = succeeded;
-  out["failed"] = static_cast<std::int64_t>(results.size()) - succeeded;
-  out["results"] = Json(std::move(items));
-  response.set_json(200, out);
+  response.set_json(200, batch_view(batch->type, batch->direction, results));
 }
 
 void ApiRouter::sync_status(const ApiCall& call, HttpResponse& response) const {
   auto status = ctx_.manager->status(call.params.get("type"), call.params.get("id"));
   if (!status.ok()) return set_status_error(response, status.status());
-  if (!status->state && status->recent_records.empty()) {
+  if (is_unknown(*status))
     return set_status_error(response, NotFound("nothing is known about this entity yet"));
-  }
-  Json out = to_json(*status);
-  out["type"] = call.params.get("type");
-  out["id"] = call.params.get("id");
-  response.set_json(200, out);
+  response.set_json(200,
+                    entity_status_view(call.params.get("type"), call.params.get("id"), *status));
 }
 
 void ApiRouter::list_conflicts(const ApiCall& call, HttpResponse& response) const {
@@ -196,12 +172,7 @@ void ApiRouter::list_conflicts(const ApiCall& call, HttpResponse& response) cons
   if (!limit.ok()) return set_status_error(response, limit.status());
   auto conflicts = ctx_.store->list_conflicts(*filter, *limit);
   if (!conflicts.ok()) return set_status_error(response, conflicts.status());
-  Json::Array items;
-  for (const ConflictRecord& c : *conflicts) items.push_back(to_json(c));
-  Json out = Json::object();
-  out["count"] = static_cast<std::int64_t>(items.size());
-  out["conflicts"] = Json(std::move(items));
-  response.set_json(200, out);
+  response.set_json(200, list_view("conflicts", *conflicts));
 }
 
 void ApiRouter::get_conflict(const ApiCall& call, HttpResponse& response) const {
@@ -209,7 +180,9 @@ void ApiRouter::get_conflict(const ApiCall& call, HttpResponse& response) const 
   if (!id.ok()) return set_status_error(response, id.status());
   auto conflict = ctx_.store->get_conflict(*id);
   if (!conflict.ok()) return set_status_error(response, conflict.status());
-  if (!*conflict) return set_status_error(response, NotFound("conflict " + std::to_string(*id) + " does not exist"));
+  if (!*conflict)
+    return set_status_error(response,
+                            NotFound("conflict " + std::to_string(*id) + " does not exist"));
   response.set_json(200, to_json(**conflict));
 }
 
@@ -222,13 +195,16 @@ void ApiRouter::resolve_conflict(const ApiCall& call, HttpResponse& response) co
   const Json* resolved_by = body->find("resolved_by");
   if (resolution == nullptr || resolved_by == nullptr || !resolved_by->is_string() ||
       resolved_by->as_string().size() > 200) {
-    return set_status_error(response, InvalidArgument("the body is {\"resolution\": {...}, \"resolved_by\": "
-                                                      "\"who\"} (resolved_by at most 200 bytes)"));
+    return set_status_error(response,
+                            InvalidArgument("the body is {\"resolution\": {...}, \"resolved_by\": "
+                                            "\"who\"} (resolved_by at most 200 bytes)"));
   }
   auto report = ctx_.manager->resolve_conflict(*id, *resolution, resolved_by->as_string());
   if (!report.ok()) return set_status_error(response, report.status());
   log_event(LogLevel::kInfo, "conflict_resolved",
-            Json(Json::Object{{"conflict_id", Json(*id)}, {"type", Json(report->key.type)}, {"id", Json(report->key.id)}}));
+            Json(Json::Object{{"conflict_id", Json(*id)},
+                              {"type", Json(report->key.type)},
+                              {"id", Json(report->key.id)}}));
   response.set_json(200, to_json(*report));
 }
 
@@ -237,12 +213,7 @@ void ApiRouter::list_dead_jobs(const ApiCall& call, HttpResponse& response) cons
   if (!limit.ok()) return set_status_error(response, limit.status());
   auto jobs = ctx_.store->list_jobs(JobState::kDead, *limit);
   if (!jobs.ok()) return set_status_error(response, jobs.status());
-  Json::Array items;
-  for (const Job& job : *jobs) items.push_back(to_json(job));
-  Json out = Json::object();
-  out["count"] = static_cast<std::int64_t>(items.size());
-  out["jobs"] = Json(std::move(items));
-  response.set_json(200, out);
+  response.set_json(200, list_view("jobs", *jobs));
 }
 
 void ApiRouter::replay_dead_job(const ApiCall& call, HttpResponse& response) const {
@@ -266,7 +237,8 @@ void ApiRouter::receive_event(const ApiCall& call, HttpResponse& response) const
     const std::string* value = call.request.header(name);
     return value == nullptr ? std::string_view() : std::string_view(*value);
   };
-  const WebhookHeaders headers{header("webhook-id"), header("webhook-timestamp"), header("webhook-signature")};
+  const WebhookHeaders headers{header("webhook-id"), header("webhook-timestamp"),
+                               header("webhook-signature")};
   auto receipt = ctx_.events->receive(headers, call.request.body, ctx_.clock->now());
   if (!receipt.ok()) {
     const bool forged = receipt.status().code() == StatusCode::kUnauthenticated;

@@ -41,7 +41,8 @@ class ApiTest : public ::testing::Test {
     env.sleep = [](Duration) {};
     manager_ = SyncManager::create(options, env).value();
     verifier_ = std::make_unique<WebhookVerifier>(WebhookVerifier::create({kSecret}).value());
-    intake_ = std::make_unique<EventIntake>(verifier_.get(), store_.get(), &manager_->options().entity_types);
+    intake_ = std::make_unique<EventIntake>(verifier_.get(), store_.get(),
+                                            &manager_->options().entity_types);
     settings_ = std::make_unique<AgentSettings>(store_.get(), true);
     ctx_.manager = manager_.get();
     ctx_.store = store_.get();
@@ -67,8 +68,9 @@ class ApiTest : public ::testing::Test {
         const auto amp = rest.find('&');
         std::string_view pair = rest.substr(0, amp);
         const auto eq = pair.find('=');
-        request.query.emplace_back(std::string(pair.substr(0, eq)),
-                                   eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1)));
+        request.query.emplace_back(
+            std::string(pair.substr(0, eq)),
+            eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1)));
         rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
       }
     }
@@ -96,13 +98,17 @@ class ApiTest : public ::testing::Test {
   }
 
   // A signed delivery of `body` with id `id`, signed by `secret`, stamped at `at`.
-  HttpResponse deliver(const std::string& id, const std::string& body, const std::string& secret = kSecret,
+  HttpResponse deliver(const std::string& id, const std::string& body,
+                       const std::string& secret = kSecret,
                        std::optional<Timestamp> at = std::nullopt) {
     const auto signer = WebhookVerifier::create({secret}).value();
-    const std::string ts = std::to_string(
-        std::chrono::duration_cast<std::chrono::seconds>(at.value_or(clock_.now()).time_since_epoch()).count());
+    const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                              at.value_or(clock_.now()).time_since_epoch())
+                                              .count());
     return call("POST", "/v1/events", body,
-                {{"webhook-id", id}, {"webhook-timestamp", ts}, {"webhook-signature", signer.sign(id, ts, body)}});
+                {{"webhook-id", id},
+                 {"webhook-timestamp", ts},
+                 {"webhook-signature", signer.sign(id, ts, body)}});
   }
 
   std::vector<Job> jobs(std::optional<JobState> state = JobState::kPending) {
@@ -163,7 +169,8 @@ TEST_F(ApiTest, HealthzReadyzAndMetrics) {
   auto metrics = call("GET", "/metrics");
   EXPECT_EQ(metrics.status, 200);
   EXPECT_EQ(metrics.content_type.rfind("text/plain", 0), 0u);
-  EXPECT_NE(metrics.body.find("ojsync_http_requests_total{route=\"/readyz\",status=\"200\"} 2"), std::string::npos)
+  EXPECT_NE(metrics.body.find("ojsync_http_requests_total{route=\"/readyz\",status=\"200\"} 2"),
+            std::string::npos)
       << metrics.body;
   EXPECT_NE(metrics.body.find("ojsync_queue_jobs{state=\"queued\"} 0"), std::string::npos);
 }
@@ -224,17 +231,21 @@ TEST_F(ApiTest, BatchSyncReportsEachIdAndIsBounded) {
   EXPECT_FALSE(results[2].find("ok")->as_bool());
   EXPECT_EQ(results[2].find("error")->get_string("error"), "not_found");
 
-  expect_error(call("POST", "/v1/sync/batch", R"({"type":"manuscript","ids":["1","2","3","4"]})"), 400,
+  expect_error(call("POST", "/v1/sync/batch", R"({"type":"manuscript","ids":["1","2","3","4"]})"),
+               400, "invalid_argument");
+  expect_error(call("POST", "/v1/sync/batch", R"({"type":"manuscript","ids":[]})"), 400,
                "invalid_argument");
-  expect_error(call("POST", "/v1/sync/batch", R"({"type":"manuscript","ids":[]})"), 400, "invalid_argument");
-  expect_error(call("POST", "/v1/sync/batch", R"({"type":"manuscript","ids":[1.5]})"), 400, "invalid_argument");
-  expect_error(call("POST", "/v1/sync/batch", R"({"type":"manuscript","ids":["1"],"direction":"up"})"), 400,
+  expect_error(call("POST", "/v1/sync/batch", R"({"type":"manuscript","ids":[1.5]})"), 400,
                "invalid_argument");
+  expect_error(
+      call("POST", "/v1/sync/batch", R"({"type":"manuscript","ids":["1"],"direction":"up"})"), 400,
+      "invalid_argument");
   expect_error(call("POST", "/v1/sync/batch", R"({"type":)"), 400, "invalid_argument");
   expect_error(call("POST", "/v1/sync/batch", ""), 400, "invalid_argument");
   expect_error(call("POST", "/v1/sync/batch", "[1]"), 400, "invalid_argument");
   std::string deep(40, '[');
-  expect_error(call("POST", "/v1/sync/batch", R"({"type":"manuscript","ids":)" + deep), 400, "invalid_argument");
+  expect_error(call("POST", "/v1/sync/batch", R"({"type":"manuscript","ids":)" + deep), 400,
+               "invalid_argument");
 }
 
 // ------------------------------------------------------------------------ conflicts
@@ -257,17 +268,22 @@ TEST_F(ApiTest, ListsShowsAndResolvesConflicts) {
   EXPECT_EQ(json(shown).find("fields")->as_array()[0].get_string("path"), "title.en");
 
   const std::string resolve = "/v1/conflicts/" + std::to_string(id) + "/resolve";
-  expect_error(call("POST", resolve, R"({"resolution":{"title":{"en":"X"}}})"), 400, "invalid_argument");
-  expect_error(call("POST", resolve, R"({"resolution":{"stageId":4},"resolved_by":"editor:alice"})"), 409,
-               "failed_precondition");  // Leaves the conflicting field uncovered.
+  expect_error(call("POST", resolve, R"({"resolution":{"title":{"en":"X"}}})"), 400,
+               "invalid_argument");
+  expect_error(
+      call("POST", resolve, R"({"resolution":{"stageId":4},"resolved_by":"editor:alice"})"), 409,
+      "failed_precondition");  // Leaves the conflicting field uncovered.
   auto resolved =
-      call("POST", resolve, R"({"resolution":{"title":{"en":"Resolved Title"}},"resolved_by":"editor:alice"})");
+      call("POST", resolve,
+           R"({"resolution":{"title":{"en":"Resolved Title"}},"resolved_by":"editor:alice"})");
   ASSERT_EQ(resolved.status, 200) << resolved.body;
   EXPECT_EQ(ojs_.get("manuscript", "42")->find("title")->get_string("en"), "Resolved Title");
-  EXPECT_EQ(agents_->get("manuscript", "42").value()->snapshot.document.find("title")->get_string("en"),
-            "Resolved Title");
-  expect_error(call("POST", resolve, R"({"resolution":{"take":"ojs"},"resolved_by":"editor:alice"})"), 409,
-               "failed_precondition");
+  EXPECT_EQ(
+      agents_->get("manuscript", "42").value()->snapshot.document.find("title")->get_string("en"),
+      "Resolved Title");
+  expect_error(
+      call("POST", resolve, R"({"resolution":{"take":"ojs"},"resolved_by":"editor:alice"})"), 409,
+      "failed_precondition");
   EXPECT_EQ(json(call("GET", "/v1/conflicts")).get_int("count"), 0);
   EXPECT_EQ(json(call("GET", "/v1/conflicts?status=resolved")).get_int("count"), 1);
   EXPECT_EQ(json(call("GET", "/v1/conflicts?status=all&limit=1")).get_int("count"), 1);
@@ -277,8 +293,9 @@ TEST_F(ApiTest, ListsShowsAndResolvesConflicts) {
   expect_error(call("GET", "/v1/conflicts?limit=1001"), 400, "invalid_argument");
   expect_error(call("GET", "/v1/conflicts/abc"), 400, "invalid_argument");
   expect_error(call("GET", "/v1/conflicts/999"), 404, "not_found");
-  expect_error(call("POST", "/v1/conflicts/999/resolve", R"({"resolution":{"take":"ojs"},"resolved_by":"x"})"), 404,
-               "not_found");
+  expect_error(call("POST", "/v1/conflicts/999/resolve",
+                    R"({"resolution":{"take":"ojs"},"resolved_by":"x"})"),
+               404, "not_found");
 }
 
 TEST_F(ApiTest, StatsCountSyncsByOutcome) {
@@ -304,7 +321,8 @@ TEST_F(ApiTest, AgentWritesNeedTheCurrentEtag) {
   EXPECT_EQ(json(read), doc("Draft"));
   EXPECT_EQ(header(read, "ETag"), etag);
 
-  expect_error(call("PUT", "/v1/entities/manuscript/m1", doc("Blind").dump(), agent), 428, "precondition_required");
+  expect_error(call("PUT", "/v1/entities/manuscript/m1", doc("Blind").dump(), agent), 428,
+               "precondition_required");
   auto with = [&](std::string tag) {
     auto h = agent;
     h["if-match"] = std::move(tag);
@@ -316,20 +334,24 @@ TEST_F(ApiTest, AgentWritesNeedTheCurrentEtag) {
   // Another agent still holding the first version loses, and changes nothing.
   expect_error(call("PUT", "/v1/entities/manuscript/m1", doc("Stale").dump(), with(etag)), 412,
                "failed_precondition");
-  expect_error(call("PUT", "/v1/entities/manuscript/m1", doc("Weak").dump(), with("W/" + etag)), 412,
-               "failed_precondition");
+  expect_error(call("PUT", "/v1/entities/manuscript/m1", doc("Weak").dump(), with("W/" + etag)),
+               412, "failed_precondition");
   EXPECT_EQ(json(call("GET", "/v1/entities/manuscript/m1")), doc("Second"));
   EXPECT_EQ(call("PUT", "/v1/entities/manuscript/m1", doc("Any").dump(), with("*")).status, 200);
-  expect_error(call("PUT", "/v1/entities/manuscript/new", doc("X").dump(), with("*")), 412, "failed_precondition");
+  expect_error(call("PUT", "/v1/entities/manuscript/new", doc("X").dump(), with("*")), 412,
+               "failed_precondition");
 
-  expect_error(call("PUT", "/v1/entities/manuscript/m1", doc("X").dump()), 400, "invalid_argument");  // No X-Agent.
+  expect_error(call("PUT", "/v1/entities/manuscript/m1", doc("X").dump()), 400,
+               "invalid_argument");  // No X-Agent.
   expect_error(call("PUT", "/v1/entities/manuscript/m2", "[1]", agent), 400, "invalid_argument");
   expect_error(call("PUT", "/v1/entities/unicorn/m1", doc("X").dump(), agent), 404, "not_found");
   expect_error(call("GET", "/v1/entities/manuscript/nope"), 404, "not_found");
 
   const std::string current = header(call("GET", "/v1/entities/manuscript/m1"), "ETag");
-  expect_error(call("DELETE", "/v1/entities/manuscript/m1", "", agent), 428, "precondition_required");
-  expect_error(call("DELETE", "/v1/entities/manuscript/m1", "", with(etag)), 412, "failed_precondition");
+  expect_error(call("DELETE", "/v1/entities/manuscript/m1", "", agent), 428,
+               "precondition_required");
+  expect_error(call("DELETE", "/v1/entities/manuscript/m1", "", with(etag)), 412,
+               "failed_precondition");
   EXPECT_EQ(call("DELETE", "/v1/entities/manuscript/m1", "", with(current)).status, 200);
   expect_error(call("GET", "/v1/entities/manuscript/m1"), 404, "not_found");
   expect_error(call("DELETE", "/v1/entities/manuscript/m1", "", with(current)), 404, "not_found");
@@ -359,12 +381,15 @@ TEST_F(ApiTest, AutoSyncQueuesAgentWritesUntilTurnedOff) {
   EXPECT_TRUE(json(second).find("sync_job")->is_null());
   EXPECT_EQ(jobs().size(), 1u);
   // Other agents keep the default.
-  EXPECT_TRUE(json(call("PUT", "/v1/entities/manuscript/m3", doc("Third").dump(), {{"x-agent", "quality_agent"}}))
+  EXPECT_TRUE(json(call("PUT", "/v1/entities/manuscript/m3", doc("Third").dump(),
+                        {{"x-agent", "quality_agent"}}))
                   .find("sync_job")
                   ->is_int());
 
-  expect_error(call("PUT", "/v1/agents/reviewer_bot/auto-sync", R"({"enabled":"yes"})"), 400, "invalid_argument");
-  expect_error(call("PUT", "/v1/agents/bad%20name/auto-sync", R"({"enabled":true})"), 400, "invalid_argument");
+  expect_error(call("PUT", "/v1/agents/reviewer_bot/auto-sync", R"({"enabled":"yes"})"), 400,
+               "invalid_argument");
+  expect_error(call("PUT", "/v1/agents/bad%20name/auto-sync", R"({"enabled":true})"), 400,
+               "invalid_argument");
 }
 
 // ------------------------------------------------------------------------ signed events
@@ -386,15 +411,22 @@ TEST_F(ApiTest, SignedEventQueuesItsSyncAndAReplayIsIgnored) {
 }
 
 TEST_F(ApiTest, EachEventTypeQueuesTheRightEntities) {
-  ASSERT_EQ(deliver("e1", R"({"event":"decision_recorded","submission_id":"7","decision_id":3})").status, 202);
-  ASSERT_EQ(deliver("e2", R"({"event":"review_assigned","submission_id":8,"reviewer_id":12})").status, 202);
+  ASSERT_EQ(
+      deliver("e1", R"({"event":"decision_recorded","submission_id":"7","decision_id":3})").status,
+      202);
+  ASSERT_EQ(
+      deliver("e2", R"({"event":"review_assigned","submission_id":8,"reviewer_id":12})").status,
+      202);
   ASSERT_EQ(deliver("e3", R"({"event":"user_updated","user_id":13})").status, 202);
-  ASSERT_EQ(deliver("e4", R"({"event_type":"submission_created","submission_id":"new_manuscript"})").status, 202);
+  ASSERT_EQ(deliver("e4", R"({"event_type":"submission_created","submission_id":"new_manuscript"})")
+                .status,
+            202);
   ASSERT_EQ(deliver("e5", R"({"event":"publication_edited","submission_id":9})").status, 202);
   std::set<std::string> keys;
   for (const Job& job : jobs()) keys.insert(job.key.to_string());
-  EXPECT_EQ(keys, (std::set<std::string>{"decision/7:3", "manuscript/7", "manuscript/8", "reviewer/12", "reviewer/13",
-                                         "manuscript/new_manuscript", "manuscript/9"}));
+  EXPECT_EQ(keys,
+            (std::set<std::string>{"decision/7:3", "manuscript/7", "manuscript/8", "reviewer/12",
+                                   "reviewer/13", "manuscript/new_manuscript", "manuscript/9"}));
 }
 
 TEST_F(ApiTest, EventForAnAgentCreatedEntityMapsItsOjsId) {
@@ -410,42 +442,54 @@ TEST_F(ApiTest, EventForAnAgentCreatedEntityMapsItsOjsId) {
 
 TEST_F(ApiTest, ForgedStaleOrUnsignedEventsAre401AndWriteNothing) {
   const std::string body = R"({"event":"submission_updated","submission_id":42})";
-  expect_error(deliver("evt_1", body, "another-secret-that-is-long-enough"), 401, "unauthenticated");
-  expect_error(deliver("evt_1", body, kSecret, clock_.now() - std::chrono::minutes(6)), 401, "unauthenticated");
-  expect_error(deliver("evt_1", body, kSecret, clock_.now() + std::chrono::minutes(6)), 401, "unauthenticated");
+  expect_error(deliver("evt_1", body, "another-secret-that-is-long-enough"), 401,
+               "unauthenticated");
+  expect_error(deliver("evt_1", body, kSecret, clock_.now() - std::chrono::minutes(6)), 401,
+               "unauthenticated");
+  expect_error(deliver("evt_1", body, kSecret, clock_.now() + std::chrono::minutes(6)), 401,
+               "unauthenticated");
   expect_error(call("POST", "/v1/events", body), 401, "unauthenticated");
   auto tampered = [&] {
     const auto signer = WebhookVerifier::create({kSecret}).value();
-    const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                              clock_.now().time_since_epoch()).count());
+    const std::string ts = std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count());
     return call("POST", "/v1/events", R"({"event":"submission_updated","submission_id":43})",
-                {{"webhook-id", "evt_1"}, {"webhook-timestamp", ts}, {"webhook-signature", signer.sign("evt_1", ts, body)}});
+                {{"webhook-id", "evt_1"},
+                 {"webhook-timestamp", ts},
+                 {"webhook-signature", signer.sign("evt_1", ts, body)}});
   }();
   expect_error(tampered, 401, "unauthenticated");
   EXPECT_TRUE(jobs(std::nullopt).empty());
   // Nothing was remembered either: the genuine delivery of the same id is accepted.
   EXPECT_EQ(deliver("evt_1", body).status, 202);
-  EXPECT_EQ(metrics_.render().find("ojsync_webhooks_total{result=\"rejected\"} 5") != std::string::npos, true)
+  EXPECT_EQ(
+      metrics_.render().find("ojsync_webhooks_total{result=\"rejected\"} 5") != std::string::npos,
+      true)
       << metrics_.render();
 }
 
 TEST_F(ApiTest, AuthenticButUnusableEventsAreRejectedWithoutWriting) {
-  expect_error(deliver("e1", R"({"event":"submission_exploded","submission_id":1})"), 422, "unprocessable_event");
+  expect_error(deliver("e1", R"({"event":"submission_exploded","submission_id":1})"), 422,
+               "unprocessable_event");
   expect_error(deliver("e2", R"({"submission_id":1})"), 422, "unprocessable_event");
   expect_error(deliver("e3", R"({"event":"submission_updated"})"), 422, "unprocessable_event");
-  expect_error(deliver("e4", R"({"event":"submission_updated","submission_id":1.5})"), 422, "unprocessable_event");
-  expect_error(deliver("e5", R"({"event":"submission_updated","submission_id":"a b"})"), 422, "unprocessable_event");
+  expect_error(deliver("e4", R"({"event":"submission_updated","submission_id":1.5})"), 422,
+               "unprocessable_event");
+  expect_error(deliver("e5", R"({"event":"submission_updated","submission_id":"a b"})"), 422,
+               "unprocessable_event");
   expect_error(deliver("e6", R"({"event":)"), 400, "invalid_argument");
   expect_error(deliver("e7", "[]"), 400, "invalid_argument");
-  expect_error(deliver(std::string(201, 'x'), R"({"event":"submission_updated","submission_id":1})"), 400,
-               "invalid_argument");
+  expect_error(
+      deliver(std::string(201, 'x'), R"({"event":"submission_updated","submission_id":1})"), 400,
+      "invalid_argument");
   EXPECT_TRUE(jobs(std::nullopt).empty());
   EXPECT_EQ(deliver("e1", R"({"event":"submission_updated","submission_id":1})").status, 202);
 }
 
 TEST_F(ApiTest, EventsWithoutASecretAreRefused) {
   ctx_.events = nullptr;
-  expect_error(deliver("e1", R"({"event":"submission_updated","submission_id":1})"), 503, "webhooks_disabled");
+  expect_error(deliver("e1", R"({"event":"submission_updated","submission_id":1})"), 503,
+               "webhooks_disabled");
 }
 
 // ------------------------------------------------------------------------ dead letters
@@ -465,7 +509,8 @@ TEST_F(ApiTest, ListsAndReplaysDeadLetteredJobs) {
   ASSERT_EQ(replayed.status, 200) << replayed.body;
   EXPECT_EQ(jobs().size(), 1u);
   EXPECT_EQ(wakeups_, 1);
-  expect_error(call("POST", "/v1/dlq/" + std::to_string(job.get_int("id")) + "/replay"), 409, "failed_precondition");
+  expect_error(call("POST", "/v1/dlq/" + std::to_string(job.get_int("id")) + "/replay"), 409,
+               "failed_precondition");
   expect_error(call("POST", "/v1/dlq/999/replay"), 404, "not_found");
 }
 

@@ -14,7 +14,8 @@ namespace {
 std::string env_name(std::string_view section, std::string_view key) {
   std::string name = "OJSYNC_";
   for (std::string_view part : {section, std::string_view("_"), key}) {
-    for (char c : part) name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    for (char c : part)
+      name.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   }
   return name;
 }
@@ -38,11 +39,13 @@ class ConfigReader {
   }
 
   template <typename Int>
-  Status integer(std::string_view section, std::string_view key, Int& out, std::int64_t min, std::int64_t max) {
+  Status integer(std::string_view section, std::string_view key, Int& out, std::int64_t min,
+                 std::int64_t max) {
     std::int64_t value = 0;
     if (auto raw = env_value(section, key)) {
       auto [end, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), value);
-      if (ec != std::errc() || end != raw->data() + raw->size()) return wrong_type(section, key, "an integer");
+      if (ec != std::errc() || end != raw->data() + raw->size())
+        return wrong_type(section, key, "an integer");
     } else if (const toml::node* node = lookup(section, key)) {
       if (!node->is_integer()) return wrong_type(section, key, "an integer");
       value = **node->as_integer();
@@ -50,8 +53,8 @@ class ConfigReader {
       return OkStatus();
     }
     if (value < min || value > max) {
-      return InvalidArgument(qualified(section, key) + " must be between " + std::to_string(min) + " and " +
-                             std::to_string(max));
+      return InvalidArgument(qualified(section, key) + " must be between " + std::to_string(min) +
+                             " and " + std::to_string(max));
     }
     out = static_cast<Int>(value);
     return OkStatus();
@@ -119,7 +122,8 @@ class ConfigReader {
   }
 
   // A table of name = "string" pairs; the environment form is "a=x,b=y".
-  Status string_map(std::string_view section, std::string_view key, std::map<std::string, std::string, std::less<>>& out) {
+  Status string_map(std::string_view section, std::string_view key,
+                    std::map<std::string, std::string, std::less<>>& out) {
     if (auto raw = env_value(section, key)) {
       out.clear();
       std::stringstream in(*raw);
@@ -145,10 +149,12 @@ class ConfigReader {
   Status reject_unknown() const {
     for (const auto& [section, node] : root_) {
       const toml::table* table = node.as_table();
-      if (table == nullptr) return InvalidArgument("unknown top-level key '" + std::string(section.str()) + "'");
+      if (table == nullptr)
+        return InvalidArgument("unknown top-level key '" + std::string(section.str()) + "'");
       for (const auto& [key, unused] : *table) {
         if (!known_.contains(qualified(section.str(), key.str()))) {
-          return InvalidArgument("unknown configuration key '" + qualified(section.str(), key.str()) + "'");
+          return InvalidArgument("unknown configuration key '" +
+                                 qualified(section.str(), key.str()) + "'");
         }
       }
     }
@@ -159,7 +165,8 @@ class ConfigReader {
   static std::string qualified(std::string_view section, std::string_view key) {
     return std::string(section) + "." + std::string(key);
   }
-  Status wrong_type(std::string_view section, std::string_view key, std::string_view expected) const {
+  Status wrong_type(std::string_view section, std::string_view key,
+                    std::string_view expected) const {
     return InvalidArgument(qualified(section, key) + " must be " + std::string(expected));
   }
   std::optional<std::string> env_value(std::string_view section, std::string_view key) {
@@ -179,6 +186,7 @@ class ConfigReader {
 Status read_all(ConfigReader& r, DaemonConfig& c) {
   OJSYNC_RETURN_IF_ERROR(r.string("store", "path", c.store_path));
   OJSYNC_RETURN_IF_ERROR(r.string("agents", "path", c.agents_path));
+  OJSYNC_RETURN_IF_ERROR(r.boolean("agents", "auto_sync_default", c.auto_sync_default));
 
   SyncOptions& s = c.sync;
   OJSYNC_RETURN_IF_ERROR(r.integer("sync", "batch_size", s.batch_size, 1, 10'000));
@@ -204,7 +212,8 @@ Status read_all(ConfigReader& r, DaemonConfig& c) {
   OJSYNC_RETURN_IF_ERROR(r.string("server", "host", c.server.host));
   OJSYNC_RETURN_IF_ERROR(r.integer("server", "port", c.server.port, 0, 65535));
   OJSYNC_RETURN_IF_ERROR(r.integer("server", "threads", c.server.threads, 1, 256));
-  OJSYNC_RETURN_IF_ERROR(r.integer("server", "max_body_bytes", c.server.max_body_bytes, 1024, 64 << 20));
+  OJSYNC_RETURN_IF_ERROR(
+      r.integer("server", "max_body_bytes", c.server.max_body_bytes, 1024, 64 << 20));
   OJSYNC_RETURN_IF_ERROR(r.string("server", "log_level", c.log_level));
 
   OjsSettings& o = c.ojs;
@@ -222,16 +231,28 @@ Status read_all(ConfigReader& r, DaemonConfig& c) {
   OJSYNC_RETURN_IF_ERROR(r.strings("webhooks", "secret_files", c.webhooks.secret_files));
   OJSYNC_RETURN_IF_ERROR(r.string("webhooks", "secret_env", c.webhooks.secret_env));
   OJSYNC_RETURN_IF_ERROR(r.duration("webhooks", "tolerance", c.webhooks.tolerance));
+  OJSYNC_RETURN_IF_ERROR(r.duration("webhooks", "dedupe_retention", c.webhooks.dedupe_retention));
   return r.reject_unknown();
 }
 
 Status validate(const DaemonConfig& c) {
   static const std::set<std::string> kVersions = {"auto", "3.3", "3.4", "3.5"};
-  if (!kVersions.contains(c.ojs.version)) return InvalidArgument("ojs.version must be auto, 3.3, 3.4 or 3.5");
+  if (!kVersions.contains(c.ojs.version))
+    return InvalidArgument("ojs.version must be auto, 3.3, 3.4 or 3.5");
   if (!c.ojs.base_url.empty() && c.ojs.journal.empty()) {
     return InvalidArgument("ojs.journal is required when ojs.base_url is set");
   }
-  if (c.webhooks.secret_files.size() > 2) return InvalidArgument("webhooks.secret_files holds at most two files");
+  if (c.webhooks.secret_files.size() > 2)
+    return InvalidArgument("webhooks.secret_files holds at most two files");
+  if (c.webhooks.dedupe_retention < c.webhooks.tolerance) {
+    return InvalidArgument("webhooks.dedupe_retention must be at least webhooks.tolerance");
+  }
+  if (c.sync.sync_interval <= Duration(0) || c.anti_entropy_interval <= Duration(0) ||
+      c.cleanup_interval <= Duration(0)) {
+    return InvalidArgument(
+        "sync.sync_interval, sync.anti_entropy_interval and sync.cleanup_interval must be "
+        "positive");
+  }
   return OkStatus();
 }
 
@@ -247,7 +268,8 @@ EnvLookup process_env() {
 Result<Duration> parse_duration(std::string_view text) {
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || value < 0) return InvalidArgument("'" + std::string(text) + "' is not a duration");
+  if (ec != std::errc() || value < 0)
+    return InvalidArgument("'" + std::string(text) + "' is not a duration");
   const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
   using namespace std::chrono;
   if (unit.empty() || unit == "s") return Duration(seconds(value));

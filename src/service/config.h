@@ -20,21 +20,26 @@ struct OjsSettings {
   bool index_php = true;         // URLs carry /index.php/ (false with restful_urls = On)
   std::string token_file;        // API token in a file ...
   std::string token_env = "OJSYNC_OJS_TOKEN";  // ... or in this environment variable.
-  std::string time_zone = "UTC";  // The journal's [general] time_zone.
-  std::string ca_path;            // Extra CA bundle; TLS verification is always on.
+  std::string time_zone = "UTC";               // The journal's [general] time_zone.
+  std::string ca_path;                         // Extra CA bundle; TLS verification is always on.
   Duration connect_timeout = std::chrono::seconds(5);
   Duration request_timeout = std::chrono::seconds(30);
 };
 
 struct WebhookSettings {
-  std::vector<std::string> secret_files;  // One or two (two while rotating).
+  std::vector<std::string> secret_files;             // One or two (two while rotating).
   std::string secret_env = "OJSYNC_WEBHOOK_SECRET";  // Used when no file is configured.
   Duration tolerance = std::chrono::minutes(5);
+  // How long accepted event ids are remembered to ignore redeliveries. Senders retry a failed
+  // delivery with the same id for up to about a day (Standard Webhooks: 5 s ... 10 h apart).
+  Duration dedupe_retention = std::chrono::hours(72);
 };
 
 struct DaemonConfig {
   std::string store_path = "ojsync.db";
   std::string agents_path = "agents.db";
+  // Auto-sync of agents never configured through PUT /v1/agents/{agent}/auto-sync.
+  bool auto_sync_default = true;
   SyncOptions sync;
   HttpServerOptions server;
   OjsSettings ojs;

@@ -24,10 +24,25 @@ TEST(ConfigTest, EmptyTextGivesTheDocumentedDefaults) {
   EXPECT_EQ(c->sync.retention_days, 30);
   EXPECT_EQ(c->server.host, "127.0.0.1");
   EXPECT_EQ(c->webhooks.tolerance, std::chrono::minutes(5));
+  EXPECT_EQ(c->webhooks.dedupe_retention, std::chrono::hours(72));
+  EXPECT_TRUE(c->auto_sync_default);
+}
+
+TEST(ConfigTest, AgentsAndDeduplicationSettings) {
+  auto c = parse_config(
+      "[agents]\nauto_sync_default = false\n[webhooks]\ndedupe_retention = \"1d\"\n", env_of({}));
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_FALSE(c->auto_sync_default);
+  EXPECT_EQ(c->webhooks.dedupe_retention, std::chrono::hours(24));
+  auto shorter = parse_config("[webhooks]\ndedupe_retention = \"1m\"\n", env_of({}));
+  EXPECT_EQ(shorter.status().code(), StatusCode::kInvalidArgument);
+  auto zero = parse_config("[sync]\nsync_interval = 0\n", env_of({}));
+  EXPECT_EQ(zero.status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(ConfigTest, ReadsEverySectionAndEnvironmentWins) {
-  auto c = parse_config(R"(
+  auto c =
+      parse_config(R"(
 [store]
 path = "/var/lib/ojsync/state.db"
 [sync]
@@ -48,7 +63,7 @@ index_php = false
 [webhooks]
 secret_files = ["/etc/ojsync/webhook-new", "/etc/ojsync/webhook-old"]
 )",
-                        env_of({{"OJSYNC_SYNC_BATCH_SIZE", "64"}, {"OJSYNC_OJS_JOURNAL", "other"}}));
+                   env_of({{"OJSYNC_SYNC_BATCH_SIZE", "64"}, {"OJSYNC_OJS_JOURNAL", "other"}}));
   ASSERT_TRUE(c.ok()) << c.status().to_string();
   EXPECT_EQ(c->store_path, "/var/lib/ojsync/state.db");
   EXPECT_EQ(c->sync.batch_size, 64u);

@@ -68,11 +68,13 @@ EventReceipt unprocessable(std::string event, std::string problem) {
 }  // namespace
 
 Result<std::string> EventIntake::entity_id(std::string_view type, std::string_view ojs_id) const {
-  OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> state, store_->find_state_by_side_id(type, Side::kOjs, ojs_id));
+  OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> state,
+                          store_->find_state_by_side_id(type, Side::kOjs, ojs_id));
   return state ? state->key.id : std::string(ojs_id);
 }
 
-Result<EventReceipt> EventIntake::receive(const WebhookHeaders& headers, std::string_view body, Timestamp now) const {
+Result<EventReceipt> EventIntake::receive(const WebhookHeaders& headers, std::string_view body,
+                                          Timestamp now) const {
   OJSYNC_RETURN_IF_ERROR(verifier_->verify(headers, body, now));
   if (headers.id.size() > kMaxEventIdBytes || !is_printable_token(headers.id)) {
     return InvalidArgument("webhook-id must be 1 to 200 printable characters");
@@ -86,7 +88,8 @@ Result<EventReceipt> EventIntake::receive(const WebhookHeaders& headers, std::st
 
   const Json* name = parsed->find("event");
   if (name == nullptr) name = parsed->find("event_type");
-  if (name == nullptr || !name->is_string()) return unprocessable("", "the event has no \"event\" name");
+  if (name == nullptr || !name->is_string())
+    return unprocessable("", "the event has no \"event\" name");
   const std::string& event = name->as_string();
   const EventRule* rule = find_rule(event);
   if (rule == nullptr) {
@@ -97,12 +100,14 @@ Result<EventReceipt> EventIntake::receive(const WebhookHeaders& headers, std::st
   std::optional<std::string> subject = id_member(*parsed, subject_member);
   std::optional<std::string> decision = id_member(*parsed, "decision_id");
   std::optional<std::string> reviewer = id_member(*parsed, "reviewer_id");
-  if (!subject || !decision || !reviewer) return unprocessable(event, "ids must be strings or integers");
+  if (!subject || !decision || !reviewer)
+    return unprocessable(event, "ids must be strings or integers");
   if (subject->empty()) return unprocessable(event, event + " needs " + subject_member);
 
   std::vector<std::pair<std::string, std::string>> targets;  // (type, OJS id)
   targets.emplace_back(rule->subject == Subject::kSubmission ? "manuscript" : "reviewer", *subject);
-  if (rule->with_decision && !decision->empty()) targets.emplace_back("decision", *subject + ":" + *decision);
+  if (rule->with_decision && !decision->empty())
+    targets.emplace_back("decision", *subject + ":" + *decision);
   if (rule->with_reviewer && !reviewer->empty()) targets.emplace_back("reviewer", *reviewer);
 
   std::vector<QueuedSync> syncs;

@@ -28,7 +28,7 @@ struct EventReceipt {
     kUnprocessable,  // Authentic and well-formed, but names no event we handle: nothing written.
   };
   Outcome outcome = Outcome::kQueued;
-  std::string event;      // The event's name, when it had one.
+  std::string event;       // The event's name, when it had one.
   std::size_t queued = 0;  // Syncs queued (kQueued).
   std::string problem;     // kUnprocessable: what is wrong, for the sender.
 };
@@ -43,7 +43,8 @@ class EventIntake {
   // Errors: kUnauthenticated (missing headers, stale timestamp, no matching signature; checked
   // before anything is read or written), kInvalidArgument (a malformed id header or body), or
   // the store's error (then nothing was written and the sender should retry).
-  Result<EventReceipt> receive(const WebhookHeaders& headers, std::string_view body, Timestamp now) const;
+  Result<EventReceipt> receive(const WebhookHeaders& headers, std::string_view body,
+                               Timestamp now) const;
 
  private:
   Result<std::string> entity_id(std::string_view type, std::string_view ojs_id) const;

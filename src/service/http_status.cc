@@ -8,23 +8,35 @@ namespace ojsync::service {
 
 int http_status_for(StatusCode code, bool conditional) {
   switch (code) {
-    case StatusCode::kOk: return 200;
+    case StatusCode::kOk:
+      return 200;
     case StatusCode::kInvalidArgument:
-    case StatusCode::kOutOfRange: return 400;
-    case StatusCode::kUnauthenticated: return 401;
-    case StatusCode::kPermissionDenied: return 403;
-    case StatusCode::kNotFound: return 404;
+    case StatusCode::kOutOfRange:
+      return 400;
+    case StatusCode::kUnauthenticated:
+      return 401;
+    case StatusCode::kPermissionDenied:
+      return 403;
+    case StatusCode::kNotFound:
+      return 404;
     case StatusCode::kAlreadyExists:
-    case StatusCode::kAborted: return 409;
-    case StatusCode::kFailedPrecondition: return conditional ? 412 : 409;
-    case StatusCode::kResourceExhausted: return 429;
-    case StatusCode::kUnimplemented: return 501;
+    case StatusCode::kAborted:
+      return 409;
+    case StatusCode::kFailedPrecondition:
+      return conditional ? 412 : 409;
+    case StatusCode::kResourceExhausted:
+      return 429;
+    case StatusCode::kUnimplemented:
+      return 501;
     case StatusCode::kCancelled:
-    case StatusCode::kUnavailable: return 503;
-    case StatusCode::kDeadlineExceeded: return 504;
+    case StatusCode::kUnavailable:
+      return 503;
+    case StatusCode::kDeadlineExceeded:
+      return 504;
     case StatusCode::kUnknown:
     case StatusCode::kInternal:
-    case StatusCode::kDataLoss: return 500;
+    case StatusCode::kDataLoss:
+      return 500;
   }
   return 500;
 }
@@ -46,7 +58,8 @@ Json status_error_body(const Status& status) {
 void set_status_error(HttpResponse& response, const Status& status, bool conditional) {
   if (http_status_for(status.code()) == 500) {
     log_event(LogLevel::kError, "request_failed",
-              Json(Json::Object{{"code", Json(error_code_for(status.code()))}, {"message", Json(status.message())}}));
+              Json(Json::Object{{"code", Json(error_code_for(status.code()))},
+                                {"message", Json(status.message())}}));
   }
   response.set_json(http_status_for(status.code(), conditional), status_error_body(status));
 }

@@ -52,7 +52,8 @@ bool RouteTable::match_segments(const Route& route, const std::vector<std::strin
   return true;
 }
 
-std::optional<RouteMatch> RouteTable::match(std::string_view method, std::string_view path, bool& path_known) const {
+std::optional<RouteMatch> RouteTable::match(std::string_view method, std::string_view path,
+                                            bool& path_known) const {
   const std::vector<std::string_view> segments = split_path(path);
   path_known = false;
   for (std::size_t i = 0; i < routes_.size(); ++i) {
@@ -71,7 +72,9 @@ std::string RouteTable::allowed_methods(std::string_view path) const {
   const std::vector<std::string_view> segments = split_path(path);
   std::string allowed;
   for (const Route& route : routes_) {
-    if (!match_segments(route, segments, nullptr) || allowed.find(route.method) != std::string::npos) continue;
+    if (!match_segments(route, segments, nullptr) ||
+        allowed.find(route.method) != std::string::npos)
+      continue;
     if (!allowed.empty()) allowed += ", ";
     allowed += route.method;
   }

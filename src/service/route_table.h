@@ -16,7 +16,9 @@ class PathParams {
  public:
   // The captured segment, or "" when the pattern has no such name.
   std::string_view get(std::string_view name) const;
-  void add(std::string name, std::string value) { values_.emplace_back(std::move(name), std::move(value)); }
+  void add(std::string name, std::string value) {
+    values_.emplace_back(std::move(name), std::move(value));
+  }
 
  private:
   std::vector<std::pair<std::string, std::string>> values_;
@@ -34,7 +36,8 @@ class RouteTable {
 
   // The first route matching both; nullopt when none does. `path_known` tells a wrong method
   // (405) from an unknown path (404).
-  std::optional<RouteMatch> match(std::string_view method, std::string_view path, bool& path_known) const;
+  std::optional<RouteMatch> match(std::string_view method, std::string_view path,
+                                  bool& path_known) const;
 
   // The methods of the routes whose pattern matches `path` ("GET, PUT"), for the Allow header.
   std::string allowed_methods(std::string_view path) const;
@@ -46,7 +49,8 @@ class RouteTable {
     std::string pattern;
     std::vector<std::string> segments;
   };
-  static bool match_segments(const Route& route, const std::vector<std::string_view>& segments, PathParams* params);
+  static bool match_segments(const Route& route, const std::vector<std::string_view>& segments,
+                             PathParams* params);
 
   std::vector<Route> routes_;
 };

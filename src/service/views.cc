@@ -1,5 +1,7 @@
 #include "service/views.h"
 
+#include "service/http_status.h"
+
 namespace ojsync::service {
 namespace {
 
@@ -53,7 +55,8 @@ Json to_json(const SyncStatistics& s) {
   out["pending_conflicts"] = s.store.pending_conflicts;
   out["queue_depth"] = s.store.queue_depth;
   out["dead_jobs"] = s.store.dead_jobs;
-  out["last_sync_at"] = s.store.last_sync_at ? Json(format_timestamp(*s.store.last_sync_at)) : Json();
+  out["last_sync_at"] =
+      s.store.last_sync_at ? Json(format_timestamp(*s.store.last_sync_at)) : Json();
   return out;
 }
 
@@ -122,7 +125,8 @@ Json to_json(const SyncState& s) {
   out["base_hash"] = s.base_hash;
   out["ojs_hash"] = s.ojs_hash;
   out["agents_hash"] = s.agents_hash;
-  out["in_sync"] = !s.base_hash.empty() && s.ojs_hash == s.base_hash && s.agents_hash == s.base_hash;
+  out["in_sync"] =
+      !s.base_hash.empty() && s.ojs_hash == s.base_hash && s.agents_hash == s.base_hash;
   out["tombstone"] = s.tombstone;
   out["updated_at"] = format_timestamp(s.updated_at);
   out["version"] = s.version;
@@ -135,7 +139,9 @@ Json to_json(const EntityStatus& s) {
   Json::Array records;
   for (const auto& r : s.recent_records) records.push_back(to_json(r));
   out["recent_records"] = Json(std::move(records));
-  out["last_sync_at"] = s.recent_records.empty() ? Json() : Json(format_timestamp(s.recent_records.front().started_at));
+  out["last_sync_at"] = s.recent_records.empty()
+                            ? Json()
+                            : Json(format_timestamp(s.recent_records.front().started_at));
   out["open_conflict"] = s.open_conflict ? to_json(*s.open_conflict) : Json();
   return out;
 }
@@ -152,6 +158,54 @@ Json to_json(const Job& j) {
   out["run_at"] = format_timestamp(j.run_at);
   out["last_error"] = j.last_error;
   out["created_at"] = format_timestamp(j.created_at);
+  return out;
+}
+
+bool is_unknown(const EntityStatus& s) { return !s.state && s.recent_records.empty(); }
+
+Json entity_status_view(std::string_view type, std::string_view id, const EntityStatus& status) {
+  Json out = to_json(status);
+  out["type"] = type;
+  out["id"] = id;
+  return out;
+}
+
+Json batch_view(std::string_view type, Direction direction,
+                const std::vector<std::pair<std::string, Result<SyncReport>>>& results) {
+  Json::Array items;
+  std::int64_t succeeded = 0;
+  for (const auto& [id, result] : results) {
+    Json item = Json::object();
+    item["id"] = id;
+    item["ok"] = result.ok();
+    if (result.ok()) {
+      ++succeeded;
+      item["report"] = to_json(*result);
+    } else {
+      item["error"] = status_error_body(result.status());
+    }
+    items.push_back(std::move(item));
+  }
+  Json out = Json::object();
+  out["type"] = type;
+  out["direction"] = direction_name(direction);
+  out["succeeded"] = succeeded;
+  out["failed"] = static_cast<std::int64_t>(results.size()) - succeeded;
+  out["results"] = Json(std::move(items));
+  return out;
+}
+
+Json readiness_view(const HealthReport& health) {
+  Json out = to_json(health);
+  out["status"] = health.overall_status == HealthStatus::kHealthy
+                      ? "ok"
+                      : health_status_name(health.overall_status);
+  Json::Array reasons;
+  for (const HealthCheck& check : health.checks) {
+    if (check.status != HealthStatus::kHealthy)
+      reasons.emplace_back(check.name + ": " + check.detail);
+  }
+  out["reasons"] = Json(std::move(reasons));
   return out;
 }
 

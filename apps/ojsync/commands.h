@@ -1,0 +1,44 @@
+// The CLI's commands. Each prints its result (JSON with `json`, else text for people) and
+// returns an exit code (exit_codes.h). Errors go to stderr, and also to stdout as the API's
+// error shape with `json`, so a script always gets JSON.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backend.h"
+
+namespace ojsync::cli {
+
+struct Printer {
+  std::string command;  // For error messages: "ojsync sync".
+  bool json = false;
+};
+
+int cmd_sync(Backend& backend, const Printer& out, const std::string& type, const std::string& id,
+             Direction direction);
+// Runs the ids in chunks of backend.max_batch(), with a progress bar on a terminal.
+int cmd_batch(Backend& backend, const Printer& out, const std::string& type,
+              const std::vector<std::string>& ids, Direction direction);
+int cmd_status(Backend& backend, const Printer& out, const std::string& type,
+               const std::string& id);
+int cmd_conflicts_list(Backend& backend, const Printer& out, std::optional<ConflictStatus> filter,
+                       std::size_t limit);
+int cmd_conflicts_show(Backend& backend, const Printer& out, std::int64_t id);
+int cmd_conflicts_resolve(Backend& backend, const Printer& out, std::int64_t id,
+                          const Json& resolution, const std::string& resolved_by);
+int cmd_stats(Backend& backend, const Printer& out);
+int cmd_health(Backend& backend, const Printer& out);
+int cmd_dlq_list(Backend& backend, const Printer& out, std::size_t limit);
+// Replays the given jobs, or every dead-lettered job when `ids` is empty.
+int cmd_dlq_replay(Backend& backend, const Printer& out, const std::vector<std::int64_t>& ids);
+// On the store only (the daemon has no route for these).
+int cmd_cleanup(const service::DaemonConfig& config, const Printer& out);
+int cmd_migrate(const service::DaemonConfig& config, const Printer& out);
+
+// Prints `status` as the command's error and returns its exit code.
+int fail(const Printer& out, const Status& status);
+
+}  // namespace ojsync::cli

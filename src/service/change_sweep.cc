@@ -1,0 +1,78 @@
+#include "service/change_sweep.h"
+
+#include "ojsync/entity_type.h"
+#include "service/http_status.h"
+#include "service/json_log.h"
+
+namespace ojsync::service {
+
+ChangeSweep::ChangeSweep(Side side, Connector* connector, Store* store, SyncManager* manager,
+                         std::vector<std::string> types, std::size_t page_size,
+                         std::function<void()> on_queued)
+    : side_(side),
+      connector_(connector),
+      store_(store),
+      manager_(manager),
+      types_(std::move(types)),
+      page_size_(page_size),
+      on_queued_(std::move(on_queued)) {}
+
+SweepCounts ChangeSweep::run(const std::atomic<bool>& stopping) {
+  SweepCounts counts;
+  for (const std::string& type : types_) {
+    if (stopping) break;
+    if (!sweep_type(type, stopping, counts)) ++counts.failed_types;
+  }
+  return counts;
+}
+
+bool ChangeSweep::sweep_type(const std::string& type, const std::atomic<bool>& stopping,
+                             SweepCounts& counts) {
+  const std::string cursor_name = "cursor." + std::string(side_name(side_)) + "." + type;
+  auto fail = [&](std::string_view step, const Status& status) {
+    // A side that cannot list a type at all (decisions in OJS 3.3) is not a fault to repeat.
+    const LogLevel level =
+        status.code() == StatusCode::kUnimplemented ? LogLevel::kDebug : LogLevel::kWarn;
+    log_event(level, "sweep_failed",
+              Json(Json::Object{{"side", Json(side_name(side_))},
+                                {"type", Json(type)},
+                                {"step", Json(step)},
+                                {"code", Json(error_code_for(status.code()))},
+                                {"message", Json(status.message())}}));
+    return false;
+  };
+  auto stored = store_->get_setting(cursor_name);
+  if (!stored.ok()) return fail("read_cursor", stored.status());
+  std::string cursor = stored->value_or("");
+  while (!stopping) {
+    auto page = connector_->list_changed(type, cursor, page_size_);
+    if (!page.ok()) return fail("list_changed", page.status());
+    if (Status queued = queue_page(type, *page); !queued.ok()) return fail("enqueue", queued);
+    ++counts.pages;
+    counts.queued += page->changes.size();
+    if (!page->changes.empty() && on_queued_) on_queued_();
+    if (page->next_cursor != cursor) {
+      if (Status saved = store_->put_setting(cursor_name, page->next_cursor); !saved.ok()) {
+        return fail("save_cursor", saved);
+      }
+      cursor = page->next_cursor;
+    }
+    if (!page->has_more) break;
+  }
+  return true;
+}
+
+Status ChangeSweep::queue_page(const std::string& type, const ChangePage& page) {
+  for (const ChangedEntity& change : page.changes) {
+    OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> state,
+                            store_->find_state_by_side_id(type, side_, change.side_id));
+    // An entity first seen here keeps this side's id as its ojsync id (docs/engine.md).
+    const std::string id = state ? state->key.id : change.side_id;
+    if (!is_valid_identifier(id))
+      continue;  // Cannot be named, so cannot be synced; never blocks the rest.
+    OJSYNC_RETURN_IF_ERROR(manager_->enqueue(type, id, Direction::kBoth, "sweep").status());
+  }
+  return OkStatus();
+}
+
+}  // namespace ojsync::service

@@ -1,0 +1,52 @@
+// ChangeSweep: one side's incremental scan. For each entity type it pages the connector's
+// list_changed from the cursor kept in the store ("cursor.<side>.<type>"), queues a sync for
+// every entity reported, and saves the cursor after each page's jobs are queued, so a crash
+// re-reads at most one page and never skips one. An empty cursor lists everything: the first
+// sweep of a new installation imports the whole journal.
+//
+// Not thread-safe: one sweep runs at a time (its PeriodicTask).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ojsync/connector.h"
+#include "ojsync/store.h"
+#include "ojsync/sync_manager.h"
+
+namespace ojsync::service {
+
+struct SweepCounts {
+  std::size_t pages = 0;
+  std::size_t queued = 0;
+  std::size_t failed_types = 0;  // Types whose scan stopped on an error (retried next pass).
+};
+
+class ChangeSweep {
+ public:
+  // Pointers are borrowed. `on_queued` is told after each page that queued jobs.
+  ChangeSweep(Side side, Connector* connector, Store* store, SyncManager* manager,
+              std::vector<std::string> types, std::size_t page_size,
+              std::function<void()> on_queued);
+
+  // One pass over every type, each to the end of its listing (or until `stopping`).
+  SweepCounts run(const std::atomic<bool>& stopping);
+
+ private:
+  // Scans one type; false when it stopped on an error.
+  bool sweep_type(const std::string& type, const std::atomic<bool>& stopping, SweepCounts& counts);
+  Status queue_page(const std::string& type, const ChangePage& page);
+
+  const Side side_;
+  Connector* connector_;
+  Store* store_;
+  SyncManager* manager_;
+  const std::vector<std::string> types_;
+  const std::size_t page_size_;
+  const std::function<void()> on_queued_;
+};
+
+}  // namespace ojsync::service

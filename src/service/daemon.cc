@@ -1,0 +1,230 @@
+#include "service/daemon.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "service/anti_entropy.h"
+#include "service/api.h"
+#include "service/change_sweep.h"
+#include "service/engine_setup.h"
+#include "service/http_status.h"
+#include "service/job_runner.h"
+#include "service/json_log.h"
+#include "service/periodic_task.h"
+
+namespace ojsync::service {
+namespace {
+
+constexpr std::size_t kSweepPageSize = 100;
+constexpr Duration kJobPollInterval = std::chrono::seconds(1);
+
+Result<std::string> read_secret_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return NotFound("cannot read the secret file " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string secret = text.str();
+  while (!secret.empty() &&
+         (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' '))
+    secret.pop_back();
+  return secret;
+}
+
+// The active webhook secrets: the files when configured, else the variable; none = no intake.
+Result<std::vector<std::string>> webhook_secrets(const WebhookSettings& s, const EnvLookup& env) {
+  std::vector<std::string> secrets;
+  for (const std::string& path : s.secret_files) {
+    OJSYNC_ASSIGN_OR_RETURN(std::string secret, read_secret_file(path));
+    secrets.push_back(std::move(secret));
+  }
+  if (secrets.empty()) {
+    if (auto value = env(s.secret_env); value && !value->empty()) secrets.push_back(*value);
+  }
+  return secrets;
+}
+
+std::string worker_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return std::string(host) + ":" + std::to_string(::getpid());
+}
+
+void log_record(const SyncRecord& r) {
+  const LogLevel level = r.outcome == SyncOutcome::kFailed ? LogLevel::kWarn
+                         : r.outcome == SyncOutcome::kNoop ? LogLevel::kDebug
+                                                           : LogLevel::kInfo;
+  Json fields = Json::object();
+  fields["type"] = r.key.type;
+  fields["id"] = r.key.id;
+  fields["outcome"] = outcome_name(r.outcome);
+  fields["trigger"] = r.trigger;
+  fields["direction"] = direction_name(r.direction);
+  fields["wrote_ojs"] = r.wrote_ojs;
+  fields["wrote_agents"] = r.wrote_agents;
+  fields["duration_ms"] = static_cast<double>(r.duration.count()) / 1000.0;
+  if (!r.error.empty()) fields["error"] = r.error;
+  log_event(level, "sync", std::move(fields));
+}
+
+Json counts_json(std::initializer_list<std::pair<const char*, std::int64_t>> counts) {
+  Json out = Json::object();
+  for (const auto& [name, value] : counts) out[name] = value;
+  return out;
+}
+
+}  // namespace
+
+// Declaration order is construction order; destruction runs backwards, so everything that
+// uses a part is gone before the part.
+struct Daemon::Parts {
+  DaemonConfig config;
+  Metrics metrics;  // Before the engine: its observer records here.
+  Engine engine;
+  Store* store = nullptr;  // Shorthands into `engine`.
+  SyncManager* manager = nullptr;
+  std::unique_ptr<WebhookVerifier> verifier;
+  std::unique_ptr<EventIntake> intake;
+  std::unique_ptr<AgentSettings> agent_settings;
+  std::unique_ptr<JobRunner> jobs;
+  ApiContext context;
+  std::unique_ptr<ApiRouter> router;
+  std::unique_ptr<ChangeSweep> ojs_sweep;
+  std::unique_ptr<ChangeSweep> agents_sweep;
+  std::unique_ptr<AntiEntropy> anti_entropy;
+  std::vector<std::unique_ptr<PeriodicTask>> tasks;
+  std::unique_ptr<HttpServer> server;
+  bool stopped = false;
+
+  Status open(const EnvLookup& env);
+  void start_tasks();
+  void cleanup_pass() const;
+};
+
+Status Daemon::Parts::open(const EnvLookup& env) {
+  OJSYNC_ASSIGN_OR_RETURN(engine, open_engine(config, [this](const SyncRecord& r) {
+                            metrics.record_sync(r);
+                            log_record(r);
+                          }));
+  store = engine.store.get();
+  manager = engine.manager.get();
+
+  OJSYNC_ASSIGN_OR_RETURN(std::vector<std::string> secrets, webhook_secrets(config.webhooks, env));
+  if (!secrets.empty()) {
+    auto made = WebhookVerifier::create(secrets, config.webhooks.tolerance);
+    if (!made.ok()) return Status(made.status().code(), "webhooks: " + made.status().message());
+    verifier = std::make_unique<WebhookVerifier>(std::move(made).value());
+    intake = std::make_unique<EventIntake>(verifier.get(), store, &manager->options().entity_types);
+  } else {
+    log_event(LogLevel::kWarn, "webhooks_disabled",
+              Json(Json::Object{
+                  {"reason", Json("no webhook secret configured; POST /v1/events answers 503")}}));
+  }
+  agent_settings = std::make_unique<AgentSettings>(store, config.auto_sync_default);
+  jobs = std::make_unique<JobRunner>(manager, worker_name(), kJobPollInterval);
+
+  context.manager = manager;
+  context.store = store;
+  context.agents = engine.agents.get();
+  context.events = intake.get();
+  context.agent_settings = agent_settings.get();
+  context.metrics = &metrics;
+  context.clock = &SystemClock::instance();
+  context.on_enqueued = [this] { jobs->wake(); };
+  router = std::make_unique<ApiRouter>(&context);
+  return OkStatus();
+}
+
+void Daemon::Parts::cleanup_pass() const {
+  auto removed = manager->cleanup();
+  auto forgotten =
+      store->forget_events(SystemClock::instance().now() - config.webhooks.dedupe_retention);
+  if (!removed.ok() || !forgotten.ok()) {
+    const Status& failed = removed.ok() ? forgotten.status() : removed.status();
+    log_event(LogLevel::kWarn, "cleanup_failed",
+              Json(Json::Object{{"code", Json(error_code_for(failed.code()))}}));
+    return;
+  }
+  log_event(LogLevel::kInfo, "cleanup",
+            counts_json({{"records", removed->records},
+                         {"conflicts", removed->conflicts},
+                         {"tombstones", removed->tombstones},
+                         {"event_ids", *forgotten}}));
+}
+
+void Daemon::Parts::start_tasks() {
+  const std::vector<std::string> types = manager->options().entity_types.names();
+  auto wake = [this] { jobs->wake(); };
+  ojs_sweep = std::make_unique<ChangeSweep>(Side::kOjs, engine.ojs.get(), store, manager, types,
+                                            kSweepPageSize, wake);
+  agents_sweep = std::make_unique<ChangeSweep>(Side::kAgents, engine.agents.get(), store, manager,
+                                               types, kSweepPageSize, wake);
+  anti_entropy = std::make_unique<AntiEntropy>(store, manager, types, kSweepPageSize, wake);
+  auto sweep_task = [](ChangeSweep* sweep, const char* side) {
+    return [sweep, side](const std::atomic<bool>& stopping) {
+      const SweepCounts c = sweep->run(stopping);
+      log_event(
+          c.queued > 0 || c.failed_types > 0 ? LogLevel::kInfo : LogLevel::kDebug, "sweep",
+          Json(Json::Object{{"side", Json(side)},
+                            {"pages", Json(static_cast<std::int64_t>(c.pages))},
+                            {"queued", Json(static_cast<std::int64_t>(c.queued))},
+                            {"failed_types", Json(static_cast<std::int64_t>(c.failed_types))}}));
+    };
+  };
+  const Duration interval = config.sync.sync_interval;
+  tasks.push_back(
+      std::make_unique<PeriodicTask>(interval, Duration(0), sweep_task(ojs_sweep.get(), "ojs")));
+  tasks.push_back(std::make_unique<PeriodicTask>(interval, Duration(0),
+                                                 sweep_task(agents_sweep.get(), "agents")));
+  tasks.push_back(std::make_unique<PeriodicTask>(
+      config.anti_entropy_interval, config.anti_entropy_interval,
+      [this](const std::atomic<bool>& stopping) {
+        auto queued = anti_entropy->run(stopping);
+        log_event(queued.ok() ? LogLevel::kInfo : LogLevel::kWarn, "anti_entropy",
+                  queued.ok()
+                      ? counts_json({{"queued", static_cast<std::int64_t>(*queued)}})
+                      : Json(Json::Object{{"code", Json(error_code_for(queued.status().code()))}}));
+      }));
+  tasks.push_back(std::make_unique<PeriodicTask>(
+      config.cleanup_interval, Duration(0), [this](const std::atomic<bool>&) { cleanup_pass(); }));
+}
+
+Result<std::unique_ptr<Daemon>> Daemon::start(const DaemonConfig& config, const EnvLookup& env) {
+  auto parts = std::make_unique<Parts>();
+  parts->config = config;
+  OJSYNC_RETURN_IF_ERROR(parts->open(env));
+  Parts* p = parts.get();
+  auto server = HttpServer::start(config.server, [p](const HttpRequest& req, HttpResponse& res) {
+    p->router->handle(req, res);
+  });
+  if (!server.ok()) return Status(server.status().code(), "server: " + server.status().message());
+  parts->server = std::move(server).value();
+  parts->start_tasks();
+  log_event(LogLevel::kInfo, "started",
+            Json(Json::Object{{"host", Json(config.server.host)},
+                              {"port", Json(static_cast<std::int64_t>(parts->server->port()))},
+                              {"store", Json(config.store_path)},
+                              {"agents", Json(config.agents_path)},
+                              {"webhooks", Json(parts->intake != nullptr)}}));
+  return std::unique_ptr<Daemon>(new Daemon(std::move(parts)));
+}
+
+Daemon::Daemon(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+Daemon::~Daemon() { stop(); }
+
+std::uint16_t Daemon::port() const { return parts_->server->port(); }
+
+void Daemon::stop() {
+  if (parts_->stopped) return;
+  parts_->stopped = true;
+  log_event(LogLevel::kInfo, "stopping");
+  parts_->server->stop();
+  for (auto& task : parts_->tasks) task->stop();
+  parts_->jobs->stop();
+  log_event(LogLevel::kInfo, "stopped");
+}
+
+}  // namespace ojsync::service

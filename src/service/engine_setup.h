@@ -1,0 +1,33 @@
+// Opens what the engine runs on, from the daemon's configuration: the store (migrated), the
+// agents' embedded store, the OJS connector and the SyncManager. Shared by `ojsync serve` and
+// the CLI's commands that work on the store directly.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "ojsync/embedded_store.h"
+#include "ojsync/store.h"
+#include "ojsync/sync_manager.h"
+#include "service/config.h"
+
+namespace ojsync::service {
+
+// Declaration order is construction order: the manager is destroyed before what it uses.
+struct Engine {
+  std::unique_ptr<Store> store;
+  std::unique_ptr<EmbeddedDocumentStore> agents;
+  std::unique_ptr<Connector> ojs;
+  std::unique_ptr<SyncManager> manager;
+};
+
+// The store alone, migrated to the newest schema. Errors are prefixed "store: ".
+Result<std::unique_ptr<Store>> open_store(const DaemonConfig& config);
+
+// Everything. The OJS token comes from ojs.token_file, else the variable named ojs.token_env,
+// and is never logged. `on_record` is the engine's observer (may be empty). Errors name the
+// part that could not be opened ("store: ...", "agents' store: ...", "ojs: ...").
+Result<Engine> open_engine(const DaemonConfig& config,
+                           std::function<void(const SyncRecord&)> on_record);
+
+}  // namespace ojsync::service

@@ -1,0 +1,54 @@
+#include "service/job_runner.h"
+
+#include "service/http_status.h"
+#include "service/json_log.h"
+
+namespace ojsync::service {
+
+JobRunner::JobRunner(SyncManager* manager, std::string worker, Duration poll_interval)
+    : manager_(manager),
+      worker_(std::move(worker)),
+      poll_interval_(poll_interval),
+      thread_([this] { loop(); }) {}
+
+JobRunner::~JobRunner() { stop(); }
+
+void JobRunner::wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_one();
+}
+
+void JobRunner::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void JobRunner::loop() {
+  while (!stopping_) {
+    auto summary = manager_->run_due_jobs(worker_);
+    if (!summary.ok()) {
+      log_event(LogLevel::kWarn, "job_run_failed",
+                Json(Json::Object{{"code", Json(error_code_for(summary.status().code()))},
+                                  {"message", Json(summary.status().message())}}));
+    } else if (summary->claimed > 0) {
+      if (summary->dead_lettered > 0) {
+        log_event(
+            LogLevel::kWarn, "jobs_dead_lettered",
+            Json(Json::Object{{"count", Json(static_cast<std::int64_t>(summary->dead_lettered))}}));
+      }
+      continue;  // More may be due: look again before sleeping.
+    }
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, poll_interval_, [this] { return woken_ || stopping_.load(); });
+    woken_ = false;
+  }
+}
+
+}  // namespace ojsync::service
