@@ -1,0 +1,399 @@
+// `ojsync serve` end to end: the ojs-emulator (OJS 3.3) and the daemon run as processes on
+// 127.0.0.1 (port 0) and are driven over HTTP, as a journal's agents and OJS would drive them.
+// The suite shares one emulator and one daemon; each test works on its own submissions.
+// Every wait is bounded.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "connectors/http/curl_transport.h"
+#include "daemon_process.h"
+#include "ojsync/json.h"
+#include "service/webhook_verifier.h"
+#include "store/testing/temp_dir.h"
+
+namespace ojsync::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string kSecret = "integration-webhook-secret-0123456789";
+const std::string kJournalApi = "/index.php/testj/api/v1";
+
+struct Reply {
+  int status = 0;
+  Json body;
+  std::string etag;
+};
+
+// The shared world: emulator, daemon, an HTTP client and the OJS token.
+struct World {
+  TempDir dir{"ojsync-daemon-it"};
+  std::unique_ptr<ChildProcess> emulator;
+  std::unique_ptr<ChildProcess> daemon;
+  std::unique_ptr<HttpTransport> http;
+  std::string token;
+  std::deque<std::string> queued_submissions;  // Unpublished, so OJS lets us edit them.
+  std::map<std::string, std::string> publication_of;
+
+  Reply send(const std::string& method, const std::string& url, const std::string& body = "",
+             HttpHeaders headers = {}) const {
+    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+    auto r = http->send({method, url, std::move(headers), body});
+    Reply reply;
+    if (!r.ok()) return reply;
+    reply.status = r->status;
+    auto parsed = Json::parse(r->body);
+    if (parsed.ok()) reply.body = std::move(parsed).value();
+    if (const std::string* etag = r->header("ETag")) reply.etag = *etag;
+    return reply;
+  }
+  Reply api(const std::string& method, const std::string& path, const std::string& body = "",
+            HttpHeaders headers = {}) const {
+    return send(method, daemon->origin() + path, body, std::move(headers));
+  }
+  Reply ojs(const std::string& method, const std::string& path,
+            const std::string& body = "") const {
+    return send(method, emulator->origin() + kJournalApi + path, body,
+                {{"Authorization", "Bearer " + token}});
+  }
+
+  std::string take_submission() {
+    if (queued_submissions.empty()) return "";
+    std::string id = queued_submissions.front();
+    queued_submissions.pop_front();
+    return id;
+  }
+  // Sets the English title in OJS itself, as an editor would.
+  int edit_ojs_title(const std::string& id, const std::string& title) const {
+    Json body = Json::object();
+    body["title"]["en_US"] = title;
+    return ojs("PUT", "/submissions/" + id + "/publications/" + publication_of.at(id), body.dump())
+        .status;
+  }
+  std::string ojs_title(const std::string& id) const {
+    const Reply r = ojs("GET", "/submissions/" + id + "/publications/" + publication_of.at(id));
+    const Json* title = r.body.find("title");
+    return title == nullptr ? "" : title->get_string("en_US");
+  }
+
+  // A signed delivery, as OJS's webhook sender would make it.
+  Reply deliver(const std::string& id, const std::string& body, const std::string& secret = kSecret,
+                std::chrono::seconds age = 0s) const {
+    const auto signer = service::WebhookVerifier::create({secret}).value();
+    const auto now = std::chrono::system_clock::now() - age;
+    const std::string ts = std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+    return api("POST", "/v1/events", body,
+               {{"webhook-id", id},
+                {"webhook-timestamp", ts},
+                {"webhook-signature", signer.sign(id, ts, body)}});
+  }
+
+  std::string config_file(const std::string& name, const std::string& store) const {
+    const std::string path = dir.file(name);
+    std::ofstream out(path);
+    out << "[store]\npath = \"" << dir.file(store + ".db") << "\"\n"
+        << "[agents]\npath = \"" << dir.file(store + "-agents.db") << "\"\n"
+        << "[sync]\nconflict_resolution = \"manual\"\nsync_interval = \"1h\"\n"
+        << "[server]\nport = 0\nlog_level = \"info\"\n"
+        << "[ojs]\nbase_url = \"" << emulator->origin()
+        << "\"\njournal = \"testj\"\nversion = \"3.3\"\n"
+        << "token_file = \"" << dir.file("token") << "\"\n"
+        << "[webhooks]\nsecret_files = [\"" << dir.file("webhook-secret") << "\"]\n";
+    return path;
+  }
+};
+
+World* world = nullptr;
+
+// Polls `done` every 2 ms for at most `limit`; true when it came true.
+template <typename Predicate>
+bool eventually(Predicate done, std::chrono::milliseconds limit = 15s) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(2ms);
+  }
+  return done();
+}
+
+class DaemonTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    world = new World;
+    World& w = *world;
+    w.emulator = std::make_unique<ChildProcess>(
+        OJSYNC_EMULATOR_BINARY,
+        std::vector<std::string>{"--port", "0", "--seed", "11", "--submissions", "40",
+                                 "--reviewers", "4", "--api-key-secret", "it-secret",
+                                 "--admin-api-key", "it-admin-key"},
+        w.dir.file("emulator.err"));
+    ASSERT_GT(w.emulator->port(), 0) << "the emulator did not start";
+    w.http = make_curl_transport({}).value();
+    w.token = w.send("GET", w.emulator->origin() + "/__emulator/token?user=admin")
+                  .body.get_string("token");
+    ASSERT_FALSE(w.token.empty());
+    std::ofstream(w.dir.file("token")) << w.token << "\n";
+    std::ofstream(w.dir.file("webhook-secret")) << kSecret << "\n";
+    const Reply queued = w.ojs("GET", "/submissions?status=1&count=100");
+    ASSERT_EQ(queued.status, 200);
+    for (const Json& item : queued.body.find("items")->as_array()) {
+      const std::string id = std::to_string(item.get_int("id"));
+      w.queued_submissions.push_back(id);
+      w.publication_of[id] = std::to_string(item.get_int("currentPublicationId"));
+    }
+    ASSERT_GE(w.queued_submissions.size(), 8u);
+
+    w.daemon = std::make_unique<ChildProcess>(
+        OJSYNC_BINARY,
+        std::vector<std::string>{"serve", "--config", w.config_file("main.toml", "main")},
+        w.dir.file("daemon.err"));
+    ASSERT_GT(w.daemon->port(), 0) << "the daemon did not start:\n" << w.daemon->stderr_text();
+    // The first sweep imports the journal; wait until its jobs are done.
+    ASSERT_TRUE(eventually(
+        [&] {
+          const Reply stats = w.api("GET", "/v1/stats");
+          return stats.status == 200 && stats.body.get_int("total_syncs") >= 40 &&
+                 stats.body.get_int("queue_depth") == 0;
+        },
+        60s))
+        << w.api("GET", "/v1/stats").body.dump();
+  }
+
+  static void TearDownTestSuite() {
+    delete world;
+    world = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(world, nullptr);
+    ASSERT_NE(world->daemon, nullptr);
+  }
+
+  // An agent that writes without auto-sync, so the test decides when syncs happen.
+  static HttpHeaders quiet_agent(const std::string& etag = "") {
+    HttpHeaders h{{"X-Agent", "it_agent"}};
+    if (!etag.empty()) h.emplace_back("If-Match", etag);
+    return h;
+  }
+  static void silence_agent() {
+    ASSERT_EQ(world->api("PUT", "/v1/agents/it_agent/auto-sync", R"({"enabled":false})").status,
+              200);
+  }
+};
+
+// The seed's "Usage Examples", over the API and the CLI.
+TEST_F(DaemonTest, SeedUsageExamplesEndToEnd) {
+  World& w = *world;
+  silence_agent();
+  const std::string ms = w.take_submission();
+
+  // bridge.sync_manuscript("manuscript_001")
+  const Reply synced = w.api("POST", "/v1/sync/manuscript/" + ms);
+  ASSERT_EQ(synced.status, 200) << synced.body.dump();
+  const std::string outcome = synced.body.get_string("outcome");
+  EXPECT_TRUE(outcome == "noop" || outcome == "applied") << outcome;
+  const Reply held = w.api("GET", "/v1/entities/manuscript/" + ms);
+  ASSERT_EQ(held.status, 200);
+  EXPECT_EQ(held.body.find("title")->get_string("en_US"), w.ojs_title(ms));
+
+  // bridge.get_sync_status("manuscript", "manuscript_001")
+  const Reply status = w.api("GET", "/v1/sync/manuscript/" + ms);
+  ASSERT_EQ(status.status, 200);
+  EXPECT_TRUE(status.body.find("state")->find("in_sync")->as_bool());
+  EXPECT_FALSE(status.body.find("recent_records")->as_array().empty());
+
+  // bridge.batch_sync_manuscripts([...])
+  const std::string a = w.take_submission(), b = w.take_submission();
+  const Reply batch =
+      w.api("POST", "/v1/sync/batch",
+            R"({"type":"manuscript","ids":[")" + a + R"(",")" + b + R"(","nope"]})");
+  ASSERT_EQ(batch.status, 200) << batch.body.dump();
+  EXPECT_EQ(batch.body.get_int("succeeded"), 2);
+  EXPECT_EQ(batch.body.get_int("failed"), 1);
+
+  // Conflict management: both sides edit the title differently.
+  const std::string c = w.take_submission();
+  ASSERT_EQ(w.edit_ojs_title(c, "Title edited in OJS"), 200);
+  const Reply before = w.api("GET", "/v1/entities/manuscript/" + c);
+  ASSERT_EQ(before.status, 200);
+  Json edited = before.body;
+  edited["title"]["en_US"] = "Title edited by an agent";
+  ASSERT_EQ(
+      w.api("PUT", "/v1/entities/manuscript/" + c, edited.dump(), quiet_agent(before.etag)).status,
+      200);
+  const Reply conflicted = w.api("POST", "/v1/sync/manuscript/" + c);
+  ASSERT_EQ(conflicted.status, 200);
+  ASSERT_EQ(conflicted.body.get_string("outcome"), "conflict") << conflicted.body.dump();
+  const std::int64_t conflict_id = conflicted.body.get_int("conflict_id");
+
+  const Reply pending = w.api("GET", "/v1/conflicts");
+  ASSERT_EQ(pending.status, 200);
+  bool listed = false;
+  for (const Json& item : pending.body.find("conflicts")->as_array())
+    listed |= item.get_int("id") == conflict_id;
+  EXPECT_TRUE(listed);
+  const CommandResult cli_list =
+      run_command(OJSYNC_BINARY, {"conflicts", "list", "--server", w.daemon->origin(), "--json"});
+  EXPECT_EQ(cli_list.exit_code, 0);
+  EXPECT_NE(cli_list.out.find("\"id\":" + std::to_string(conflict_id)), std::string::npos)
+      << cli_list.out;
+
+  Json resolution = Json::object();
+  resolution["resolution"]["title"] = *edited.find("title");
+  resolution["resolution"]["title"]["en_US"] = "Resolved Title";
+  resolution["resolved_by"] = "editor:alice";
+  const Reply resolved =
+      w.api("POST", "/v1/conflicts/" + std::to_string(conflict_id) + "/resolve", resolution.dump());
+  ASSERT_EQ(resolved.status, 200) << resolved.body.dump();
+  EXPECT_EQ(w.ojs_title(c), "Resolved Title");
+  EXPECT_EQ(w.api("GET", "/v1/entities/manuscript/" + c).body.find("title")->get_string("en_US"),
+            "Resolved Title");
+
+  // bridge.get_sync_statistics() and bridge.health_check(), over the API and the CLI.
+  const Reply stats = w.api("GET", "/v1/stats");
+  ASSERT_EQ(stats.status, 200);
+  EXPECT_GT(stats.body.get_int("total_syncs"), 40);
+  EXPECT_GT(stats.body.get_int("successful_syncs"), 40);
+  const Reply ready = w.api("GET", "/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body.get_string("status"), "ok") << ready.body.dump();
+  const CommandResult cli_stats =
+      run_command(OJSYNC_BINARY, {"stats", "--server", w.daemon->origin(), "--json"});
+  EXPECT_EQ(cli_stats.exit_code, 0);
+  auto cli_json = Json::parse(cli_stats.out);
+  ASSERT_TRUE(cli_json.ok()) << cli_stats.out;
+  EXPECT_GT(cli_json->get_int("total_syncs"), 40);
+  EXPECT_EQ(run_command(OJSYNC_BINARY, {"health", "--server", w.daemon->origin()}).exit_code, 0);
+  EXPECT_EQ(
+      run_command(OJSYNC_BINARY, {"sync", "manuscript", "999999", "--server", w.daemon->origin()})
+          .exit_code,
+      3);
+  const std::string metrics = [&] {
+    auto r = w.http->send({"GET", w.daemon->origin() + "/metrics", {}, ""});
+    return r.ok() ? r->body : std::string();
+  }();
+  EXPECT_NE(metrics.find("ojsync_syncs_total{outcome=\"conflict\",type=\"manuscript\"}"),
+            std::string::npos);
+}
+
+TEST_F(DaemonTest, SignedEventBringsTheOjsChangeToTheAgents) {
+  World& w = *world;
+  const std::string ms = w.take_submission();
+  ASSERT_EQ(w.edit_ojs_title(ms, "Changed in OJS, announced by webhook"), 200);
+  const auto sent = std::chrono::steady_clock::now();
+  const Reply accepted =
+      w.deliver("evt_" + ms, R"({"event":"publication_edited","submission_id":)" + ms + "}");
+  const auto answered = std::chrono::steady_clock::now();
+  ASSERT_EQ(accepted.status, 202) << accepted.body.dump();
+  EXPECT_EQ(accepted.body.get_int("queued"), 1);
+  const bool applied = eventually([&] {
+    const Reply doc = w.api("GET", "/v1/entities/manuscript/" + ms);
+    return doc.status == 200 &&
+           doc.body.find("title")->get_string("en_US") == "Changed in OJS, announced by webhook";
+  });
+  const auto seen = std::chrono::steady_clock::now();
+  ASSERT_TRUE(applied);
+  const Reply status = w.api("GET", "/v1/sync/manuscript/" + ms);
+  EXPECT_EQ(status.body.find("recent_records")->as_array()[0].get_string("trigger"), "event");
+  using ms_double = std::chrono::duration<double, std::milli>;
+  RecordProperty("webhook_answer_ms", std::to_string(ms_double(answered - sent).count()));
+  RecordProperty("webhook_to_applied_ms", std::to_string(ms_double(seen - sent).count()));
+  std::printf(
+      "webhook answered in %.2f ms; OJS change on the agents' side %.2f ms after the event\n",
+      ms_double(answered - sent).count(), ms_double(seen - sent).count());
+
+  const Reply replay =
+      w.deliver("evt_" + ms, R"({"event":"publication_edited","submission_id":)" + ms + "}");
+  EXPECT_EQ(replay.status, 200);
+  EXPECT_TRUE(replay.body.find("duplicate")->as_bool());
+}
+
+TEST_F(DaemonTest, SignatureFailuresAreRejectedAndWriteNothing) {
+  World& w = *world;
+  const std::string ms = w.take_submission();
+  ASSERT_EQ(w.edit_ojs_title(ms, "Must not arrive through a forged event"), 200);
+  const std::string body = R"({"event":"submission_updated","submission_id":)" + ms + "}";
+  const std::int64_t syncs_before = w.api("GET", "/v1/stats").body.get_int("total_syncs");
+
+  EXPECT_EQ(w.deliver("evt_forged_" + ms, body, "an-unknown-secret-of-enough-length").status, 401);
+  EXPECT_EQ(w.deliver("evt_forged_" + ms, body, kSecret, 10min).status, 401);  // Stale timestamp.
+  Reply tampered =
+      w.api("POST", "/v1/events", body,
+            {{"webhook-id", "evt_forged_" + ms},
+             {"webhook-timestamp", "1700000000"},
+             {"webhook-signature", "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}});
+  EXPECT_EQ(tampered.status, 401);
+  EXPECT_EQ(tampered.body.get_string("error"), "unauthenticated");
+  EXPECT_EQ(w.api("POST", "/v1/events", body).status, 401);  // No signature headers at all.
+
+  std::this_thread::sleep_for(300ms);  // Give a wrongly queued job the time to run.
+  const Reply stats = w.api("GET", "/v1/stats");
+  EXPECT_EQ(stats.body.get_int("total_syncs"), syncs_before);
+  EXPECT_EQ(stats.body.get_int("queue_depth"), 0);
+  EXPECT_NE(w.api("GET", "/v1/entities/manuscript/" + ms).body.find("title")->get_string("en_US"),
+            "Must not arrive through a forged event");
+  // Nothing was remembered: the genuine delivery with the same id goes through.
+  EXPECT_EQ(w.deliver("evt_forged_" + ms, body).status, 202);
+}
+
+TEST_F(DaemonTest, StaleAgentWritesAreRefused) {
+  World& w = *world;
+  silence_agent();
+  const std::string ms = w.take_submission();
+  const Reply first = w.api("GET", "/v1/entities/manuscript/" + ms);
+  ASSERT_EQ(first.status, 200);
+  ASSERT_FALSE(first.etag.empty());
+  Json doc = first.body;
+  doc["title"]["en_US"] = "Agent one";
+  const Reply one =
+      w.api("PUT", "/v1/entities/manuscript/" + ms, doc.dump(), quiet_agent(first.etag));
+  ASSERT_EQ(one.status, 200) << one.body.dump();
+  doc["title"]["en_US"] = "Agent two, from a stale read";
+  const Reply two =
+      w.api("PUT", "/v1/entities/manuscript/" + ms, doc.dump(), quiet_agent(first.etag));
+  EXPECT_EQ(two.status, 412);
+  EXPECT_EQ(two.body.get_string("error"), "failed_precondition");
+  EXPECT_EQ(w.api("PUT", "/v1/entities/manuscript/" + ms, doc.dump(), quiet_agent()).status, 428);
+  EXPECT_EQ(w.api("GET", "/v1/entities/manuscript/" + ms).body.find("title")->get_string("en_US"),
+            "Agent one");
+}
+
+TEST_F(DaemonTest, AgentWriteWithAutoSyncReachesOjs) {
+  World& w = *world;
+  const std::string ms = w.take_submission();
+  const Reply current = w.api("GET", "/v1/entities/manuscript/" + ms);
+  ASSERT_EQ(current.status, 200);
+  Json doc = current.body;
+  doc["title"]["en_US"] = "Written by an agent with auto-sync";
+  const Reply put = w.api("PUT", "/v1/entities/manuscript/" + ms, doc.dump(),
+                          {{"X-Agent", "eager_agent"}, {"If-Match", current.etag}});
+  ASSERT_EQ(put.status, 200) << put.body.dump();
+  EXPECT_TRUE(put.body.find("sync_job")->is_int());
+  EXPECT_TRUE(eventually([&] { return w.ojs_title(ms) == "Written by an agent with auto-sync"; }));
+}
+
+TEST_F(DaemonTest, SigtermStopsGracefullyWithExitZero) {
+  World& w = *world;
+  ChildProcess second(OJSYNC_BINARY, {"serve", "--config", w.config_file("second.toml", "second")},
+                      w.dir.file("second.err"));
+  ASSERT_GT(second.port(), 0) << second.stderr_text();
+  // Stop while the first sweep's jobs are still running.
+  EXPECT_EQ(second.terminate(30s), 0) << second.stderr_text();
+  const std::string log = second.stderr_text();
+  EXPECT_NE(log.find("\"event\":\"stopped\""), std::string::npos) << log;
+  EXPECT_EQ(log.find(w.token), std::string::npos);  // The token never reaches the log.
+  EXPECT_EQ(log.find(kSecret), std::string::npos);
+  // The store is consistent and readable after the stop.
+  const CommandResult stats =
+      run_command(OJSYNC_BINARY, {"stats", "--config", w.dir.file("second.toml"), "--json"});
+  EXPECT_EQ(stats.exit_code, 0) << stats.out;
+}
+
+}  // namespace
+}  // namespace ojsync::testing
