@@ -191,6 +191,13 @@ class SqliteStore final : public Store {
       results.reserve(commits.size());
       StatisticsBatch statistics;
       for (const SyncCommit& commit : commits) {
+        // A record-only commit is one INSERT, atomic by itself: no savepoint needed.
+        const bool one_statement = !commit.state && !commit.close_conflict && !commit.open_conflict &&
+                                   !commit.completed_job_id && !commit.failed_job && commit.audit.empty();
+        if (one_statement) {
+          results.push_back(apply_commit(db, commit, &statistics));
+          continue;
+        }
         OJSYNC_RETURN_IF_ERROR(run_sql(db, "SAVEPOINT ojsync_commit"));
         Result<CommitResult> result = apply_commit(db, commit, &statistics);
         if (!result.ok()) OJSYNC_RETURN_IF_ERROR(run_sql(db, "ROLLBACK TO ojsync_commit"));
