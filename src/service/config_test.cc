@@ -28,6 +28,15 @@ TEST(ConfigTest, EmptyTextGivesTheDocumentedDefaults) {
   EXPECT_TRUE(c->auto_sync_default);
 }
 
+// The documented example must stay loadable: every key in it exists and has a valid value.
+TEST(ConfigTest, TheExampleFileLoads) {
+  auto c = load_config_file(OJSYNC_SOURCE_DIR "/ojsync.example.toml", env_of({}));
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->server.port, 8080);
+  EXPECT_EQ(c->sync.field_policies.at("keywords"), "union");
+  EXPECT_EQ(c->webhooks.secret_files.size(), 1u);
+}
+
 TEST(ConfigTest, AgentsAndDeduplicationSettings) {
   auto c = parse_config(
       "[agents]\nauto_sync_default = false\n[webhooks]\ndedupe_retention = \"1d\"\n", env_of({}));
