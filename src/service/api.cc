@@ -244,8 +244,8 @@ void ApiRouter::receive_event(const ApiCall& call, HttpResponse& response) const
     const bool forged = receipt.status().code() == StatusCode::kUnauthenticated;
     record(forged ? "rejected" : "invalid");
     log_event(LogLevel::kWarn, forged ? "event_rejected" : "event_invalid",
-              Json(Json::Object{{"reason", Json(receipt.status().message().substr(0, 200))},
-                                {"remote", Json(call.request.remote_address)}}));
+              // No sender address: an IP address is personal data; the proxy's log has it.
+              Json(Json::Object{{"reason", Json(receipt.status().message().substr(0, 200))}}));
     return set_status_error(response, receipt.status());
   }
   Json out = Json::object();

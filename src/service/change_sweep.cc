@@ -1,5 +1,6 @@
 #include "service/change_sweep.h"
 
+#include "ojsync/canonical.h"
 #include "ojsync/entity_type.h"
 #include "service/http_status.h"
 #include "service/json_log.h"
@@ -7,7 +8,7 @@
 namespace ojsync::service {
 
 ChangeSweep::ChangeSweep(Side side, Connector* connector, Store* store, SyncManager* manager,
-                         std::vector<std::string> types, std::size_t page_size,
+                         std::vector<std::string> types, std::size_t page_size, bool skip_echoes,
                          std::function<void()> on_queued)
     : side_(side),
       connector_(connector),
@@ -15,6 +16,7 @@ ChangeSweep::ChangeSweep(Side side, Connector* connector, Store* store, SyncMana
       manager_(manager),
       types_(std::move(types)),
       page_size_(page_size),
+      skip_echoes_(skip_echoes),
       on_queued_(std::move(on_queued)) {}
 
 SweepCounts ChangeSweep::run(const std::atomic<bool>& stopping) {
@@ -47,10 +49,12 @@ bool ChangeSweep::sweep_type(const std::string& type, const std::atomic<bool>& s
   while (!stopping) {
     auto page = connector_->list_changed(type, cursor, page_size_);
     if (!page.ok()) return fail("list_changed", page.status());
-    if (Status queued = queue_page(type, *page); !queued.ok()) return fail("enqueue", queued);
+    auto queued = queue_page(type, *page);
+    if (!queued.ok()) return fail("enqueue", queued.status());
     ++counts.pages;
-    counts.queued += page->changes.size();
-    if (!page->changes.empty() && on_queued_) on_queued_();
+    counts.queued += *queued;
+    counts.skipped += page->changes.size() - *queued;
+    if (*queued > 0 && on_queued_) on_queued_();
     if (page->next_cursor != cursor) {
       if (Status saved = store_->put_setting(cursor_name, page->next_cursor); !saved.ok()) {
         return fail("save_cursor", saved);
@@ -62,17 +66,33 @@ bool ChangeSweep::sweep_type(const std::string& type, const std::atomic<bool>& s
   return true;
 }
 
-Status ChangeSweep::queue_page(const std::string& type, const ChangePage& page) {
+Result<bool> ChangeSweep::is_echo(const std::string& type, const SyncState& state,
+                                  const std::string& side_id) {
+  const EntityTypeConfig* config = manager_->options().entity_types.find(type);
+  if (config == nullptr) return false;
+  OJSYNC_ASSIGN_OR_RETURN(std::optional<Snapshot> held, connector_->fetch(type, side_id));
+  const std::string hash = held ? content_hash(held->document, config->canonical_options()) : "";
+  return hash == (side_ == Side::kOjs ? state.ojs_hash : state.agents_hash);
+}
+
+Result<std::size_t> ChangeSweep::queue_page(const std::string& type, const ChangePage& page) {
+  std::size_t queued = 0;
   for (const ChangedEntity& change : page.changes) {
     OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> state,
                             store_->find_state_by_side_id(type, side_, change.side_id));
+    if (state && skip_echoes_) {
+      OJSYNC_ASSIGN_OR_RETURN(const bool echo, is_echo(type, *state, change.side_id));
+      if (echo) continue;
+    }
     // An entity first seen here keeps this side's id as its ojsync id (docs/engine.md).
     const std::string id = state ? state->key.id : change.side_id;
     if (!is_valid_identifier(id))
-      continue;  // Cannot be named, so cannot be synced; never blocks the rest.
+      continue;  // Cannot be named, so cannot be synced; never
+                 // blocks the rest.
     OJSYNC_RETURN_IF_ERROR(manager_->enqueue(type, id, Direction::kBoth, "sweep").status());
+    ++queued;
   }
-  return OkStatus();
+  return queued;
 }
 
 }  // namespace ojsync::service

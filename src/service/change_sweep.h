@@ -4,6 +4,10 @@
 // re-reads at most one page and never skips one. An empty cursor lists everything: the first
 // sweep of a new installation imports the whole journal.
 //
+// With `skip_echoes` (for a side whose fetch is cheap: the local agents' store), an entity whose
+// content hash still equals the hash the store recorded for that side is not queued: it is
+// ojsync's own write coming back (or a change already synced), and a sync would be a no-op.
+//
 // Not thread-safe: one sweep runs at a time (its PeriodicTask).
 #pragma once
 
@@ -22,6 +26,7 @@ namespace ojsync::service {
 struct SweepCounts {
   std::size_t pages = 0;
   std::size_t queued = 0;
+  std::size_t skipped = 0;       // Echoes of synced content, and ids that cannot be named.
   std::size_t failed_types = 0;  // Types whose scan stopped on an error (retried next pass).
 };
 
@@ -29,7 +34,7 @@ class ChangeSweep {
  public:
   // Pointers are borrowed. `on_queued` is told after each page that queued jobs.
   ChangeSweep(Side side, Connector* connector, Store* store, SyncManager* manager,
-              std::vector<std::string> types, std::size_t page_size,
+              std::vector<std::string> types, std::size_t page_size, bool skip_echoes,
               std::function<void()> on_queued);
 
   // One pass over every type, each to the end of its listing (or until `stopping`).
@@ -38,7 +43,10 @@ class ChangeSweep {
  private:
   // Scans one type; false when it stopped on an error.
   bool sweep_type(const std::string& type, const std::atomic<bool>& stopping, SweepCounts& counts);
-  Status queue_page(const std::string& type, const ChangePage& page);
+  // Queues the page's entities; returns how many were queued.
+  Result<std::size_t> queue_page(const std::string& type, const ChangePage& page);
+  // True when the side still holds exactly what the store recorded for it.
+  Result<bool> is_echo(const std::string& type, const SyncState& state, const std::string& side_id);
 
   const Side side_;
   Connector* connector_;
@@ -46,6 +54,7 @@ class ChangeSweep {
   SyncManager* manager_;
   const std::vector<std::string> types_;
   const std::size_t page_size_;
+  const bool skip_echoes_;
   const std::function<void()> on_queued_;
 };
 

@@ -58,7 +58,8 @@ class ChangeSweepTest : public ::testing::Test {
     manager_ = SyncManager::create(options, env).value();
     sweep_ = std::make_unique<ChangeSweep>(Side::kOjs, &listing_, store_.get(), manager_.get(),
                                            std::vector<std::string>{"manuscript", "reviewer"},
-                                           /*page_size=*/2, [this] { ++wakeups_; });
+                                           /*page_size=*/2, /*skip_echoes=*/false,
+                                           [this] { ++wakeups_; });
   }
 
   std::vector<std::string> queued() {
@@ -128,6 +129,23 @@ TEST_F(ChangeSweepTest, AFailedListingKeepsTheCursorForTheNextPass) {
   EXPECT_EQ(failed.failed_types, 1u);  // manuscript failed; reviewer listed nothing.
   EXPECT_FALSE(store_->get_setting("cursor.ojs.manuscript").value().has_value());
   EXPECT_EQ(sweep_->run(stopping_).queued, 1u);
+}
+
+TEST_F(ChangeSweepTest, SkipsEchoesOfSyncedContentWhenAsked) {
+  ChangeSweep agents_sweep(Side::kAgents, &agents_, store_.get(), manager_.get(), {"manuscript"},
+                           /*page_size=*/10, /*skip_echoes=*/true, {});
+  ojs_.put("manuscript", "1", doc("one"));
+  ojs_.put("manuscript", "2", doc("two"));
+  ASSERT_TRUE(manager_->sync("manuscript", "1").ok());  // Writes both to the agents' side.
+  ASSERT_TRUE(manager_->sync("manuscript", "2").ok());
+  const SweepCounts echoes = agents_sweep.run(stopping_);
+  EXPECT_EQ(echoes.queued, 0u);
+  EXPECT_EQ(echoes.skipped, 2u);
+  agents_.put("manuscript", "2", doc("edited by an agent"));
+  agents_.put("manuscript", "3", doc("new, never synced"));
+  const SweepCounts edits = agents_sweep.run(stopping_);
+  EXPECT_EQ(edits.queued, 2u);
+  EXPECT_EQ(queued(), (std::vector<std::string>{"manuscript/2", "manuscript/3"}));
 }
 
 TEST_F(ChangeSweepTest, StopsBetweenTypesWhenAskedTo) {

@@ -157,10 +157,12 @@ void Daemon::Parts::cleanup_pass() const {
 void Daemon::Parts::start_tasks() {
   const std::vector<std::string> types = manager->options().entity_types.names();
   auto wake = [this] { jobs->wake(); };
+  // Echoes are skipped on the agents' side only: its fetch is a local read, while checking an
+  // OJS entity would cost the same requests as the sync it might save.
   ojs_sweep = std::make_unique<ChangeSweep>(Side::kOjs, engine.ojs.get(), store, manager, types,
-                                            kSweepPageSize, wake);
+                                            kSweepPageSize, /*skip_echoes=*/false, wake);
   agents_sweep = std::make_unique<ChangeSweep>(Side::kAgents, engine.agents.get(), store, manager,
-                                               types, kSweepPageSize, wake);
+                                               types, kSweepPageSize, /*skip_echoes=*/true, wake);
   anti_entropy = std::make_unique<AntiEntropy>(store, manager, types, kSweepPageSize, wake);
   auto sweep_task = [](ChangeSweep* sweep, const char* side) {
     return [sweep, side](const std::atomic<bool>& stopping) {
@@ -170,6 +172,7 @@ void Daemon::Parts::start_tasks() {
           Json(Json::Object{{"side", Json(side)},
                             {"pages", Json(static_cast<std::int64_t>(c.pages))},
                             {"queued", Json(static_cast<std::int64_t>(c.queued))},
+                            {"skipped", Json(static_cast<std::int64_t>(c.skipped))},
                             {"failed_types", Json(static_cast<std::int64_t>(c.failed_types))}}));
     };
   };
