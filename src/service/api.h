@@ -35,6 +35,8 @@ class ApiRouter {
   explicit ApiRouter(const ApiContext* context);
 
   void handle(const HttpRequest& request, HttpResponse& response) const;
+  // Every route as (method, pattern); docs/openapi.json is checked against it.
+  std::vector<std::pair<std::string, std::string>> routes() const { return routes_.list(); }
 
  private:
   using Handler = std::function<void(const ApiCall&, HttpResponse&)>;

@@ -81,4 +81,10 @@ std::string RouteTable::allowed_methods(std::string_view path) const {
   return allowed;
 }
 
+std::vector<std::pair<std::string, std::string>> RouteTable::list() const {
+  std::vector<std::pair<std::string, std::string>> all;
+  for (const Route& route : routes_) all.emplace_back(route.method, route.pattern);
+  return all;
+}
+
 }  // namespace ojsync::service

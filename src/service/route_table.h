@@ -42,6 +42,8 @@ class RouteTable {
   // The methods of the routes whose pattern matches `path` ("GET, PUT"), for the Allow header.
   std::string allowed_methods(std::string_view path) const;
   const std::string& pattern(std::size_t route) const { return routes_[route].pattern; }
+  // Every route as (method, pattern), in the order added.
+  std::vector<std::pair<std::string, std::string>> list() const;
 
  private:
   struct Route {
