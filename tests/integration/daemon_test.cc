@@ -85,14 +85,18 @@ struct World {
   // A signed delivery, as OJS's webhook sender would make it.
   Reply deliver(const std::string& id, const std::string& body, const std::string& secret = kSecret,
                 std::chrono::seconds age = 0s) const {
+    return deliver_to(daemon->origin(), id, body, secret, age);
+  }
+  Reply deliver_to(const std::string& origin, const std::string& id, const std::string& body,
+                   const std::string& secret = kSecret, std::chrono::seconds age = 0s) const {
     const auto signer = service::WebhookVerifier::create({secret}).value();
     const auto now = std::chrono::system_clock::now() - age;
     const std::string ts = std::to_string(
         std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
-    return api("POST", "/v1/events", body,
-               {{"webhook-id", id},
-                {"webhook-timestamp", ts},
-                {"webhook-signature", signer.sign(id, ts, body)}});
+    return send("POST", origin + "/v1/events", body,
+                {{"webhook-id", id},
+                 {"webhook-timestamp", ts},
+                 {"webhook-signature", signer.sign(id, ts, body)}});
   }
 
   std::string config_file(const std::string& name, const std::string& store) const {
@@ -406,6 +410,68 @@ TEST_F(DaemonTest, AgentWriteWithAutoSyncReachesOjs) {
   ASSERT_EQ(put.status, 200) << put.body.dump();
   EXPECT_TRUE(put.body.find("sync_job")->is_int());
   EXPECT_TRUE(eventually([&] { return w.ojs_title(ms) == "Written by an agent with auto-sync"; }));
+}
+
+// Every event type is accepted and queues its syncs. In OJS 3.3 decisions cannot be read
+// through the API, so the decision's job fails permanently: it is dead-lettered at once (the
+// others flow on), shows in the DLQ and in health, and can be replayed. This test runs its
+// own daemon so the dead letter does not make the shared one degraded.
+TEST_F(DaemonTest, EveryEventTypeQueuesAndAPermanentFailureIsDeadLetteredThenReplayed) {
+  World& w = *world;
+  ChildProcess third(OJSYNC_BINARY, {"serve", "--config", w.config_file("third.toml", "third")},
+                     w.dir.file("third.err"));
+  ASSERT_GT(third.port(), 0) << third.stderr_text();
+  auto stats = [&] { return w.send("GET", third.origin() + "/v1/stats").body; };
+  ASSERT_TRUE(eventually(
+      [&] { return stats().get_int("total_syncs") >= 40 && stats().get_int("queue_depth") == 0; },
+      60s));
+
+  const std::vector<std::string> events = {
+      R"({"event":"submission_created","submission_id":3})",
+      R"({"event":"submission_updated","submission_id":3})",
+      R"({"event":"submission_submitted","submission_id":4})",
+      R"({"event":"publication_edited","submission_id":5})",
+      R"({"event":"publication_published","submission_id":5})",
+      R"({"event":"publication_unpublished","submission_id":5})",
+      R"({"event":"submission_deleted","submission_id":6})",
+      R"({"event":"review_assigned","submission_id":7,"reviewer_id":4})",
+      R"({"event":"review_submitted","submission_id":7,"reviewer_id":5})",
+      R"({"event":"user_updated","user_id":6})",
+      R"({"event":"decision_recorded","submission_id":8,"decision_id":1})"};
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const Reply r = w.deliver_to(third.origin(), "evt_type_" + std::to_string(i), events[i]);
+    EXPECT_EQ(r.status, 202) << events[i] << " " << r.body.dump();
+  }
+  ASSERT_TRUE(eventually([&] { return stats().get_int("queue_depth") == 0; }, 60s));
+  const Reply dead = w.send("GET", third.origin() + "/v1/dlq");
+  ASSERT_EQ(dead.status, 200);
+  ASSERT_EQ(dead.body.get_int("count"), 1) << dead.body.dump();
+  const Json job = dead.body.find("jobs")->as_array()[0];
+  EXPECT_EQ(job.get_string("type"), "decision");
+  EXPECT_EQ(job.get_string("entity_id"), "8:1");
+  EXPECT_NE(job.get_string("last_error").find("UNIMPLEMENTED"), std::string::npos) << job.dump();
+  const Reply ready = w.send("GET", third.origin() + "/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body.get_string("status"), "degraded");
+  EXPECT_EQ(run_command(OJSYNC_BINARY, {"health", "--server", third.origin()}).exit_code, 5);
+
+  const CommandResult listed =
+      run_command(OJSYNC_BINARY, {"dlq", "list", "--server", third.origin(), "--json"});
+  EXPECT_EQ(listed.exit_code, 0);
+  EXPECT_NE(listed.out.find("\"entity_id\":\"8:1\""), std::string::npos) << listed.out;
+  const std::string job_id = std::to_string(job.get_int("id"));
+  const CommandResult replayed =
+      run_command(OJSYNC_BINARY, {"dlq", "replay", job_id, "--server", third.origin()});
+  EXPECT_EQ(replayed.exit_code, 0);
+  // It runs again and, OJS 3.3 being what it is, is dead-lettered again.
+  EXPECT_TRUE(eventually([&] {
+    const Reply again = w.send("GET", third.origin() + "/v1/dlq");
+    return again.body.get_int("count") == 1 && stats().get_int("queue_depth") == 0;
+  }));
+  EXPECT_EQ(
+      run_command(OJSYNC_BINARY, {"dlq", "replay", "999999", "--server", third.origin()}).exit_code,
+      3);
+  EXPECT_EQ(third.terminate(30s), 0) << third.stderr_text();
 }
 
 TEST_F(DaemonTest, SigtermStopsGracefullyWithExitZero) {
