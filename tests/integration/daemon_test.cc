@@ -474,21 +474,43 @@ TEST_F(DaemonTest, EveryEventTypeQueuesAndAPermanentFailureIsDeadLetteredThenRep
   EXPECT_EQ(third.terminate(30s), 0) << third.stderr_text();
 }
 
-TEST_F(DaemonTest, SigtermStopsGracefullyWithExitZero) {
+TEST_F(DaemonTest, SigtermStopsGracefullyAndARestartLosesNothing) {
   World& w = *world;
-  ChildProcess second(OJSYNC_BINARY, {"serve", "--config", w.config_file("second.toml", "second")},
-                      w.dir.file("second.err"));
+  const std::string config = w.config_file("second.toml", "second");
+  ChildProcess second(OJSYNC_BINARY, {"serve", "--config", config}, w.dir.file("second.err"));
   ASSERT_GT(second.port(), 0) << second.stderr_text();
-  // Stop while the first sweep's jobs are still running.
+  // Stop while the first sweep's import is still running.
   EXPECT_EQ(second.terminate(30s), 0) << second.stderr_text();
   const std::string log = second.stderr_text();
   EXPECT_NE(log.find("\"event\":\"stopped\""), std::string::npos) << log;
   EXPECT_EQ(log.find(w.token), std::string::npos);  // The token never reaches the log.
   EXPECT_EQ(log.find(kSecret), std::string::npos);
-  // The store is consistent and readable after the stop.
-  const CommandResult stats =
-      run_command(OJSYNC_BINARY, {"stats", "--config", w.dir.file("second.toml"), "--json"});
-  EXPECT_EQ(stats.exit_code, 0) << stats.out;
+  const CommandResult stats = run_command(OJSYNC_BINARY, {"stats", "--config", config, "--json"});
+  EXPECT_EQ(stats.exit_code, 0) << stats.out;  // The store is consistent and readable.
+  if (auto before = Json::parse(stats.out); before.ok()) {
+    std::printf("stopped after %lld syncs with %lld jobs queued\n",
+                static_cast<long long>(before->get_int("total_syncs")),
+                static_cast<long long>(before->get_int("queue_depth")));
+  }
+
+  // The next start finishes the work: every submission ends up in sync on both sides.
+  ChildProcess again(OJSYNC_BINARY, {"serve", "--config", config}, w.dir.file("again.err"));
+  ASSERT_GT(again.port(), 0) << again.stderr_text();
+  auto in_sync = [&](int id) {
+    const Reply r = w.send("GET", again.origin() + "/v1/sync/manuscript/" + std::to_string(id));
+    const Json* state = r.body.find("state");
+    return r.status == 200 && state != nullptr && state->is_object() &&
+           state->find("in_sync")->as_bool();
+  };
+  EXPECT_TRUE(eventually(
+      [&] {
+        for (int id = 1; id <= 40; ++id) {
+          if (!in_sync(id)) return false;
+        }
+        return true;
+      },
+      60s));
+  EXPECT_EQ(again.terminate(30s), 0) << again.stderr_text();
 }
 
 }  // namespace
