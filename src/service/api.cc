@@ -103,10 +103,31 @@ void ApiRouter::handle(const HttpRequest& request, HttpResponse& response) const
     if (ctx_.metrics != nullptr) ctx_.metrics->record_http("unmatched", response.status);
     return;
   }
+  if (throttled(request, routes_.pattern(match->route), response)) {
+    if (ctx_.metrics != nullptr) ctx_.metrics->record_http("throttled", response.status);
+    return;
+  }
   const ApiCall call{request, match->params, ctx_.limits};
   handlers_[match->route](call, response);
   if (ctx_.metrics != nullptr)
     ctx_.metrics->record_http(routes_.pattern(match->route), response.status);
+}
+
+// The API's own routes are limited per client address. Probes and metrics are not (an
+// orchestrator polls them), nor are events: they are authenticated by their signature, come
+// from OJS's few addresses at OJS's pace, and a forged one is refused before any work.
+bool ApiRouter::throttled(const HttpRequest& request, std::string_view pattern,
+                          HttpResponse& response) const {
+  if (ctx_.limiter == nullptr || !pattern.starts_with("/v1/") || pattern == "/v1/events") {
+    return false;
+  }
+  const std::optional<Duration> wait = ctx_.limiter->admit(request.remote_address);
+  if (!wait) return false;
+  const auto seconds = std::chrono::ceil<std::chrono::seconds>(*wait).count();
+  set_status_error(response, ResourceExhausted("too many requests from this client; retry in " +
+                                               std::to_string(seconds) + " s"));
+  response.headers.emplace_back("Retry-After", std::to_string(seconds));
+  return true;
 }
 
 void ApiRouter::healthz(const ApiCall&, HttpResponse& response) const {

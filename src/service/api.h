@@ -16,6 +16,9 @@
 //   POST /v1/events                    signed OJS events (event_intake.h)
 //   plus the agents' routes (agent_api.h).
 //
+// With a RateLimiter in the context, each client address gets its own request rate on /v1/
+// routes (events excepted): over it, 429 with Retry-After.
+//
 // Thread-safe: handle() may run on every server thread at once.
 #pragma once
 
@@ -41,6 +44,10 @@ class ApiRouter {
  private:
   using Handler = std::function<void(const ApiCall&, HttpResponse&)>;
   void add(std::string method, std::string_view pattern, Handler handler);
+
+  // Answers 429 with Retry-After when the client is over its rate; true when it did.
+  bool throttled(const HttpRequest& request, std::string_view pattern,
+                 HttpResponse& response) const;
 
   void healthz(const ApiCall& call, HttpResponse& response) const;
   void readyz(const ApiCall& call, HttpResponse& response) const;

@@ -11,6 +11,7 @@
 #include "service/api_call.h"
 #include "service/event_intake.h"
 #include "service/metrics.h"
+#include "service/rate_limiter.h"
 
 namespace ojsync::service {
 
@@ -20,7 +21,8 @@ struct ApiContext {
   EmbeddedDocumentStore* agents = nullptr;  // The agents' side.
   const EventIntake* events = nullptr;      // nullptr: no webhook secret configured (503).
   const AgentSettings* agent_settings = nullptr;
-  Metrics* metrics = nullptr;  // nullptr: nothing recorded.
+  Metrics* metrics = nullptr;      // nullptr: nothing recorded.
+  RateLimiter* limiter = nullptr;  // Per client address on /v1/ (events excepted); nullptr: none.
   const Clock* clock = nullptr;
   std::function<void()> on_enqueued;  // Told when jobs were queued (wakes the job runner).
   ApiLimits limits;

@@ -175,6 +175,30 @@ TEST_F(ApiTest, HealthzReadyzAndMetrics) {
   EXPECT_NE(metrics.body.find("ojsync_queue_jobs{state=\"queued\"} 0"), std::string::npos);
 }
 
+TEST_F(ApiTest, ClientsOverTheirRateGet429WithRetryAfter) {
+  RateLimiter limiter(/*rate_per_second=*/1, /*burst=*/2, /*max_clients=*/10, &clock_);
+  ctx_.limiter = &limiter;
+  auto from = [&](std::string address, std::string method, std::string target) {
+    HttpRequest request;
+    request.method = std::move(method);
+    request.path = std::move(target);
+    request.remote_address = std::move(address);
+    HttpResponse response;
+    router_->handle(request, response);
+    return response;
+  };
+  EXPECT_EQ(from("10.0.0.1", "GET", "/v1/stats").status, 200);
+  EXPECT_EQ(from("10.0.0.1", "GET", "/v1/conflicts").status, 200);
+  auto limited = from("10.0.0.1", "GET", "/v1/stats");
+  expect_error(limited, 429, "resource_exhausted");
+  EXPECT_EQ(header(limited, "Retry-After"), "1");
+  EXPECT_EQ(from("10.0.0.2", "GET", "/v1/stats").status, 200);    // Its own bucket.
+  EXPECT_EQ(from("10.0.0.1", "GET", "/healthz").status, 200);     // Probes are not limited.
+  EXPECT_EQ(from("10.0.0.1", "POST", "/v1/events").status, 401);  // Events neither: signed.
+  clock_.advance(std::chrono::seconds(1));
+  EXPECT_EQ(from("10.0.0.1", "GET", "/v1/stats").status, 200);
+}
+
 // ------------------------------------------------------------------------ syncing
 
 TEST_F(ApiTest, SyncsOneEntityAndReportsItsStatus) {

@@ -215,6 +215,8 @@ Status read_all(ConfigReader& r, DaemonConfig& c) {
   OJSYNC_RETURN_IF_ERROR(
       r.integer("server", "max_body_bytes", c.server.max_body_bytes, 1024, 64 << 20));
   OJSYNC_RETURN_IF_ERROR(r.string("server", "log_level", c.log_level));
+  OJSYNC_RETURN_IF_ERROR(r.integer("server", "rate_limit", c.rate_limit, 0, 1'000'000));
+  OJSYNC_RETURN_IF_ERROR(r.integer("server", "rate_burst", c.rate_burst, 1, 1'000'000));
 
   OjsSettings& o = c.ojs;
   OJSYNC_RETURN_IF_ERROR(r.string("ojs", "base_url", o.base_url));

@@ -42,6 +42,10 @@ struct DaemonConfig {
   bool auto_sync_default = true;
   SyncOptions sync;
   HttpServerOptions server;
+  // Requests per second each client address may make on /v1/ routes (events excepted), in
+  // bursts of up to rate_burst; 0 = unlimited.
+  std::int64_t rate_limit = 0;
+  std::int64_t rate_burst = 50;
   OjsSettings ojs;
   WebhookSettings webhooks;
   Duration anti_entropy_interval = std::chrono::hours(1);

@@ -20,6 +20,7 @@ namespace {
 
 constexpr std::size_t kSweepPageSize = 100;
 constexpr Duration kJobPollInterval = std::chrono::seconds(1);
+constexpr std::size_t kMaxRateClients = 10'000;
 
 Result<std::string> read_secret_file(const std::string& path) {
   std::ifstream in(path);
@@ -89,6 +90,7 @@ struct Daemon::Parts {
   std::unique_ptr<EventIntake> intake;
   std::unique_ptr<AgentSettings> agent_settings;
   std::unique_ptr<JobRunner> jobs;
+  std::unique_ptr<RateLimiter> limiter;
   ApiContext context;
   std::unique_ptr<ApiRouter> router;
   std::unique_ptr<ChangeSweep> ojs_sweep;
@@ -131,6 +133,12 @@ Status Daemon::Parts::open(const EnvLookup& env) {
   context.events = intake.get();
   context.agent_settings = agent_settings.get();
   context.metrics = &metrics;
+  if (config.rate_limit > 0) {
+    limiter =
+        std::make_unique<RateLimiter>(static_cast<double>(config.rate_limit),
+                                      static_cast<double>(config.rate_burst), kMaxRateClients);
+    context.limiter = limiter.get();
+  }
   context.clock = &SystemClock::instance();
   context.on_enqueued = [this] { jobs->wake(); };
   router = std::make_unique<ApiRouter>(&context);
