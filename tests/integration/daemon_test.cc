@@ -479,7 +479,10 @@ TEST_F(DaemonTest, SigtermStopsGracefullyAndARestartLosesNothing) {
   const std::string config = w.config_file("second.toml", "second");
   ChildProcess second(OJSYNC_BINARY, {"serve", "--config", config}, w.dir.file("second.err"));
   ASSERT_GT(second.port(), 0) << second.stderr_text();
-  // Stop while the first sweep's import is still running.
+  // Stop once the first import has begun: jobs claimed then finish, the others stay queued.
+  EXPECT_TRUE(eventually(
+      [&] { return w.send("GET", second.origin() + "/v1/stats").body.get_int("total_syncs") > 0; },
+      30s));
   EXPECT_EQ(second.terminate(30s), 0) << second.stderr_text();
   const std::string log = second.stderr_text();
   EXPECT_NE(log.find("\"event\":\"stopped\""), std::string::npos) << log;
