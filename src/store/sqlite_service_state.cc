@@ -12,19 +12,22 @@ Result<std::optional<std::string>> read_setting(SqliteDb& db, std::string_view n
 }
 
 Status write_setting(SqliteDb& db, std::string_view name, std::string_view value) {
-  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("INSERT INTO service_settings (name, value) VALUES (?, ?) "
-                                            "ON CONFLICT (name) DO UPDATE SET value = excluded.value"));
+  OJSYNC_ASSIGN_OR_RETURN(Query q,
+                          db.query("INSERT INTO service_settings (name, value) VALUES (?, ?) "
+                                   "ON CONFLICT (name) DO UPDATE SET value = excluded.value"));
   return q.bind(name, value).run();
 }
 
-Result<bool> accept_event_and_enqueue(SqliteDb& db, std::string_view event_id, Timestamp received_at,
-                                      std::span<const QueuedSync> syncs) {
-  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("INSERT INTO received_events (event_id, received_at) VALUES (?, ?) "
-                                            "ON CONFLICT (event_id) DO NOTHING"));
+Result<bool> accept_event_and_enqueue(SqliteDb& db, std::string_view event_id,
+                                      Timestamp received_at, std::span<const QueuedSync> syncs) {
+  OJSYNC_ASSIGN_OR_RETURN(
+      Query q, db.query("INSERT INTO received_events (event_id, received_at) VALUES (?, ?) "
+                        "ON CONFLICT (event_id) DO NOTHING"));
   OJSYNC_RETURN_IF_ERROR(q.bind(event_id, received_at).run());
   if (db.changes() == 0) return false;
   for (const QueuedSync& sync : syncs) {
-    OJSYNC_RETURN_IF_ERROR(enqueue_job(db, sync.key, sync.direction, sync.trigger, received_at).status());
+    OJSYNC_RETURN_IF_ERROR(
+        enqueue_job(db, sync.key, sync.direction, sync.trigger, received_at).status());
   }
   return true;
 }

@@ -19,8 +19,8 @@ Status write_setting(SqliteDb& db, std::string_view name, std::string_view value
 
 // Store::accept_event: the caller holds a write transaction, so the id check, the id's row
 // and the jobs commit together.
-Result<bool> accept_event_and_enqueue(SqliteDb& db, std::string_view event_id, Timestamp received_at,
-                                      std::span<const QueuedSync> syncs);
+Result<bool> accept_event_and_enqueue(SqliteDb& db, std::string_view event_id,
+                                      Timestamp received_at, std::span<const QueuedSync> syncs);
 
 // Store::forget_events.
 Result<std::int64_t> forget_events_before(SqliteDb& db, Timestamp cutoff);
