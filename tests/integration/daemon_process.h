@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/listening_port.h"
+
 namespace ojsync::testing {
 
 class ChildProcess {
@@ -41,7 +43,7 @@ class ChildProcess {
       ::_exit(127);
     }
     ::close(out[1]);
-    port_ = read_port(out[0]);
+    port_ = ojsync::testing::read_listening_port(out[0]);
     ::close(out[0]);
   }
   ChildProcess(const ChildProcess&) = delete;
@@ -81,22 +83,6 @@ class ChildProcess {
   static int decode(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
-  }
-
-  static int read_port(int fd) {
-    std::string line;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (std::chrono::steady_clock::now() < deadline && line.find('\n') == std::string::npos) {
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 500) <= 0) continue;
-      char buf[256];
-      const ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n <= 0) break;
-      line.append(buf, static_cast<std::size_t>(n));
-    }
-    const auto colon = line.rfind(':');
-    if (line.rfind("listening on ", 0) != 0 || colon == std::string::npos) return 0;
-    return std::atoi(line.c_str() + colon + 1);
   }
 
   std::string stderr_path_;

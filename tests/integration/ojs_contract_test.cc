@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "connectors/http/curl_transport.h"
+#include "support/listening_port.h"
 #include "ojsync/ojs_connector.h"
 
 namespace ojsync {
@@ -43,7 +44,7 @@ class Emulator {
       ::_exit(127);
     }
     ::close(out[1]);
-    port_ = read_port(out[0]);
+    port_ = ojsync::testing::read_listening_port(out[0]);
     ::close(out[0]);
   }
   Emulator(const Emulator&) = delete;
@@ -63,23 +64,6 @@ class Emulator {
   std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
  private:
-  // Waits (at most 30 s) for "listening on 127.0.0.1:<port>".
-  static int read_port(int fd) {
-    std::string line;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (std::chrono::steady_clock::now() < deadline && line.find('\n') == std::string::npos) {
-      pollfd p{fd, POLLIN, 0};
-      if (::poll(&p, 1, 500) <= 0) continue;
-      char buf[256];
-      const ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n <= 0) break;
-      line.append(buf, static_cast<std::size_t>(n));
-    }
-    const auto colon = line.rfind(':');
-    if (line.rfind("listening on ", 0) != 0 || colon == std::string::npos) return 0;
-    return std::atoi(line.c_str() + colon + 1);
-  }
-
   pid_t pid_ = -1;
   int port_ = 0;
 };
