@@ -90,6 +90,15 @@ Result<Json> OjsClient::call(const ApiCall& call) const {
   return std::move(reply.body);
 }
 
+Result<Json::Array> OjsClient::call_list(const ApiCall& call) const {
+  OJSYNC_ASSIGN_OR_RETURN(Json body, this->call(call));
+  Json* items = body.find("items");
+  if (items == nullptr || !items->is_array()) {
+    return FailedPrecondition(call.what() + ": no items list in the answer");
+  }
+  return std::move(items->as_array());
+}
+
 Result<std::optional<Json>> OjsClient::call_optional(const ApiCall& call) const {
   OJSYNC_ASSIGN_OR_RETURN(ApiReply reply, exchange(call));
   if (reply.error.resource_absent) return std::optional<Json>();

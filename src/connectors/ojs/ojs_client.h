@@ -48,6 +48,9 @@ class OjsClient {
   Result<Json> call(const ApiCall& call) const;
   // Like call(), but OJS's "no such entity" 404 gives std::nullopt.
   Result<std::optional<Json>> call_optional(const ApiCall& call) const;
+  // A list endpoint's `items` ({"itemsMax": n, "items": [...]}); an answer without them is
+  // kFailedPrecondition.
+  Result<Json::Array> call_list(const ApiCall& call) const;
 
   const Clock& clock() const { return clock_; }
   // Replaces the token (raw or percent-encoded) in `text` by "<redacted>".

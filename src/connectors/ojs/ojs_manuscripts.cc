@@ -208,13 +208,10 @@ Result<std::vector<ListedItem>> fetch_activity_page(const OjsContext& ctx, std::
                       {"count", std::to_string(count)},
                       {"offset", std::to_string(offset)}},
                      std::nullopt};
-  OJSYNC_ASSIGN_OR_RETURN(Json body, ctx.client.call(list));
-  const Json* items = body.find("items");
-  if (items == nullptr || !items->is_array())
-    return FailedPrecondition(list.what() + ": no items list in the answer");
+  OJSYNC_ASSIGN_OR_RETURN(Json::Array items, ctx.client.call_list(list));
   std::vector<ListedItem> page;
   std::vector<bool> dated;
-  for (const auto& item : items->as_array()) {
+  for (const auto& item : items) {
     const Json* id = item.find("id");
     if (id == nullptr || !id->is_int())
       return FailedPrecondition(list.what() + ": a listed submission has no id");

@@ -20,12 +20,9 @@ Result<std::vector<ListedItem>> fetch_reviewer_page(const OjsContext& ctx, std::
                       {"count", std::to_string(count)},
                       {"offset", std::to_string(offset)}},
                      std::nullopt};
-  OJSYNC_ASSIGN_OR_RETURN(Json body, ctx.client.call(list));
-  const Json* items = body.find("items");
-  if (items == nullptr || !items->is_array())
-    return FailedPrecondition(list.what() + ": no items list in the answer");
+  OJSYNC_ASSIGN_OR_RETURN(Json::Array items, ctx.client.call_list(list));
   std::vector<ListedItem> page;
-  for (const auto& user : items->as_array()) {
+  for (const auto& user : items) {
     const Json* id = user.find("id");
     if (id == nullptr || !id->is_int())
       return FailedPrecondition(list.what() + ": a listed user has no id");
