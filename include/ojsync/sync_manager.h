@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "ojsync/circuit_breaker.h"
 #include "ojsync/connector.h"
 #include "ojsync/options.h"
 #include "ojsync/random.h"
@@ -85,6 +86,7 @@ struct JobRunSummary {
   std::size_t succeeded = 0;
   std::size_t failed = 0;        // Rescheduled for another attempt.
   std::size_t dead_lettered = 0;
+  std::size_t held = 0;  // Waiting for an open circuit breaker; no attempt spent.
 };
 
 class SyncManager {
@@ -95,8 +97,10 @@ class SyncManager {
   SyncManager(const SyncManager&) = delete;
   SyncManager& operator=(const SyncManager&) = delete;
 
-  // Syncs one entity now, retrying retryable errors (retry_limit attempts, backoff). Every
-  // attempt's outcome is recorded. Errors: kInvalidArgument (bad type/id), kNotFound (on
+  // Syncs one entity now, retrying retryable errors (retry_limit attempts, backoff, at least
+  // the remote's Retry-After). Retries stop early when an endpoint's circuit breaker is open or
+  // the remote asks for a pause longer than retry_backoff_max; the error then carries
+  // retry_after. The outcome is recorded. Errors: kInvalidArgument (bad type/id), kNotFound (on
   // neither side nor known), or the last error of the connectors/store.
   Result<SyncReport> sync(std::string_view type, std::string_view id,
                           Direction direction = Direction::kBoth, std::string_view trigger = "api");
@@ -125,12 +129,22 @@ class SyncManager {
   // --- durable queue (used by the background service and event intake)
   Result<std::int64_t> enqueue(std::string_view type, std::string_view id, Direction direction,
                                std::string_view trigger);
-  // Claims up to batch_size due jobs and runs them on the pool; failures back off alone and
-  // dead-letter after retry_limit attempts (permanent errors at once).
+  // Claims up to batch_size due jobs and runs them on the pool; failures back off alone (at
+  // least as long as the remote's Retry-After) and dead-letter after retry_limit attempts
+  // (permanent errors at once). A job refused by an open circuit breaker waits for it without
+  // spending an attempt.
   Result<JobRunSummary> run_due_jobs(std::string_view worker);
 
   // Removes records and resolved conflicts older than retention_days.
   Result<CleanupCounts> cleanup();
+
+  // One circuit breaker per remote endpoint (side × entity type: "ojs/manuscript"), by name.
+  std::vector<CircuitBreakerStatus> circuit_breakers() const;
+  // A side's Connector::list_changed through that endpoint's breaker (the service's sweeps),
+  // so a sweep also probes an idle endpoint whose breaker waits half-open. kInvalidArgument for
+  // an unknown type.
+  Result<ChangePage> list_changed(Side side, std::string_view type, std::string_view cursor,
+                                  std::size_t limit);
 
   const SyncOptions& options() const;
 

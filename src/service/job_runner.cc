@@ -30,9 +30,27 @@ void JobRunner::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void JobRunner::log_breaker_changes() {
+  for (const CircuitBreakerStatus& breaker : manager_->circuit_breakers()) {
+    BreakerState& last = breaker_states_[breaker.endpoint];  // New entries start closed.
+    const bool was_closed = last == BreakerState::kClosed;
+    last = breaker.state;
+    if (was_closed == (breaker.state == BreakerState::kClosed)) continue;
+    Json fields(Json::Object{
+        {"endpoint", Json(breaker.endpoint)},
+        {"consecutive_failures", Json(static_cast<std::int64_t>(breaker.consecutive_failures))}});
+    if (was_closed) {
+      log_event(LogLevel::kWarn, "breaker_opened", fields);
+    } else {
+      log_event(LogLevel::kInfo, "breaker_closed", fields);
+    }
+  }
+}
+
 void JobRunner::loop() {
   while (!stopping_) {
     auto summary = manager_->run_due_jobs(worker_);
+    log_breaker_changes();
     if (!summary.ok()) {
       log_event(LogLevel::kWarn, "job_run_failed",
                 Json(Json::Object{{"code", Json(error_code_for(summary.status().code()))},

@@ -4,11 +4,13 @@
 // (retries with backoff) are found by polling every `poll_interval`.
 //
 // stop() lets the jobs already claimed finish (run_due_jobs waits for them); jobs not yet
-// claimed stay in the queue for the next start. Thread-safe.
+// claimed stay in the queue for the next start. After each run it logs the circuit breakers
+// that opened (warn, "breaker_opened") or closed ("breaker_closed"). Thread-safe.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -30,6 +32,7 @@ class JobRunner {
 
  private:
   void loop();
+  void log_breaker_changes();
 
   SyncManager* manager_;
   const std::string worker_;
@@ -38,7 +41,8 @@ class JobRunner {
   std::condition_variable cv_;
   bool woken_ = false;  // GUARDED_BY(mu_)
   std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  std::map<std::string, BreakerState> breaker_states_;  // Only the runner's thread uses it.
+  std::thread thread_;  // Last: it starts running loop() as soon as it is built.
 };
 
 }  // namespace ojsync::service

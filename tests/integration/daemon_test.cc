@@ -99,14 +99,18 @@ struct World {
                  {"webhook-signature", signer.sign(id, ts, body)}});
   }
 
-  std::string config_file(const std::string& name, const std::string& store) const {
+  // A daemon configuration on its own store; `ojs_origin` defaults to the shared emulator and
+  // `sync_keys` are extra lines for the [sync] section.
+  std::string config_file(const std::string& name, const std::string& store,
+                          const std::string& ojs_origin = "",
+                          const std::string& sync_keys = "") const {
     const std::string path = dir.file(name);
     std::ofstream out(path);
     out << "[store]\npath = \"" << dir.file(store + ".db") << "\"\n"
         << "[agents]\npath = \"" << dir.file(store + "-agents.db") << "\"\n"
         << "[sync]\nconflict_resolution = \"manual\"\nsync_interval = \"1h\"\n"
-        << "[server]\nport = 0\nlog_level = \"info\"\n"
-        << "[ojs]\nbase_url = \"" << emulator->origin()
+        << sync_keys << "[server]\nport = 0\nlog_level = \"info\"\n"
+        << "[ojs]\nbase_url = \"" << (ojs_origin.empty() ? emulator->origin() : ojs_origin)
         << "\"\njournal = \"testj\"\nversion = \"3.3\"\n"
         << "token_file = \"" << dir.file("token") << "\"\n"
         << "[webhooks]\nsecret_files = [\"" << dir.file("webhook-secret") << "\"]\n";
@@ -115,6 +119,17 @@ struct World {
 };
 
 World* world = nullptr;
+
+// The emulator the suite runs: OJS 3.3 with 40 seeded submissions. The same arguments give the
+// same journal and accept the same token, so a second one on `port` is a restarted OJS.
+std::unique_ptr<ChildProcess> start_emulator(const std::string& stderr_path, int port = 0) {
+  return std::make_unique<ChildProcess>(
+      OJSYNC_EMULATOR_BINARY,
+      std::vector<std::string>{"--port", std::to_string(port), "--seed", "11", "--submissions",
+                               "40", "--reviewers", "4", "--api-key-secret", "it-secret",
+                               "--admin-api-key", "it-admin-key"},
+      stderr_path);
+}
 
 // Polls `done` every 2 ms for at most `limit`; true when it came true.
 template <typename Predicate>
@@ -132,12 +147,7 @@ class DaemonTest : public ::testing::Test {
   static void SetUpTestSuite() {
     world = new World;
     World& w = *world;
-    w.emulator = std::make_unique<ChildProcess>(
-        OJSYNC_EMULATOR_BINARY,
-        std::vector<std::string>{"--port", "0", "--seed", "11", "--submissions", "40",
-                                 "--reviewers", "4", "--api-key-secret", "it-secret",
-                                 "--admin-api-key", "it-admin-key"},
-        w.dir.file("emulator.err"));
+    w.emulator = start_emulator(w.dir.file("emulator.err"));
     ASSERT_GT(w.emulator->port(), 0) << "the emulator did not start";
     w.http = make_curl_transport({}).value();
     w.token = w.send("GET", w.emulator->origin() + "/__emulator/token?user=admin")
@@ -472,6 +482,104 @@ TEST_F(DaemonTest, EveryEventTypeQueuesAndAPermanentFailureIsDeadLetteredThenRep
       run_command(OJSYNC_BINARY, {"dlq", "replay", "999999", "--server", third.origin()}).exit_code,
       3);
   EXPECT_EQ(third.terminate(30s), 0) << third.stderr_text();
+}
+
+// OJS goes down while agents keep writing: the OJS endpoint's circuit breaker opens (readyz,
+// metrics), queued jobs wait for it without spending attempts (retry_limit is 2 here, and none
+// is dead-lettered), and once OJS is back the breaker closes and every edit arrives.
+TEST_F(DaemonTest, OjsOutageOpensTheBreakerAndEveryEditArrivesAfterIt) {
+  World& w = *world;
+  auto ojs = start_emulator(w.dir.file("outage-emulator.err"));
+  ASSERT_GT(ojs->port(), 0);
+  const int ojs_port = ojs->port();
+  const std::string config =
+      w.config_file("outage.toml", "outage", ojs->origin(),
+                    "retry_limit = 2\nretry_backoff_base = \"50ms\"\n"
+                    "breaker_failure_threshold = 2\nbreaker_open_duration = \"1s\"\n");
+  ChildProcess daemon(OJSYNC_BINARY, {"serve", "--config", config}, w.dir.file("outage.err"));
+  ASSERT_GT(daemon.port(), 0) << daemon.stderr_text();
+  auto get = [&](const std::string& path) { return w.send("GET", daemon.origin() + path); };
+  auto metrics = [&] {
+    auto r = w.http->send({"GET", daemon.origin() + "/metrics", {}, ""});
+    return r.ok() ? r->body : std::string();
+  };
+  ASSERT_TRUE(eventually(
+      [&] {
+        const Json stats = get("/v1/stats").body;
+        return stats.get_int("total_syncs") >= 40 && stats.get_int("queue_depth") == 0;
+      },
+      60s));
+  auto breaker_state = [&] {
+    const Reply ready = get("/readyz");
+    for (const Json& b : ready.body.find("circuit_breakers")->as_array()) {
+      if (b.get_string("endpoint") == "ojs/manuscript") return b.get_string("state");
+    }
+    return std::string("missing");
+  };
+  EXPECT_EQ(breaker_state(), "closed");
+
+  ojs->terminate(10s);                         // OJS is down.
+  std::map<std::string, std::string> written;  // Submission → the agents' new title.
+  for (const auto& [id, publication] : w.publication_of) {
+    if (written.size() == 6) break;
+    const std::string path = "/v1/entities/manuscript/" + id;
+    const Reply current = get(path);
+    ASSERT_EQ(current.status, 200) << id;
+    Json doc = current.body;
+    doc["title"]["en_US"] = "Written during the outage " + id;
+    const Reply put = w.send("PUT", daemon.origin() + path, doc.dump(),
+                             {{"X-Agent", "outage_agent"}, {"If-Match", current.etag}});
+    ASSERT_EQ(put.status, 200) << put.body.dump();
+    written[id] = doc.find("title")->get_string("en_US");
+  }
+  ASSERT_TRUE(eventually([&] { return breaker_state() == "open"; }, 20s))
+      << get("/readyz").body.dump();
+  const Reply ready = get("/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body.get_string("status"), "degraded");
+  // Several cool-downs pass, each with one failed probe; no job is given up.
+  std::this_thread::sleep_for(3s);
+  EXPECT_EQ(get("/v1/dlq").body.get_int("count"), 0) << get("/v1/dlq").body.dump();
+  EXPECT_GT(get("/v1/stats").body.get_int("queue_depth"), 0);
+  const std::string during = metrics();  // Open (2), or half-open (1) between probes.
+  EXPECT_NE(during.find(R"(ojsync_circuit_breaker_state{endpoint="ojs/manuscript"})"),
+            std::string::npos)
+      << during;
+  EXPECT_EQ(during.find(R"(ojsync_circuit_breaker_state{endpoint="ojs/manuscript"} 0)"),
+            std::string::npos);
+
+  ojs = start_emulator(w.dir.file("outage-emulator-2.err"), ojs_port);  // OJS is back.
+  ASSERT_EQ(ojs->port(), ojs_port);
+  auto title_in_ojs = [&](const std::string& id) {
+    const Reply r = w.send("GET",
+                           ojs->origin() + kJournalApi + "/submissions/" + id + "/publications/" +
+                               w.publication_of.at(id),
+                           "", {{"Authorization", "Bearer " + w.token}});
+    const Json* title = r.body.find("title");
+    return title == nullptr ? std::string() : title->get_string("en_US");
+  };
+  EXPECT_TRUE(eventually(
+      [&] {
+        for (const auto& [id, title] : written) {
+          if (title_in_ojs(id) != title) return false;
+        }
+        return get("/v1/stats").body.get_int("queue_depth") == 0;
+      },
+      60s))
+      << get("/v1/stats").body.dump();
+  EXPECT_EQ(breaker_state(), "closed");
+  EXPECT_EQ(get("/readyz").body.get_string("status"), "ok") << get("/readyz").body.dump();
+  EXPECT_EQ(get("/v1/dlq").body.get_int("count"), 0);
+  const std::string text = metrics();
+  EXPECT_NE(text.find(R"(ojsync_circuit_breaker_state{endpoint="ojs/manuscript"} 0)"),
+            std::string::npos);
+  EXPECT_EQ(text.find(R"(ojsync_circuit_breaker_openings_total{endpoint="ojs/manuscript"} 0)"),
+            std::string::npos)
+      << text;
+  const std::string log = daemon.stderr_text();
+  EXPECT_NE(log.find("\"event\":\"breaker_opened\""), std::string::npos) << log;
+  EXPECT_NE(log.find("\"event\":\"breaker_closed\""), std::string::npos);
+  EXPECT_EQ(daemon.terminate(30s), 0) << daemon.stderr_text();
 }
 
 TEST_F(DaemonTest, SigtermStopsGracefullyAndARestartLosesNothing) {
