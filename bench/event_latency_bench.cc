@@ -109,18 +109,26 @@ class Bench {
     const auto [sent, elapsed] = send_events();
     wait_for_quiet();
     if (daemon_->terminate(30s) != 0) die("the daemon did not stop cleanly");
-    const std::vector<double> latencies_ms = match_latencies(sent);
+    const Matched matched = match_latencies(sent);
+    const std::vector<double>& latencies_ms = matched.total_ms;
     const double achieved = static_cast<double>(sent.size()) / elapsed.count();
     std::printf("events sent: %zu at %.0f/s (asked %d/s for %d s); applied: %zu\n", sent.size(),
                 achieved, args_.rate, args_.seconds, latencies_ms.size());
-    std::printf("webhook-to-applied latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
-                percentile(latencies_ms, 50), percentile(latencies_ms, 99),
-                percentile(latencies_ms, 100));
+    std::printf("webhook-to-applied latency: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+                percentile(latencies_ms, 50), percentile(latencies_ms, 90),
+                percentile(latencies_ms, 99), percentile(latencies_ms, 100));
+    std::printf(
+        "  waiting to start: p50 %.2f ms, p99 %.2f ms; the sync: p50 %.2f ms, p99 %.2f ms\n",
+        percentile(matched.wait_ms, 50), percentile(matched.wait_ms, 99),
+        percentile(matched.sync_ms, 50), percentile(matched.sync_ms, 99));
     std::printf("daemon idle CPU: %.3f%% of one core over 10 s\n", idle_cpu * 100);
     return latencies_ms.size() == sent.size() ? 0 : 1;
   }
 
  private:
+  struct Matched {
+    std::vector<double> total_ms, wait_ms, sync_ms;
+  };
   struct SentEvent {
     std::string submission;
     Clock::time_point at;
@@ -233,7 +241,7 @@ class Bench {
     return {sent, Clock::now() - start};
   }
 
-  std::vector<double> match_latencies(const std::vector<SentEvent>& sent) const {
+  Matched match_latencies(const std::vector<SentEvent>& sent) const {
     auto store = open_sqlite_store({dir_.file("ojsync.db")});
     if (!store.ok()) die(store.status().to_string());
     std::map<std::string, std::vector<SyncRecord>> records;  // Oldest first.
@@ -248,18 +256,19 @@ class Bench {
         return a.started_at < b.started_at;
       });
     }
-    std::vector<double> latencies;
+    Matched matched;
+    using Ms = std::chrono::duration<double, std::milli>;
     for (const SentEvent& e : sent) {
       const auto& mine = records[e.submission];
       const Timestamp sent_at = std::chrono::time_point_cast<Duration>(e.at);
       auto it = std::find_if(mine.begin(), mine.end(),
                              [&](const SyncRecord& r) { return r.started_at >= sent_at; });
       if (it == mine.end()) continue;
-      latencies.push_back(
-          std::chrono::duration<double, std::milli>(it->started_at + it->duration - sent_at)
-              .count());
+      matched.total_ms.push_back(Ms(it->started_at + it->duration - sent_at).count());
+      matched.wait_ms.push_back(Ms(it->started_at - sent_at).count());
+      matched.sync_ms.push_back(Ms(it->duration).count());
     }
-    return latencies;
+    return matched;
   }
 
   const Args args_;

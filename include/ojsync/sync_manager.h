@@ -81,6 +81,14 @@ struct HealthReport {
   std::vector<HealthCheck> checks;
 };
 
+// How one queued job ended.
+enum class JobOutcome : std::uint8_t {
+  kSucceeded,     // Synced (or a recorded conflict): the job is done.
+  kRescheduled,   // Failed; due again after its backoff.
+  kDeadLettered,  // Failed for good (retry_limit reached, or a permanent error).
+  kHeld,          // An open circuit breaker refused it; due again when the breaker may close.
+};
+
 struct JobRunSummary {
   std::size_t claimed = 0;
   std::size_t succeeded = 0;
@@ -134,6 +142,12 @@ class SyncManager {
   // (permanent errors at once). A job refused by an open circuit breaker waits for it without
   // spending an attempt.
   Result<JobRunSummary> run_due_jobs(std::string_view worker);
+  // The same for a caller that keeps the pool busy (the service's job runner): claims up to
+  // `max` due jobs, starts them on the worker pool and returns how many it claimed without
+  // waiting; `done` is called on a pool thread as each finishes, so one slow job never holds
+  // back the next claim. `done` must be thread-safe and outlive the jobs.
+  Result<std::size_t> start_due_jobs(std::string_view worker, std::size_t max,
+                                     std::function<void(JobOutcome)> done);
 
   // Removes records and resolved conflicts older than retention_days.
   Result<CleanupCounts> cleanup();

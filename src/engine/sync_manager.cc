@@ -1,6 +1,8 @@
 #include "ojsync/sync_manager.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "engine/strategy_decider.h"
@@ -407,6 +409,38 @@ struct SyncManager::Impl {
     if (env.on_record) env.on_record(record);
   }
 
+  // Runs one claimed job and settles it in the queue: done, rescheduled with backoff,
+  // dead-lettered, or held for an open circuit breaker.
+  JobOutcome run_job(const Job& job) {
+    SyncRequest request;
+    request.key = job.key;
+    request.direction = job.direction;
+    request.trigger = job.trigger;
+    request.job_id = job.id;
+    request.retries = job.attempts;
+    const Timestamp start = clock->now();
+    Result<SyncReport> result = attempt(request);
+    if (result.ok()) return JobOutcome::kSucceeded;
+    if (request.held_by_breaker) {
+      // Wait for the breaker without spending an attempt (a failed probe re-opened it for
+      // open_duration). Should the store fail here, the lease expires and the job runs
+      // again: nothing is lost.
+      const Duration hold = result.status().retry_after().value_or(options.breaker.open_duration);
+      (void)env.store->defer_job(job.id, clock->now() + hold);
+      return JobOutcome::kHeld;
+    }
+    JobFailure failure;
+    failure.job_id = job.id;
+    failure.error = result.status().to_string();
+    failure.retry_at = clock->now() + retry_delay(job.attempts, result.status());
+    // Permanent errors cannot heal by waiting: dead-letter them now.
+    failure.retry_limit = result.status().is_retryable() ? options.retry_limit : job.attempts + 1;
+    const bool dead = job.attempts + 1 >= failure.retry_limit;
+    request.job_id.reset();
+    record_failure(request, result.status(), start, std::move(failure));
+    return dead ? JobOutcome::kDeadLettered : JobOutcome::kRescheduled;
+  }
+
   Result<SyncReport> sync_with_retries(SyncRequest request) {
     const Timestamp start = clock->now();
     Status last;
@@ -577,64 +611,49 @@ Result<std::int64_t> SyncManager::enqueue(std::string_view type, std::string_vie
   return impl_->env.store->enqueue(key, direction, trigger, impl_->clock->now());
 }
 
-Result<JobRunSummary> SyncManager::run_due_jobs(std::string_view worker) {
+Result<std::size_t> SyncManager::start_due_jobs(std::string_view worker, std::size_t max,
+                                                std::function<void(JobOutcome)> done) {
   Impl& impl = *impl_;
-  OJSYNC_ASSIGN_OR_RETURN(std::vector<Job> jobs,
-                          impl.env.store->claim_jobs(worker, impl.options.batch_size,
-                                                     impl.clock->now(), impl.options.job_lease));
-  enum JobResult : std::uint8_t { kSucceeded, kRescheduled, kDeadLettered, kHeld };
-  std::vector<std::future<JobResult>> futures;
-  futures.reserve(jobs.size());
-  for (const Job& job : jobs) {
-    futures.push_back(impl.pool.submit([&impl, job]() -> JobResult {
-      SyncRequest request;
-      request.key = job.key;
-      request.direction = job.direction;
-      request.trigger = job.trigger;
-      request.job_id = job.id;
-      request.retries = job.attempts;
-      const Timestamp start = impl.clock->now();
-      Result<SyncReport> result = impl.attempt(request);
-      if (result.ok()) return kSucceeded;
-      if (request.held_by_breaker) {
-        // Wait for the breaker without spending an attempt (a failed probe re-opened it for
-        // open_duration). Should the store fail here, the lease expires and the job runs
-        // again: nothing is lost.
-        const Duration hold =
-            result.status().retry_after().value_or(impl.options.breaker.open_duration);
-        (void)impl.env.store->defer_job(job.id, impl.clock->now() + hold);
-        return kHeld;
-      }
-      JobFailure failure;
-      failure.job_id = job.id;
-      failure.error = result.status().to_string();
-      failure.retry_at = impl.clock->now() + impl.retry_delay(job.attempts, result.status());
-      // Permanent errors cannot heal by waiting: dead-letter them now.
-      failure.retry_limit = result.status().is_retryable() ? impl.options.retry_limit : job.attempts + 1;
-      const bool dead = job.attempts + 1 >= failure.retry_limit;
-      request.job_id.reset();
-      impl.record_failure(request, result.status(), start, std::move(failure));
-      return dead ? kDeadLettered : kRescheduled;
-    }));
+  OJSYNC_ASSIGN_OR_RETURN(
+      std::vector<Job> jobs,
+      impl.env.store->claim_jobs(worker, max, impl.clock->now(), impl.options.job_lease));
+  auto shared_done = std::make_shared<std::function<void(JobOutcome)>>(std::move(done));
+  for (Job& job : jobs) {
+    (void)impl.pool.submit([&impl, job = std::move(job), shared_done] {
+      const JobOutcome outcome = impl.run_job(job);
+      if (*shared_done) (*shared_done)(outcome);
+    });
   }
+  return jobs.size();
+}
+
+Result<JobRunSummary> SyncManager::run_due_jobs(std::string_view worker) {
+  std::mutex mu;
+  std::condition_variable cv;
   JobRunSummary summary;
-  summary.claimed = jobs.size();
-  for (auto& f : futures) {
-    switch (f.get()) {
-      case kSucceeded:
-        ++summary.succeeded;
-        break;
-      case kRescheduled:
-        ++summary.failed;
-        break;
-      case kDeadLettered:
-        ++summary.dead_lettered;
-        break;
-      case kHeld:
-        ++summary.held;
-        break;
-    }
-  }
+  std::size_t finished = 0;
+  OJSYNC_ASSIGN_OR_RETURN(
+      summary.claimed, start_due_jobs(worker, impl_->options.batch_size, [&](JobOutcome outcome) {
+        std::lock_guard lock(mu);
+        switch (outcome) {
+          case JobOutcome::kSucceeded:
+            ++summary.succeeded;
+            break;
+          case JobOutcome::kRescheduled:
+            ++summary.failed;
+            break;
+          case JobOutcome::kDeadLettered:
+            ++summary.dead_lettered;
+            break;
+          case JobOutcome::kHeld:
+            ++summary.held;
+            break;
+        }
+        ++finished;
+        cv.notify_one();
+      }));
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return finished == summary.claimed; });
   return summary;
 }
 
