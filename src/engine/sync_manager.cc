@@ -146,7 +146,7 @@ struct SyncManager::Impl {
   // Makes one side hold `target` (absent = deleted) unless it already does.
   Status apply_to_side(Side side, const EntityTypeConfig& type, const EntityKey& key,
                        const std::string& known_side_id, const std::optional<Json>& target,
-                       const std::string& target_hash, std::int64_t state_version, SideView& view,
+                       const std::string& target_hash, const std::string& base_hash, SideView& view,
                        SyncReport& report, std::vector<AuditEntry>& audit, Timestamp now) {
     const std::string before = view.hash;
     if (target_hash == view.hash) return OkStatus();
@@ -159,12 +159,13 @@ struct SyncManager::Impl {
       // Create under the known id where the side lets us choose (agents), else a new one.
       std::string side_id = view.snapshot ? view.snapshot->side_id
                                           : (side == Side::kAgents ? known_side_id : std::string());
-      // A create's key names the entity and the archive version it starts from, not the
-      // content: a retry after a lost reply finds the first create even when the document was
-      // edited in between (else a twin; found by the simulation), while a re-creation after a
-      // later delete is a new create. An update's key is its content.
+      // A create's key names the entity and the base it starts from, not the content: a retry
+      // after a lost reply finds the first create even when the document was edited or synced
+      // one way in between (the base moves only when both sides agree, so not before this
+      // side holds the entity; else a twin, found by the simulation), while a re-creation
+      // after a later delete starts from a newer base. An update's key is its content.
       const std::string idempotency_key =
-          side_id.empty() ? key.to_string() + ":create@" + std::to_string(state_version)
+          side_id.empty() ? key.to_string() + ":create:" + base_hash
                           : key.to_string() + ":" + target_hash;
       OJSYNC_ASSIGN_OR_RETURN(WriteResult written,
                               connector(side).write(type.name, side_id, *target, idempotency_key));
@@ -312,7 +313,7 @@ struct SyncManager::Impl {
       if (!writable(*type, request.direction, side)) continue;
       SideView& view = side == Side::kOjs ? ojs : agents;
       OJSYNC_RETURN_IF_ERROR(apply_to_side(side, *type, key, side == Side::kOjs ? ojs_id : agents_id,
-                                           merge.merged, target_hash, state ? state->version : 0,
+                                           merge.merged, target_hash, state ? state->base_hash : "",
                                            view, report, commit.audit, now));
     }
 
