@@ -200,8 +200,9 @@ struct SyncManager::Impl {
   // Makes one side hold `target` (absent = deleted) unless it already does.
   Status apply_to_side(Side side, const EntityTypeConfig& type, const EntityKey& key,
                        const std::string& known_side_id, const std::optional<Json>& target,
-                       const std::string& target_hash, SideView& view, SyncReport& report,
-                       std::vector<AuditEntry>& audit, Timestamp now, SyncRequest& request) {
+                       const std::string& target_hash, const std::string& base_hash, SideView& view,
+                       SyncReport& report, std::vector<AuditEntry>& audit, Timestamp now,
+                       SyncRequest& request) {
     const std::string before = view.hash;
     if (target_hash == view.hash) return OkStatus();
     const std::string side_label(side_name(side));
@@ -215,7 +216,14 @@ struct SyncManager::Impl {
       // Create under the known id where the side lets us choose (agents), else a new one.
       std::string side_id = view.snapshot ? view.snapshot->side_id
                                           : (side == Side::kAgents ? known_side_id : std::string());
-      const std::string idempotency_key = key.to_string() + ":" + target_hash;
+      // A create's key names the entity and the base it starts from, not the content: a retry
+      // after a lost reply finds the first create even when the document was edited or synced
+      // one way in between (the base moves only when both sides agree, so not before this
+      // side holds the entity; else a twin, found by the simulation), while a re-creation
+      // after a later delete starts from a newer base. An update's key is its content.
+      const std::string idempotency_key =
+          side_id.empty() ? key.to_string() + ":create:" + base_hash
+                          : key.to_string() + ":" + target_hash;
       OJSYNC_ASSIGN_OR_RETURN(WriteResult written, guarded(side, type, request, [&] {
                                 return connector(side).write(type.name, side_id, *target,
                                                              idempotency_key);
@@ -351,15 +359,22 @@ struct SyncManager::Impl {
       if (!merge.merged) merge.merged = Json::object();
       for (const auto& [field, value] : *request.settlement->fields) (*merge.merged)[field] = value;
     }
+    // Losing edits go on record before any side is written: if a write's reply is lost or the
+    // process dies before the commit, the retry finds both sides agreeing and would never learn
+    // that an edit lost (docs/invariants.md, no lost update). A retry may record it again.
+    std::vector<AuditEntry> decisions;
+    audit_decisions(merge, key, now, decisions);
+    for (const AuditEntry& entry : decisions) {
+      OJSYNC_RETURN_IF_ERROR(env.store->append_audit(entry).status());
+    }
     const std::string target_hash = hash_of(merge.merged, *type);
     for (Side side : {Side::kOjs, Side::kAgents}) {
       if (!writable(*type, request.direction, side)) continue;
       SideView& view = side == Side::kOjs ? ojs : agents;
-      OJSYNC_RETURN_IF_ERROR(apply_to_side(side, *type, key,
-                                           side == Side::kOjs ? ojs_id : agents_id, merge.merged,
-                                           target_hash, view, report, commit.audit, now, request));
+      OJSYNC_RETURN_IF_ERROR(apply_to_side(side, *type, key, side == Side::kOjs ? ojs_id : agents_id,
+                                           merge.merged, target_hash, state ? state->base_hash : "",
+                                           view, report, commit.audit, now, request));
     }
-    audit_decisions(merge, key, now, commit.audit);
 
     SyncState next;
     next.key = key;

@@ -150,6 +150,48 @@ TEST_F(SyncManagerTest, LatestWinsTakesTheLaterSideAndAuditsTheLoser) {
   EXPECT_TRUE(found);
 }
 
+// Found by the simulation (seed 1): the winner was written, the reply lost, and the retry saw
+// both sides agree, so the losing edit was on record nowhere.
+TEST_F(SyncManagerTest, LosingEditIsAuditedEvenWhenTheWinningWritesReplyIsLost) {
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  sync_ok("1");
+  tick();
+  ojs_.put("manuscript", "1", J(R"({"t":"ojs edit"})"));
+  tick();
+  agents_.put("manuscript", "1", J(R"({"t":"agent edit"})"));
+  ojs_.lose_next_replies(1, Unavailable("connection reset after the write"));
+  sync_ok("1");  // The inline retry finds both sides holding the agents' edit.
+  EXPECT_EQ(ojs_.get("manuscript", "1"), J(R"({"t":"agent edit"})"));
+  auto audit = store_->list_audit({"manuscript", "1"}, 50);
+  ASSERT_TRUE(audit.ok());
+  bool found = false;
+  for (const auto& e : *audit) {
+    found = found || (e.action == "conflict_decided" && e.details.get_string("ojs") == "ojs edit");
+  }
+  EXPECT_TRUE(found) << "the losing OJS edit is on record";
+}
+
+// Found by the simulation (seeds 57, 344): a create's reply was lost, then the agent edited the
+// document and a one-way sync committed, and the retry's idempotency key (the content hash, then
+// the archive version) no longer named the first create.
+TEST_F(SyncManagerTest, CreateRetriedAfterALostReplyAndAnEditMakesNoTwin) {
+  SyncOptions options;
+  options.retry_limit = 1;
+  start(options);
+  agents_.put("manuscript", "a1", J(R"({"t":"first"})"));
+  ojs_.lose_next_replies(1, Unavailable("connection reset after the write"));
+  EXPECT_FALSE(manager_->sync("manuscript", "a1").ok());
+  ASSERT_TRUE(ojs_.get("manuscript", "srv1").has_value());
+  agents_.put("manuscript", "a1", J(R"({"t":"edited"})"));
+  sync_ok("a1", Direction::kFromOjs);
+  sync_ok("a1");
+  EXPECT_EQ(ojs_.get("manuscript", "srv1"), J(R"({"t":"edited"})"));
+  EXPECT_FALSE(ojs_.get("manuscript", "srv2").has_value()) << "a twin was created";
+  auto status = manager_->status("manuscript", "a1");
+  ASSERT_TRUE(status.ok() && status->state.has_value());
+  EXPECT_EQ(status->state->ojs_id, "srv1");
+}
+
 TEST_F(SyncManagerTest, ManualConflictWritesNothingUntilResolved) {
   SyncOptions options;
   options.conflict_resolution = "manual";
