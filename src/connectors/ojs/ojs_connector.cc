@@ -70,6 +70,9 @@ Status check_options(const OjsConnectorOptions& o) {
   if (o.overlap_margin < Duration::zero() || o.overlap_margin > std::chrono::hours(24)) {
     return InvalidArgument("overlap_margin must be within 0..24h");
   }
+  if (o.listing_reuse < Duration::zero() || o.listing_reuse > std::chrono::minutes(1)) {
+    return InvalidArgument("listing_reuse must be within 0..60s");
+  }
   if (o.connect_timeout <= Duration::zero() || o.request_timeout <= Duration::zero()) {
     return InvalidArgument("timeouts must be positive");
   }
@@ -171,7 +174,7 @@ class OjsConnector final : public Connector {
       const std::string locale = options_.default_locale.empty()
                                      ? std::string(version_default_locale(v))
                                      : options_.default_locale;
-      const OjsContext ctx{*client_, zone_, v, scan_, locale, memo_};
+      const OjsContext ctx{*client_, zone_, v, scan_, locale, memo_, listing_};
       return body(ctx);
     } catch (const std::exception& e) {
       return Internal(
@@ -184,6 +187,7 @@ class OjsConnector final : public Connector {
   const TimeZone zone_;
   ScanSettings scan_;
   IdempotencyMemo memo_;
+  ListingCache listing_{options_.listing_reuse, 1000};
   std::mutex version_mu_;
   OjsVersion detected_ = OjsVersion::kDetect;  // GUARDED_BY(version_mu_)
 };

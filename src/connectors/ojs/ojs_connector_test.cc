@@ -144,6 +144,39 @@ TEST(OjsConnectorTest, ChangeListingSeesEverySubmissionOnceAndThenOnlyChanges) {
   }
 }
 
+TEST(OjsConnectorTest, AFetchRightAfterTheListingReadsOnlyThePublication) {
+  for (OjsVersion v : kVersions) {
+    auto fake = std::make_shared<FakeOjs>(v);
+    for (int i = 0; i < 3; ++i) fake->add_submission("2026-05-01 10:00:0" + std::to_string(i));
+    ManualClock clock(parse_timestamp("2026-05-01T10:00:05Z").value());
+    OjsConnectorOptions o = options(v);
+    o.clock = &clock;
+    auto ojs = connect(fake, o);
+    const Json fresh = ojs->fetch("manuscript", "1").value()->document;
+    std::string cursor;
+    ASSERT_EQ(scan_all(*ojs, "manuscript", cursor, 10).size(), 3u);
+    // The listed submission plus a fresh publication: the same document, one request.
+    std::size_t sent = fake->requests().size();
+    EXPECT_EQ(ojs->fetch("manuscript", "1").value()->document, fresh);
+    ASSERT_EQ(fake->requests().size(), sent + 1);
+    EXPECT_NE(fake->requests().back().url.find("/submissions/1/publications/"), std::string::npos);
+    // Taken once: the next fetch reads OJS whole again.
+    sent = fake->requests().size();
+    ASSERT_TRUE(ojs->fetch("manuscript", "1").ok());
+    EXPECT_EQ(fake->requests().size(), sent + 2);
+    // Deleted after the listing: absent, not a submission without its publication.
+    fake->erase(2);
+    auto gone = ojs->fetch("manuscript", "2");
+    ASSERT_TRUE(gone.ok()) << gone.status().to_string();
+    EXPECT_FALSE(gone->has_value());
+    // Too old a listing is not used.
+    clock.advance(std::chrono::seconds(6));
+    sent = fake->requests().size();
+    ASSERT_TRUE(ojs->fetch("manuscript", "3").value().has_value());
+    EXPECT_EQ(fake->requests().size(), sent + 2);
+  }
+}
+
 TEST(OjsConnectorTest, UpdatesWriteWhatTheVersionAcceptsAndReportTheRest) {
   for (OjsVersion v : kVersions) {
     auto fake = std::make_shared<FakeOjs>(v);
