@@ -211,11 +211,15 @@ class Demo {
                   "the second pass is a no-op");
   }
 
+  // English as the journal itself names it: OJS 3.3 says en_US, 3.4+ say en. Documents say en
+  // for every version (docs/ojs-connector.md, "Locale keys").
+  std::string journal_english() const { return options_.ojs_version == "3.3" ? "en_US" : "en"; }
+
   // Sets one multilingual member of a publication in OJS itself, as an editor would.
   Status ojs_put(const std::string& id, std::string_view member, const std::string& text) {
     OJSYNC_ASSIGN_OR_RETURN(Json doc, ojs_document(id));
     Json body = Json::object();
-    body[member][english_key(doc)] = text;
+    body[member][journal_english()] = text;
     const std::string url = options_.ojs_url + "/index.php/" + options_.journal +
                             "/api/v1/submissions/" + id + "/publications/" +
                             std::to_string(doc.get_int("publicationId"));
@@ -243,7 +247,8 @@ class Demo {
     const std::string& id = editable_[0];
     OJSYNC_ASSIGN_OR_RETURN(Json before, agents_document(id));
     const std::string title = english(before, "title")->as_string() + ": a field study";
-    std::cout << "\n2. An editor retitles manuscript/" << id << " in OJS\n";
+    std::cout << "\n2. An editor retitles manuscript/" << id << " in OJS (title["
+              << journal_english() << "] there)\n";
     OJSYNC_RETURN_IF_ERROR(ojs_put(id, "title", title));
     OJSYNC_ASSIGN_OR_RETURN(SyncReport report, sync(id));
     OJSYNC_ASSIGN_OR_RETURN(Json after, agents_document(id));

@@ -67,7 +67,8 @@ struct OjsConnectorOptions {
   // Writes always read OJS afresh.
   Duration listing_reuse = std::chrono::seconds(5);
 
-  // Locale for creates whose document has none (default: en_US for 3.3, en for 3.4+).
+  // Locale for creates whose document has none, in documents' spelling (locale_keys.h;
+  // default: en).
   std::string default_locale;
 
   const Clock* clock = nullptr;  // nullptr = SystemClock. Not owned; must outlive the connector.
