@@ -215,7 +215,7 @@ TEST_F(DaemonTest, SeedUsageExamplesEndToEnd) {
   EXPECT_TRUE(outcome == "noop" || outcome == "applied") << outcome;
   const Reply held = w.api("GET", "/v1/entities/manuscript/" + ms);
   ASSERT_EQ(held.status, 200);
-  EXPECT_EQ(held.body.find("title")->get_string("en_US"), w.ojs_title(ms));
+  EXPECT_EQ(held.body.find("title")->get_string("en"), w.ojs_title(ms));
 
   // bridge.get_sync_status("manuscript", "manuscript_001")
   const Reply status = w.api("GET", "/v1/sync/manuscript/" + ms);
@@ -238,7 +238,7 @@ TEST_F(DaemonTest, SeedUsageExamplesEndToEnd) {
   const Reply before = w.api("GET", "/v1/entities/manuscript/" + c);
   ASSERT_EQ(before.status, 200);
   Json edited = before.body;
-  edited["title"]["en_US"] = "Title edited by an agent";
+  edited["title"]["en"] = "Title edited by an agent";
   ASSERT_EQ(
       w.api("PUT", "/v1/entities/manuscript/" + c, edited.dump(), quiet_agent(before.etag)).status,
       200);
@@ -261,13 +261,13 @@ TEST_F(DaemonTest, SeedUsageExamplesEndToEnd) {
 
   Json resolution = Json::object();
   resolution["resolution"]["title"] = *edited.find("title");
-  resolution["resolution"]["title"]["en_US"] = "Resolved Title";
+  resolution["resolution"]["title"]["en"] = "Resolved Title";
   resolution["resolved_by"] = "editor:alice";
   const Reply resolved =
       w.api("POST", "/v1/conflicts/" + std::to_string(conflict_id) + "/resolve", resolution.dump());
   ASSERT_EQ(resolved.status, 200) << resolved.body.dump();
   EXPECT_EQ(w.ojs_title(c), "Resolved Title");
-  EXPECT_EQ(w.api("GET", "/v1/entities/manuscript/" + c).body.find("title")->get_string("en_US"),
+  EXPECT_EQ(w.api("GET", "/v1/entities/manuscript/" + c).body.find("title")->get_string("en"),
             "Resolved Title");
 
   // bridge.get_sync_statistics() and bridge.health_check(), over the API and the CLI.
@@ -310,7 +310,7 @@ TEST_F(DaemonTest, SignedEventBringsTheOjsChangeToTheAgents) {
   const bool applied = eventually([&] {
     const Reply doc = w.api("GET", "/v1/entities/manuscript/" + ms);
     return doc.status == 200 &&
-           doc.body.find("title")->get_string("en_US") == "Changed in OJS, announced by webhook";
+           doc.body.find("title")->get_string("en") == "Changed in OJS, announced by webhook";
   });
   const auto seen = std::chrono::steady_clock::now();
   ASSERT_TRUE(applied);
@@ -380,7 +380,7 @@ TEST_F(DaemonTest, SignatureFailuresAreRejectedAndWriteNothing) {
   const Reply stats = w.api("GET", "/v1/stats");
   EXPECT_EQ(stats.body.get_int("total_syncs"), syncs_before);
   EXPECT_EQ(stats.body.get_int("queue_depth"), 0);
-  EXPECT_NE(w.api("GET", "/v1/entities/manuscript/" + ms).body.find("title")->get_string("en_US"),
+  EXPECT_NE(w.api("GET", "/v1/entities/manuscript/" + ms).body.find("title")->get_string("en"),
             "Must not arrive through a forged event");
   // Nothing was remembered: the genuine delivery with the same id goes through.
   EXPECT_EQ(w.deliver("evt_forged_" + ms, body).status, 202);
@@ -394,17 +394,17 @@ TEST_F(DaemonTest, StaleAgentWritesAreRefused) {
   ASSERT_EQ(first.status, 200);
   ASSERT_FALSE(first.etag.empty());
   Json doc = first.body;
-  doc["title"]["en_US"] = "Agent one";
+  doc["title"]["en"] = "Agent one";
   const Reply one =
       w.api("PUT", "/v1/entities/manuscript/" + ms, doc.dump(), quiet_agent(first.etag));
   ASSERT_EQ(one.status, 200) << one.body.dump();
-  doc["title"]["en_US"] = "Agent two, from a stale read";
+  doc["title"]["en"] = "Agent two, from a stale read";
   const Reply two =
       w.api("PUT", "/v1/entities/manuscript/" + ms, doc.dump(), quiet_agent(first.etag));
   EXPECT_EQ(two.status, 412);
   EXPECT_EQ(two.body.get_string("error"), "failed_precondition");
   EXPECT_EQ(w.api("PUT", "/v1/entities/manuscript/" + ms, doc.dump(), quiet_agent()).status, 428);
-  EXPECT_EQ(w.api("GET", "/v1/entities/manuscript/" + ms).body.find("title")->get_string("en_US"),
+  EXPECT_EQ(w.api("GET", "/v1/entities/manuscript/" + ms).body.find("title")->get_string("en"),
             "Agent one");
 }
 
@@ -414,7 +414,7 @@ TEST_F(DaemonTest, AgentWriteWithAutoSyncReachesOjs) {
   const Reply current = w.api("GET", "/v1/entities/manuscript/" + ms);
   ASSERT_EQ(current.status, 200);
   Json doc = current.body;
-  doc["title"]["en_US"] = "Written by an agent with auto-sync";
+  doc["title"]["en"] = "Written by an agent with auto-sync";
   const Reply put = w.api("PUT", "/v1/entities/manuscript/" + ms, doc.dump(),
                           {{"X-Agent", "eager_agent"}, {"If-Match", current.etag}});
   ASSERT_EQ(put.status, 200) << put.body.dump();
