@@ -159,6 +159,7 @@ void Daemon::Parts::cleanup_pass() const {
             counts_json({{"records", removed->records},
                          {"conflicts", removed->conflicts},
                          {"tombstones", removed->tombstones},
+                         {"audit_payloads", removed->audit_payloads},
                          {"event_ids", *forgotten}}));
 }
 
