@@ -11,6 +11,29 @@ AuditBreak make_break(AuditBreak::Kind kind, std::int64_t id, std::string detail
 
 std::string entry_name(std::int64_t id) { return "entry " + std::to_string(id); }
 
+// What is wrong with `c` following the entry `last_id` whose hash is `last_hash`, if anything.
+std::optional<AuditBreak> check_entry(const ChainedAuditEntry& c, std::int64_t last_id,
+                                      const std::string& last_hash) {
+  const std::int64_t id = c.entry.id;
+  if (id != last_id + 1) {
+    return make_break(AuditBreak::Kind::kRemoved, last_id + 1,
+                      entry_name(last_id + 1) + " is missing (the next entry present is " +
+                          std::to_string(id) + ")");
+  }
+  if (c.prev_hash != last_hash) {
+    return make_break(AuditBreak::Kind::kInserted, id,
+                      entry_name(id) + " does not link to " + entry_name(last_id) +
+                          " (one of them was rewritten, or it was put in its place)");
+  }
+  const bool payload_ok = c.redacted || audit_payload_hash(c.entry.details) == c.payload_hash;
+  if (!payload_ok || audit_entry_hash(c) != c.entry_hash) {
+    return make_break(
+        AuditBreak::Kind::kAltered, id,
+        entry_name(id) + (payload_ok ? "'s fields" : "'s payload") + " no longer match its hash");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string audit_payload_hash(const Json& details) { return content_hash(details); }
@@ -46,63 +69,56 @@ std::string_view audit_break_name(AuditBreak::Kind kind) {
 
 // Each entry is checked in three ways: its id follows the previous one (else entries were
 // removed), its prev_hash is the previous entry's hash (else one of the two was rewritten or
-// it was slipped in), and its own hashes recompute (else it was edited in place).
+// it was slipped in), and its own hashes recompute (else it was edited in place). The head is
+// read after the walk, and the walk resumes while the head is ahead of it: a writer appends an
+// entry and moves the head in one transaction, so a log verified while the daemon runs is not
+// reported broken, and an entry beyond the head can only have been put there by hand.
 Result<AuditVerification> verify_audit_chain(Store& store, std::size_t page) {
   AuditVerification result;
-  OJSYNC_ASSIGN_OR_RETURN(result.head, store.audit_head());
   std::int64_t last_id = 0;
   std::string last_hash;
-  while (!result.first_break) {
-    OJSYNC_ASSIGN_OR_RETURN(std::vector<ChainedAuditEntry> entries,
-                            store.read_audit_chain(last_id, std::max<std::size_t>(1, page)));
-    if (entries.empty()) break;
-    for (const ChainedAuditEntry& c : entries) {
-      const AuditEntry& e = c.entry;
-      ++result.entries;
-      if (e.id != last_id + 1) {
-        result.first_break =
-            make_break(AuditBreak::Kind::kRemoved, last_id + 1,
-                       entry_name(last_id + 1) + " is missing (the next entry present is " +
-                           std::to_string(e.id) + ")");
-        break;
+  auto walk = [&]() -> Status {
+    while (!result.first_break) {
+      OJSYNC_ASSIGN_OR_RETURN(std::vector<ChainedAuditEntry> entries,
+                              store.read_audit_chain(last_id, std::max<std::size_t>(1, page)));
+      if (entries.empty()) return OkStatus();
+      for (const ChainedAuditEntry& c : entries) {
+        if (std::optional<AuditBreak> broken = check_entry(c, last_id, last_hash)) {
+          result.first_break = std::move(broken);
+          return OkStatus();
+        }
+        ++result.entries;
+        if (c.redacted) ++result.redacted;
+        last_id = c.entry.id;
+        last_hash = c.entry_hash;
       }
-      if (e.id > result.head.last_id) {
-        result.first_break =
-            make_break(AuditBreak::Kind::kInserted, e.id,
-                       entry_name(e.id) + " lies beyond the recorded head (entry " +
-                           std::to_string(result.head.last_id) + ")");
-        break;
-      }
-      if (c.prev_hash != last_hash) {
-        result.first_break =
-            make_break(AuditBreak::Kind::kInserted, e.id,
-                       entry_name(e.id) + " does not link to " + entry_name(last_id) +
-                           " (one of them was rewritten, or it was put in its place)");
-        break;
-      }
-      const bool payload_ok = c.redacted || audit_payload_hash(e.details) == c.payload_hash;
-      if (!payload_ok || audit_entry_hash(c) != c.entry_hash) {
-        result.first_break =
-            make_break(AuditBreak::Kind::kAltered, e.id,
-                       entry_name(e.id) + (payload_ok ? "'s fields" : "'s payload") +
-                           " no longer match its hash");
-        break;
-      }
-      if (c.redacted) ++result.redacted;
-      last_id = e.id;
-      last_hash = c.entry_hash;
     }
-  }
-  if (!result.first_break) {
-    if (last_id < result.head.last_id) {
+    return OkStatus();
+  };
+  while (true) {
+    OJSYNC_RETURN_IF_ERROR(walk());
+    if (result.first_break) return result;
+    OJSYNC_ASSIGN_OR_RETURN(result.head, store.audit_head());
+    if (result.head.last_id <= last_id) break;
+    const std::int64_t before = last_id;
+    OJSYNC_RETURN_IF_ERROR(walk());
+    if (result.first_break) return result;
+    if (last_id == before) {  // Nothing more to read, yet the head is further on.
       result.first_break =
           make_break(AuditBreak::Kind::kRemoved, last_id + 1,
                      "the log ends at " + entry_name(last_id) + " but its recorded head is " +
                          entry_name(result.head.last_id));
-    } else if (last_hash != result.head.last_hash) {
-      result.first_break = make_break(AuditBreak::Kind::kAltered, last_id,
-                                      entry_name(last_id) + " does not match the recorded head");
+      return result;
     }
+  }
+  if (last_id > result.head.last_id) {
+    result.first_break =
+        make_break(AuditBreak::Kind::kInserted, result.head.last_id + 1,
+                   entry_name(result.head.last_id + 1) + " lies beyond the recorded head (" +
+                       entry_name(result.head.last_id) + ")");
+  } else if (last_hash != result.head.last_hash) {
+    result.first_break = make_break(AuditBreak::Kind::kAltered, last_id,
+                                    entry_name(last_id) + " does not match the recorded head");
   }
   return result;
 }
