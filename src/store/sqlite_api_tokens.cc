@@ -57,13 +57,6 @@ Status audit_token_change(SqliteDb& db, const ApiToken& before, const ApiToken& 
   return append_audit_entry(db, entry).status();
 }
 
-Result<std::optional<ApiToken>> select_one(Query& q) {
-  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
-  if (!row) return std::optional<ApiToken>();
-  OJSYNC_ASSIGN_OR_RETURN(ApiToken token, read_token(q));
-  return std::optional<ApiToken>(std::move(token));
-}
-
 }  // namespace
 
 Result<ApiToken> insert_token(SqliteDb& db, const ApiToken& token, std::string_view actor) {
@@ -93,18 +86,13 @@ Result<std::optional<ApiToken>> select_token_by_hash(SqliteDb& db, std::string_v
   OJSYNC_ASSIGN_OR_RETURN(
       Query q, db.query("SELECT " OJSYNC_TOKEN_COLUMNS " FROM api_tokens WHERE token_hash = ?"));
   q.bind(token_hash);
-  return select_one(q);
+  return read_optional(q, read_token);
 }
 
 Result<std::vector<ApiToken>> select_tokens(SqliteDb& db) {
   OJSYNC_ASSIGN_OR_RETURN(Query q,
                           db.query("SELECT " OJSYNC_TOKEN_COLUMNS " FROM api_tokens ORDER BY id"));
-  std::vector<ApiToken> tokens;
-  while (true) {
-    OJSYNC_ASSIGN_OR_RETURN(std::optional<ApiToken> token, select_one(q));
-    if (!token) return tokens;
-    tokens.push_back(std::move(*token));
-  }
+  return read_all(q, read_token);
 }
 
 // A name starts with a letter, so an all-digit argument is an id.
@@ -119,13 +107,13 @@ Result<ApiToken> revoke_token_named(SqliteDb& db, std::string_view name_or_id, T
     OJSYNC_ASSIGN_OR_RETURN(
         Query q, db.query("SELECT " OJSYNC_TOKEN_COLUMNS " FROM api_tokens WHERE id = ?"));
     q.bind(id);
-    OJSYNC_ASSIGN_OR_RETURN(token, select_one(q));
+    OJSYNC_ASSIGN_OR_RETURN(token, read_optional(q, read_token));
   } else {
     OJSYNC_ASSIGN_OR_RETURN(
         Query q, db.query("SELECT " OJSYNC_TOKEN_COLUMNS " FROM api_tokens WHERE name = ? "
                           "AND revoked_at IS NULL"));
     q.bind(name_or_id);
-    OJSYNC_ASSIGN_OR_RETURN(token, select_one(q));
+    OJSYNC_ASSIGN_OR_RETURN(token, read_optional(q, read_token));
   }
   const std::string shown(name_or_id.substr(0, 64));
   if (!token) return NotFound("no token named '" + shown + "' is active");

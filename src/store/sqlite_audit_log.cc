@@ -52,13 +52,7 @@ Result<std::vector<ChainedAuditEntry>> read_audit_entries(SqliteDb& db, std::int
   OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_AUDIT_COLUMNS
                                             " FROM audit_log WHERE id > ? ORDER BY id LIMIT ?"));
   q.bind(after_id, sql_limit(limit));
-  std::vector<ChainedAuditEntry> entries;
-  while (true) {
-    OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
-    if (!row) return entries;
-    OJSYNC_ASSIGN_OR_RETURN(ChainedAuditEntry entry, read_chained_audit(q));
-    entries.push_back(std::move(entry));
-  }
+  return read_all(q, read_chained_audit);
 }
 
 Result<std::int64_t> redact_audit_before(SqliteDb& db, Timestamp cutoff) {

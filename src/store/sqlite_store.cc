@@ -24,27 +24,6 @@ namespace ojsync {
 
 namespace {
 
-// Collects every row of `q` through `read`.
-template <typename T>
-Result<std::vector<T>> read_all(Query& q, Result<T> (*read)(const Query&)) {
-  std::vector<T> rows;
-  while (true) {
-    OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
-    if (!row) return rows;
-    OJSYNC_ASSIGN_OR_RETURN(T value, read(q));
-    rows.push_back(std::move(value));
-  }
-}
-
-// The single row of `q` through `read`, or nullopt.
-template <typename T>
-Result<std::optional<T>> read_optional(Query& q, Result<T> (*read)(const Query&)) {
-  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
-  if (!row) return std::optional<T>();
-  OJSYNC_ASSIGN_OR_RETURN(T value, read(q));
-  return std::optional<T>(std::move(value));
-}
-
 // ---------------------------------------------------------------- the parts of a commit
 
 // Writes `state` if the stored version is `expected` (0 = absent); returns the new version.

@@ -52,6 +52,27 @@ Result<AuditEntry> read_audit(const Query& q);
 Result<ChainedAuditEntry> read_chained_audit(const Query& q);
 Result<ApiToken> read_token(const Query& q);
 
+// Collects every row of `q` through `read`.
+template <typename T>
+Result<std::vector<T>> read_all(Query& q, Result<T> (*read)(const Query&)) {
+  std::vector<T> rows;
+  while (true) {
+    OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+    if (!row) return rows;
+    OJSYNC_ASSIGN_OR_RETURN(T value, read(q));
+    rows.push_back(std::move(value));
+  }
+}
+
+// The single row of `q` through `read`, or nullopt.
+template <typename T>
+Result<std::optional<T>> read_optional(Query& q, Result<T> (*read)(const Query&)) {
+  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+  if (!row) return std::optional<T>();
+  OJSYNC_ASSIGN_OR_RETURN(T value, read(q));
+  return std::optional<T>(std::move(value));
+}
+
 // A token's entity types as stored: comma-separated.
 std::string entity_types_text(const std::vector<std::string>& types);
 
