@@ -237,6 +237,7 @@ Status read_all(ConfigReader& r, DaemonConfig& c) {
   OJSYNC_RETURN_IF_ERROR(r.string("webhooks", "secret_env", c.webhooks.secret_env));
   OJSYNC_RETURN_IF_ERROR(r.duration("webhooks", "tolerance", c.webhooks.tolerance));
   OJSYNC_RETURN_IF_ERROR(r.duration("webhooks", "dedupe_retention", c.webhooks.dedupe_retention));
+  OJSYNC_RETURN_IF_ERROR(r.boolean("webhooks", "require_token", c.webhooks.require_token));
   return r.reject_unknown();
 }
 

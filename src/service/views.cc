@@ -226,6 +226,7 @@ Json to_json(const CleanupCounts& c) {
   out["records"] = c.records;
   out["conflicts"] = c.conflicts;
   out["tombstones"] = c.tombstones;
+  out["audit_payloads"] = c.audit_payloads;
   return out;
 }
 

@@ -143,13 +143,7 @@ Result<std::vector<Job>> list_jobs_in_state(SqliteDb& db, std::optional<JobState
   const std::optional<std::string> state_name =
       state ? std::optional<std::string>(job_state_name(*state)) : std::nullopt;
   q.bind(state_name, sql_limit(limit));
-  std::vector<Job> jobs;
-  while (true) {
-    OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
-    if (!row) return jobs;
-    OJSYNC_ASSIGN_OR_RETURN(Job job, read_job(q));
-    jobs.push_back(std::move(job));
-  }
+  return read_all(q, read_job);
 }
 
 }  // namespace ojsync

@@ -61,6 +61,19 @@ ConflictRecord StoreConformanceTest::make_conflict(const EntityKey& key, Timesta
   return conflict;
 }
 
+AuditEntry StoreConformanceTest::make_audit(const EntityKey& key, std::string action, Timestamp when) {
+  AuditEntry entry;
+  entry.at = when;
+  entry.actor = "engine";
+  entry.action = std::move(action);
+  entry.key = key;
+  entry.before_hash = "before";
+  entry.after_hash = "after";
+  entry.reason = "merged";
+  entry.details = Json(Json::Object{{"field", "title.en"}, {"lost", "agents"}});
+  return entry;
+}
+
 Result<CommitResult> StoreConformanceTest::commit_record(const EntityKey& key, SyncOutcome outcome,
                                                          Timestamp started, Duration duration) {
   SyncCommit commit;
@@ -125,18 +138,6 @@ std::vector<std::int64_t> ids_of(const std::vector<ConflictRecord>& conflicts) {
   return ids;
 }
 
-AuditEntry make_audit(const EntityKey& key, std::string action, Timestamp when) {
-  AuditEntry entry;
-  entry.at = when;
-  entry.actor = "engine";
-  entry.action = std::move(action);
-  entry.key = key;
-  entry.before_hash = "before";
-  entry.after_hash = "after";
-  entry.reason = "merged";
-  entry.details = Json(Json::Object{{"field", "title.en"}, {"lost", "agents"}});
-  return entry;
-}
 
 // ------------------------------------------------------------------------ schema, archive
 
@@ -555,6 +556,16 @@ TEST_P(StoreConformanceTest, ClosingAConflictResolvesIt) {
   EXPECT_EQ(c.resolution, "manual");
   EXPECT_EQ(text(c.resolved_document), R"({"title":"agreed"})");
   EXPECT_EQ(text(c.ojs), R"({"title":"from ojs"})");  // The evidence stays.
+  // Who settled it is in the audit log, appended by the same commit.
+  auto audit = store_->list_audit(kKey, 10);
+  OJSYNC_ASSERT_OK(audit);
+  ASSERT_EQ(audit->size(), 1u);
+  EXPECT_EQ(audit->front().action, "conflict_resolved");
+  EXPECT_EQ(audit->front().actor, "editor:alice");
+  EXPECT_EQ(audit->front().reason, "manual");
+  EXPECT_EQ(audit->front().at, *c.resolved_at);
+  EXPECT_EQ(audit->front().after_hash, close.state->base_hash);
+  EXPECT_EQ(audit->front().details.get_int("conflict_id"), opened->conflict_id);
   auto none = store_->open_conflict_for(kKey);
   OJSYNC_ASSERT_OK(none);
   EXPECT_FALSE(none->has_value());
