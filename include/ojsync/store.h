@@ -281,6 +281,11 @@ class Store {
   // circuit breaker is open: waiting is not failing). Errors like release_job; merging into a
   // pending job keeps the later run_at.
   virtual Status defer_job(std::int64_t job_id, Timestamp run_at) = 0;
+  // Puts every job leased by `worker` back to pending without counting an attempt, and returns
+  // how many. A worker calls it when it starts: leases still held under its name were taken by
+  // its previous run, which died (kill -9, power loss) before finishing them, and would
+  // otherwise wait out job_lease. Merges like release_job.
+  virtual Result<std::size_t> release_leases(std::string_view worker) = 0;
   // Ordered by run_at, then id; `state` nullopt = all.
   virtual Result<std::vector<Job>> list_jobs(std::optional<JobState> state, std::size_t limit) = 0;
   // Dead-lettered job back to pending, attempts reset. kNotFound for an unknown job,
