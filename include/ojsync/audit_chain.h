@@ -9,8 +9,9 @@
 // every column except the payload: id, at, actor, action, type, entity_id, before_hash,
 // after_hash, reason, payload_hash, prev_hash. Because the header names the payload only by
 // its hash, retention can redact an old payload (details becomes null, `redacted` is set) and
-// the chain still verifies. Ids are consecutive from 1, and the store records the head (last
-// id and hash) separately, so a removed entry — the last one included — is found.
+// the chain still verifies. Ids are consecutive from 1 and never reused, and the store keeps
+// the head (the highest id given) apart from the entries, so a removed entry — the last one
+// included — is found.
 //
 // What the chain proves: nobody changed, inserted or removed an entry without recomputing
 // every later hash and the head. Someone with write access to the file can still rewrite the

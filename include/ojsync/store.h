@@ -146,7 +146,9 @@ struct ChainedAuditEntry {
   bool redacted = false;  // Retention removed the payload: entry.details is null.
 };
 
-// The newest entry of the audit log as the store recorded it on append; {0, ""} when empty.
+// The head of the audit log: the highest id the store ever gave an entry (kept apart from the
+// entries, so removing the last one shows) and that entry's hash ("" when it is gone);
+// {0, ""} before the first append.
 struct AuditHead {
   std::int64_t last_id = 0;
   std::string last_hash;

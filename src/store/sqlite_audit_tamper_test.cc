@@ -1,9 +1,10 @@
 // The audit chain against an intruder with the sqlite3 shell: each way of changing the log
 // behind the store's back (edit a field, edit a payload, rewrite an entry with fresh hashes,
-// delete one in the middle or at the end, append one) is found by verify_audit_chain, which
-// names the first entry concerned. Also: the triggers refuse such changes to begin with, a
-// sanctioned redaction passes, and a log written before the chain existed is chained by the
-// migration.
+// delete one in the middle or at the end, append or swap in one that does not link) is found
+// by verify_audit_chain, which names the first entry concerned; an append forged with every
+// hash right needs a head kept elsewhere, and the last test shows that limit. Also: the triggers
+// refuse such changes to begin with, a sanctioned redaction passes, and a log written before the
+// chain existed is chained by the migration.
 #include <gtest/gtest.h>
 
 #include "ojsync/audit_chain.h"
@@ -111,10 +112,30 @@ TEST_F(AuditTamperTest, ADeletedEntryIsFound) {
 TEST_F(AuditTamperTest, ADeletedLastEntryIsFoundThroughTheHead) {
   tamper("DELETE FROM audit_log WHERE id = 5");
   expect_break(AuditBreak::Kind::kRemoved, 5);
+  // The next entry the store appends does not take the removed one's place.
+  AuditEntry next;
+  next.actor = "engine";
+  next.action = "write_ojs";
+  next.key = {"manuscript", "9"};
+  EXPECT_EQ(store_->append_audit(next).value(), 6);
+  expect_break(AuditBreak::Kind::kRemoved, 5);
 }
 
 TEST_F(AuditTamperTest, AnAppendedEntryIsFound) {
-  // Well-formed and correctly linked, but not written by the store: the head does not know it.
+  // A copy of entry 5 appended as entry 6: it links to entry 4, not to entry 5.
+  tamper(
+      "INSERT INTO audit_log SELECT 6, at, actor, action, type, entity_id, before_hash, "
+      "after_hash, reason, details, prev_hash, payload_hash, entry_hash, 0 "
+      "FROM audit_log WHERE id = 5");
+  expect_break(AuditBreak::Kind::kInserted, 6);
+}
+
+// The limit of a chain without a secret: an entry appended with every hash computed as the
+// store would is indistinguishable from a real one. What catches it is a head kept elsewhere
+// (docs/operations.md): here, the hash once recorded for entry 5 still matches, but the log
+// now ends at 6.
+TEST_F(AuditTamperTest, APerfectlyForgedAppendNeedsAHeadKeptElsewhere) {
+  const AuditHead recorded = store_->audit_head().value();
   ChainedAuditEntry extra = stored(5);
   extra.entry.id = 6;
   extra.prev_hash = stored(5).entry_hash;
@@ -124,7 +145,11 @@ TEST_F(AuditTamperTest, AnAppendedEntryIsFound) {
       "after_hash, reason, details, '" +
       extra.prev_hash + "', payload_hash, '" + extra.entry_hash +
       "', 0 FROM audit_log WHERE id = 5");
-  expect_break(AuditBreak::Kind::kInserted, 6);
+  auto verified = verify_audit_chain(*store_);
+  OJSYNC_ASSERT_OK(verified);
+  EXPECT_TRUE(verified->ok());
+  EXPECT_NE(verified->head.last_id, recorded.last_id);  // Compared with the kept head: found.
+  EXPECT_EQ(stored(recorded.last_id).entry_hash, recorded.last_hash);
 }
 
 TEST_F(AuditTamperTest, ASwappedInEntryIsFound) {
