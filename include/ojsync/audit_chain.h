@@ -54,4 +54,9 @@ struct AuditVerification {
 // the first break. Errors are the store's (a break is a result, not an error).
 Result<AuditVerification> verify_audit_chain(Store& store, std::size_t page = 1000);
 
+// Compares a head kept elsewhere (`anchor`: an id and the hash verify reported for it then)
+// with the log: nullopt when entry anchor.last_id still has that hash, else the break (kRemoved
+// when the entry is gone, kAltered when its hash differs: the history up to it was rewritten).
+Result<std::optional<AuditBreak>> check_audit_anchor(Store& store, const AuditHead& anchor);
+
 }  // namespace ojsync

@@ -160,6 +160,33 @@ TEST_F(AuditTamperTest, ASwappedInEntryIsFound) {
   expect_break(AuditBreak::Kind::kInserted, 3);
 }
 
+TEST_F(AuditTamperTest, ARewrittenHistoryIsFoundAgainstAnAnchor) {
+  const AuditHead anchor = store_->audit_head().value();  // Kept elsewhere by the operator.
+  // Entry 3 edited, and it and every later hash recomputed: the chain itself verifies.
+  std::string prev = stored(2).entry_hash;
+  std::string sql;
+  for (std::int64_t id = 3; id <= kEntries; ++id) {
+    ChainedAuditEntry c = stored(id);
+    if (id == 3) c.entry.reason = "nothing to see";
+    c.prev_hash = prev;
+    c.entry_hash = audit_entry_hash(c);
+    sql += "UPDATE audit_log SET reason = '" + c.entry.reason + "', prev_hash = '" + c.prev_hash +
+           "', entry_hash = '" + c.entry_hash + "' WHERE id = " + std::to_string(id) + "; ";
+    prev = c.entry_hash;
+  }
+  tamper(sql);
+  ASSERT_TRUE(verify_audit_chain(*store_).value().ok());
+  auto broken = check_audit_anchor(*store_, anchor);
+  OJSYNC_ASSERT_OK(broken);
+  ASSERT_TRUE(broken->has_value());
+  EXPECT_EQ((*broken)->kind, AuditBreak::Kind::kAltered);
+  EXPECT_EQ((*broken)->entry_id, kEntries);
+  // An anchor the log still honours passes; one naming a removed entry does not.
+  EXPECT_FALSE(check_audit_anchor(*store_, store_->audit_head().value()).value().has_value());
+  tamper("DELETE FROM audit_log WHERE id = 5");
+  EXPECT_EQ(check_audit_anchor(*store_, anchor).value()->kind, AuditBreak::Kind::kRemoved);
+}
+
 // A database written by schema version 2 (no chain yet) is chained by migration 3, ids kept.
 TEST(AuditMigrationTest, EntriesFromBeforeTheChainAreChainedByTheMigration) {
   TempDir dir("ojsync-audit-migration");
