@@ -207,7 +207,7 @@ TEST(AuditMigrationTest, EntriesFromBeforeTheChainAreChainedByTheMigration) {
     }
   }
   auto store = open_sqlite_store({path}).value();
-  ASSERT_EQ(store->migrate().value(), 3);
+  ASSERT_EQ(store->migrate().value(), 4);
   auto verified = verify_audit_chain(*store);
   OJSYNC_ASSERT_OK(verified);
   EXPECT_TRUE(verified->ok()) << verified->first_break->detail;
@@ -219,6 +219,45 @@ TEST(AuditMigrationTest, EntriesFromBeforeTheChainAreChainedByTheMigration) {
   EXPECT_EQ(store->append_audit(next).value(), 4);
   EXPECT_TRUE(verify_audit_chain(*store).value().ok());
   EXPECT_EQ(store->read_audit_chain(0, 1).value()[0].entry.details.get_int("i"), 1);
+}
+
+// A database left at version 3 (its head in audit_head) whose last entry was removed before
+// the upgrade: version 4 carries the head into the sequence, so the removal still shows.
+TEST(AuditMigrationTest, TheVersion3HeadIsCarriedIntoTheSequence) {
+  TempDir dir("ojsync-audit-migration");
+  const std::string path = dir.file("v3.db");
+  {
+    auto db = SqliteDb::open({path}).value();
+    ASSERT_EQ(apply_migrations(*db, sqlite_store_migrations().first(2)).value(), 2);
+    RawDb raw(path);
+    for (int i = 1; i <= 3; ++i) {
+      ASSERT_EQ(raw.exec(("INSERT INTO audit_log (at, actor, action, type, entity_id, before_hash, "
+                          "after_hash, reason, details) VALUES (" +
+                          std::to_string(i) +
+                          ", 'engine', 'write_ojs', 'manuscript', '1', '', '', "
+                          "'sync', '{}')")
+                             .c_str()),
+                SQLITE_OK);
+    }
+    ASSERT_EQ(apply_migrations(*db, sqlite_store_migrations().first(3)).value(), 3);
+    // As version 3 kept it: the head names entry 3, which is then removed by hand.
+    ASSERT_EQ(
+        raw.exec("INSERT INTO audit_head SELECT 1, id, entry_hash FROM audit_log WHERE id = 3; "
+                 "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = 3"),
+        SQLITE_OK);
+  }
+  auto store = open_sqlite_store({path}).value();
+  ASSERT_EQ(store->migrate().value(), 4);
+  auto verified = verify_audit_chain(*store);
+  OJSYNC_ASSERT_OK(verified);
+  ASSERT_FALSE(verified->ok());
+  EXPECT_EQ(verified->first_break->kind, AuditBreak::Kind::kRemoved);
+  EXPECT_EQ(verified->first_break->entry_id, 3);
+  AuditEntry next;
+  next.actor = "engine";
+  next.action = "write_agents";
+  next.key = {"manuscript", "1"};
+  EXPECT_EQ(store->append_audit(next).value(), 4);  // Entry 3's id is not reused.
 }
 
 }  // namespace
