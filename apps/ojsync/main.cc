@@ -97,10 +97,17 @@ int main(int argc, char** argv) {
 
   ojsync::cli::DemoOptions demo;
   demo.dir = "ojsync-demo";
-  auto* demo_cmd = app.add_subcommand("demo", "Run the engine end to end on the embedded default");
+  auto* demo_cmd = app.add_subcommand(
+      "demo", "Sync an OJS journal with the agents' embedded store, step by step (make demo)");
   demo_cmd->add_option("--dir", demo.dir, "Directory for the demo databases (recreated)");
-  demo_cmd->add_option("--manuscripts", demo.manuscripts, "Manuscripts to create")
-      ->check(CLI::Range(5, 100000));
+  demo_cmd->add_option("--ojs-url", demo.ojs_url, "OJS base URL, e.g. http://127.0.0.1:8085")
+      ->required();
+  demo_cmd->add_option("--journal", demo.journal, "Journal URL path (default testj)");
+  demo_cmd
+      ->add_option("--token-file", demo.token_file, "File holding a journal manager's API token")
+      ->required();
+  demo_cmd->add_option("--ojs-version", demo.ojs_version, "3.3, 3.4 or 3.5")
+      ->check(CLI::IsMember({"3.3", "3.4", "3.5"}));
 
   std::string serve_config;
   auto* serve_cmd =

@@ -279,6 +279,10 @@ class Store {
   // kNotFound for an unknown job, kFailedPrecondition when it is not leased. Merges into a job
   // already pending for the same key and direction (keeping the earlier run_at).
   virtual Status release_job(std::int64_t job_id) = 0;
+  // Puts a leased job back to pending at `run_at` without counting an attempt (the remote's
+  // circuit breaker is open: waiting is not failing). Errors like release_job; merging into a
+  // pending job keeps the later run_at.
+  virtual Status defer_job(std::int64_t job_id, Timestamp run_at) = 0;
   // Ordered by run_at, then id; `state` nullopt = all.
   virtual Result<std::vector<Job>> list_jobs(std::optional<JobState> state, std::size_t limit) = 0;
   // Dead-lettered job back to pending, attempts reset. kNotFound for an unknown job,

@@ -179,7 +179,7 @@ void ApiRouter::healthz(const ApiCall&, HttpResponse& response) const {
 void ApiRouter::readyz(const ApiCall&, HttpResponse& response) const {
   const HealthReport health = ctx_.manager->health();
   response.set_json(health.overall_status == HealthStatus::kUnhealthy ? 503 : 200,
-                    readiness_view(health));
+                    readiness_view(health, ctx_.manager->circuit_breakers()));
 }
 
 void ApiRouter::metrics(const ApiCall&, HttpResponse& response) const {
@@ -189,6 +189,9 @@ void ApiRouter::metrics(const ApiCall&, HttpResponse& response) const {
   if (auto stats = ctx_.manager->statistics(); stats.ok()) {
     ctx_.metrics->set_queue(stats->store.queue_depth, stats->store.dead_jobs);
     ctx_.metrics->set_pending_conflicts(stats->store.pending_conflicts);
+  }
+  for (const CircuitBreakerStatus& breaker : ctx_.manager->circuit_breakers()) {
+    ctx_.metrics->set_breaker(breaker);
   }
   response.status = 200;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";

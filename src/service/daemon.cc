@@ -127,7 +127,8 @@ Status Daemon::Parts::open(const EnvLookup& env) {
                   {"reason", Json("no webhook secret configured; POST /v1/events answers 503")}}));
   }
   agent_settings = std::make_unique<AgentSettings>(store, config.auto_sync_default);
-  jobs = std::make_unique<JobRunner>(manager, worker_name(), kJobPollInterval);
+  jobs = std::make_unique<JobRunner>(manager, worker_name(), kJobPollInterval,
+                                     manager->options().workers);
 
   context.manager = manager;
   context.store = store;

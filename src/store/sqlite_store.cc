@@ -67,13 +67,15 @@ Result<std::int64_t> insert_record(SqliteDb& db, const SyncRecord& r) {
 Result<std::int64_t> upsert_open_conflict(SqliteDb& db, const ConflictRecord& c) {
   OJSYNC_ASSIGN_OR_RETURN(
       Query q,
-      db.query("INSERT INTO sync_conflicts (type, entity_id, status, strategy, base, ojs, agents, "
-               "fields, created_at, updated_at, resolved_at, resolved_by, resolution, resolved_document) "
-               "VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, NULL, '', '', NULL) "
-               "ON CONFLICT (type, entity_id) WHERE status = 'open' DO UPDATE SET "
-               "strategy = excluded.strategy, base = excluded.base, ojs = excluded.ojs, "
-               "agents = excluded.agents, fields = excluded.fields, updated_at = excluded.updated_at "
-               "RETURNING id"));
+      db.query(
+          "INSERT INTO sync_conflicts (type, entity_id, status, strategy, base, ojs, agents, "
+          "fields, created_at, updated_at, resolved_at, resolved_by, resolution, "
+          "resolved_document) "
+          "VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, NULL, '', '', NULL) "
+          "ON CONFLICT (type, entity_id) WHERE status = 'open' DO UPDATE SET "
+          "strategy = excluded.strategy, base = excluded.base, ojs = excluded.ojs, "
+          "agents = excluded.agents, fields = excluded.fields, updated_at = excluded.updated_at "
+          "RETURNING id"));
   q.bind(c.key.type, c.key.id, c.strategy, document_text(c.base), document_text(c.ojs),
          document_text(c.agents), field_conflicts_text(c.fields), c.created_at, c.updated_at);
   OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
@@ -276,6 +278,11 @@ class SqliteStore final : public Store {
   Status release_job(std::int64_t job_id) override {
     return transact(Transaction::Mode::kWrite,
                     [&](SqliteDb& db) { return release_leased_job(db, job_id); });
+  }
+
+  Status defer_job(std::int64_t job_id, Timestamp run_at) override {
+    return transact(Transaction::Mode::kWrite,
+                    [&](SqliteDb& db) { return defer_leased_job(db, job_id, run_at); });
   }
 
   Result<std::vector<Job>> list_jobs(std::optional<JobState> state, std::size_t limit) override {

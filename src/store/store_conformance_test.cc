@@ -811,6 +811,35 @@ TEST_P(StoreConformanceTest, ReleasePutsALeasedJobBackWithoutCountingAnAttempt) 
   EXPECT_EQ(store_->release_job(987654).code(), StatusCode::kNotFound);
 }
 
+TEST_P(StoreConformanceTest, DeferPutsALeasedJobBackForLaterWithoutCountingAnAttempt) {
+  auto id = enqueue_and_claim(kKey, at(0));
+  OJSYNC_ASSERT_OK(id);
+  OJSYNC_ASSERT_OK(store_->defer_job(*id, at(30)));
+  std::optional<Job> job = find_job(*id);
+  ASSERT_TRUE(job.has_value());
+  EXPECT_EQ(job->state, JobState::kPending);
+  EXPECT_EQ(job->attempts, 0);
+  EXPECT_EQ(job->run_at, at(30));
+  auto early = store_->claim_jobs("w2", 10, at(29), std::chrono::seconds(5));
+  OJSYNC_ASSERT_OK(early);
+  EXPECT_TRUE(early->empty());
+  auto due = store_->claim_jobs("w2", 10, at(30), std::chrono::seconds(5));
+  OJSYNC_ASSERT_OK(due);
+  EXPECT_EQ(ids_of(*due), (std::vector<std::int64_t>{*id}));
+
+  // Deferred next to a job queued meanwhile: one pending job, which waits as long as asked.
+  auto queued = store_->enqueue(kKey, Direction::kBoth, "event", at(31));
+  OJSYNC_ASSERT_OK(queued);
+  OJSYNC_ASSERT_OK(store_->defer_job(*id, at(60)));
+  auto jobs = store_->list_jobs(std::nullopt, 10);
+  OJSYNC_ASSERT_OK(jobs);
+  ASSERT_EQ(jobs->size(), 1u);
+  EXPECT_EQ(jobs->front().run_at, at(60));
+
+  EXPECT_EQ(store_->defer_job(jobs->front().id, at(90)).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->defer_job(987654, at(90)).code(), StatusCode::kNotFound);
+}
+
 TEST_P(StoreConformanceTest, ReplayRevivesADeadJobWithAttemptsReset) {
   auto id = enqueue_and_claim(kKey, at(0));
   OJSYNC_ASSERT_OK(id);
@@ -958,8 +987,10 @@ TEST_P(StoreConformanceTest, EmptyStoreHasZeroStatistics) {
 
 TEST_P(StoreConformanceTest, CleanupRemovesOldHistoryButKeepsOpenConflictsAndLiveStates) {
   const Timestamp cutoff = at(100);
-  for (int t : {10, 50, 99, 100, 150}) OJSYNC_ASSERT_OK(commit_record(kKey, SyncOutcome::kNoop, at(t)));
-  // Conflicts: resolved before the cutoff (goes), resolved after (stays), open since long ago (stays).
+  for (int t : {10, 50, 99, 100, 150})
+    OJSYNC_ASSERT_OK(commit_record(kKey, SyncOutcome::kNoop, at(t)));
+  // Conflicts: resolved before the cutoff (goes), resolved after (stays), open since long ago
+  // (stays).
   std::vector<std::int64_t> conflicts;
   for (auto [id, closed_at] : {std::pair{"r1", 10}, std::pair{"r2", 120}, std::pair{"open", -1}}) {
     const EntityKey key{"manuscript", id};

@@ -109,14 +109,18 @@ struct World {
                  {"webhook-signature", signer.sign(id, ts, body)}});
   }
 
-  std::string config_file(const std::string& name, const std::string& store) const {
+  // A daemon configuration on its own store; `ojs_origin` defaults to the shared emulator and
+  // `sync_keys` are extra lines for the [sync] section.
+  std::string config_file(const std::string& name, const std::string& store,
+                          const std::string& ojs_origin = "",
+                          const std::string& sync_keys = "") const {
     const std::string path = dir.file(name);
     std::ofstream out(path);
     out << "[store]\npath = \"" << dir.file(store + ".db") << "\"\n"
         << "[agents]\npath = \"" << dir.file(store + "-agents.db") << "\"\n"
         << "[sync]\nconflict_resolution = \"manual\"\nsync_interval = \"1h\"\n"
-        << "[server]\nport = 0\nlog_level = \"info\"\n"
-        << "[ojs]\nbase_url = \"" << emulator->origin()
+        << sync_keys << "[server]\nport = 0\nlog_level = \"info\"\n"
+        << "[ojs]\nbase_url = \"" << (ojs_origin.empty() ? emulator->origin() : ojs_origin)
         << "\"\njournal = \"testj\"\nversion = \"3.3\"\n"
         << "token_file = \"" << dir.file("token") << "\"\n"
         << "[webhooks]\nsecret_files = [\"" << dir.file("webhook-secret") << "\"]\n";
@@ -140,6 +144,17 @@ struct World {
 
 World* world = nullptr;
 
+// The emulator the suite runs: OJS 3.3 with 40 seeded submissions. The same arguments give the
+// same journal and accept the same token, so a second one on `port` is a restarted OJS.
+std::unique_ptr<ChildProcess> start_emulator(const std::string& stderr_path, int port = 0) {
+  return std::make_unique<ChildProcess>(
+      OJSYNC_EMULATOR_BINARY,
+      std::vector<std::string>{"--port", std::to_string(port), "--seed", "11", "--submissions",
+                               "40", "--reviewers", "4", "--api-key-secret", "it-secret",
+                               "--admin-api-key", "it-admin-key"},
+      stderr_path);
+}
+
 // Polls `done` every 2 ms for at most `limit`; true when it came true.
 template <typename Predicate>
 bool eventually(Predicate done, std::chrono::milliseconds limit = 15s) {
@@ -156,12 +171,7 @@ class DaemonTest : public ::testing::Test {
   static void SetUpTestSuite() {
     world = new World;
     World& w = *world;
-    w.emulator = std::make_unique<ChildProcess>(
-        OJSYNC_EMULATOR_BINARY,
-        std::vector<std::string>{"--port", "0", "--seed", "11", "--submissions", "40",
-                                 "--reviewers", "4", "--api-key-secret", "it-secret",
-                                 "--admin-api-key", "it-admin-key"},
-        w.dir.file("emulator.err"));
+    w.emulator = start_emulator(w.dir.file("emulator.err"));
     ASSERT_GT(w.emulator->port(), 0) << "the emulator did not start";
     w.http = make_curl_transport({}).value();
     w.token = w.send("GET", w.emulator->origin() + "/__emulator/token?user=admin")
@@ -231,7 +241,7 @@ TEST_F(DaemonTest, SeedUsageExamplesEndToEnd) {
   EXPECT_TRUE(outcome == "noop" || outcome == "applied") << outcome;
   const Reply held = w.api("GET", "/v1/entities/manuscript/" + ms);
   ASSERT_EQ(held.status, 200);
-  EXPECT_EQ(held.body.find("title")->get_string("en_US"), w.ojs_title(ms));
+  EXPECT_EQ(held.body.find("title")->get_string("en"), w.ojs_title(ms));
 
   // bridge.get_sync_status("manuscript", "manuscript_001")
   const Reply status = w.api("GET", "/v1/sync/manuscript/" + ms);
@@ -254,7 +264,7 @@ TEST_F(DaemonTest, SeedUsageExamplesEndToEnd) {
   const Reply before = w.api("GET", "/v1/entities/manuscript/" + c);
   ASSERT_EQ(before.status, 200);
   Json edited = before.body;
-  edited["title"]["en_US"] = "Title edited by an agent";
+  edited["title"]["en"] = "Title edited by an agent";
   ASSERT_EQ(
       w.api("PUT", "/v1/entities/manuscript/" + c, edited.dump(), quiet_agent(before.etag)).status,
       200);
@@ -278,13 +288,13 @@ TEST_F(DaemonTest, SeedUsageExamplesEndToEnd) {
 
   Json resolution = Json::object();
   resolution["resolution"]["title"] = *edited.find("title");
-  resolution["resolution"]["title"]["en_US"] = "Resolved Title";
+  resolution["resolution"]["title"]["en"] = "Resolved Title";
   resolution["resolved_by"] = "editor:alice";
   const Reply resolved =
       w.api("POST", "/v1/conflicts/" + std::to_string(conflict_id) + "/resolve", resolution.dump());
   ASSERT_EQ(resolved.status, 200) << resolved.body.dump();
   EXPECT_EQ(w.ojs_title(c), "Resolved Title");
-  EXPECT_EQ(w.api("GET", "/v1/entities/manuscript/" + c).body.find("title")->get_string("en_US"),
+  EXPECT_EQ(w.api("GET", "/v1/entities/manuscript/" + c).body.find("title")->get_string("en"),
             "Resolved Title");
 
   // bridge.get_sync_statistics() and bridge.health_check(), over the API and the CLI.
@@ -371,7 +381,7 @@ TEST_F(DaemonTest, SignedEventBringsTheOjsChangeToTheAgents) {
   const bool applied = eventually([&] {
     const Reply doc = w.api("GET", "/v1/entities/manuscript/" + ms);
     return doc.status == 200 &&
-           doc.body.find("title")->get_string("en_US") == "Changed in OJS, announced by webhook";
+           doc.body.find("title")->get_string("en") == "Changed in OJS, announced by webhook";
   });
   const auto seen = std::chrono::steady_clock::now();
   ASSERT_TRUE(applied);
@@ -441,7 +451,7 @@ TEST_F(DaemonTest, SignatureFailuresAreRejectedAndWriteNothing) {
   const Reply stats = w.api("GET", "/v1/stats");
   EXPECT_EQ(stats.body.get_int("total_syncs"), syncs_before);
   EXPECT_EQ(stats.body.get_int("queue_depth"), 0);
-  EXPECT_NE(w.api("GET", "/v1/entities/manuscript/" + ms).body.find("title")->get_string("en_US"),
+  EXPECT_NE(w.api("GET", "/v1/entities/manuscript/" + ms).body.find("title")->get_string("en"),
             "Must not arrive through a forged event");
   // Nothing was remembered: the genuine delivery with the same id goes through.
   EXPECT_EQ(w.deliver("evt_forged_" + ms, body).status, 202);
@@ -455,17 +465,17 @@ TEST_F(DaemonTest, StaleAgentWritesAreRefused) {
   ASSERT_EQ(first.status, 200);
   ASSERT_FALSE(first.etag.empty());
   Json doc = first.body;
-  doc["title"]["en_US"] = "Agent one";
+  doc["title"]["en"] = "Agent one";
   const Reply one =
       w.api("PUT", "/v1/entities/manuscript/" + ms, doc.dump(), quiet_agent(first.etag));
   ASSERT_EQ(one.status, 200) << one.body.dump();
-  doc["title"]["en_US"] = "Agent two, from a stale read";
+  doc["title"]["en"] = "Agent two, from a stale read";
   const Reply two =
       w.api("PUT", "/v1/entities/manuscript/" + ms, doc.dump(), quiet_agent(first.etag));
   EXPECT_EQ(two.status, 412);
   EXPECT_EQ(two.body.get_string("error"), "failed_precondition");
   EXPECT_EQ(w.api("PUT", "/v1/entities/manuscript/" + ms, doc.dump(), quiet_agent()).status, 428);
-  EXPECT_EQ(w.api("GET", "/v1/entities/manuscript/" + ms).body.find("title")->get_string("en_US"),
+  EXPECT_EQ(w.api("GET", "/v1/entities/manuscript/" + ms).body.find("title")->get_string("en"),
             "Agent one");
 }
 
@@ -475,7 +485,7 @@ TEST_F(DaemonTest, AgentWriteWithAutoSyncReachesOjs) {
   const Reply current = w.api("GET", "/v1/entities/manuscript/" + ms);
   ASSERT_EQ(current.status, 200);
   Json doc = current.body;
-  doc["title"]["en_US"] = "Written by an agent with auto-sync";
+  doc["title"]["en"] = "Written by an agent with auto-sync";
   const Reply put = w.api("PUT", "/v1/entities/manuscript/" + ms, doc.dump(),
                           {{"X-Agent", "eager_agent"}, {"If-Match", current.etag}});
   ASSERT_EQ(put.status, 200) << put.body.dump();
@@ -549,6 +559,110 @@ TEST_F(DaemonTest, EveryEventTypeQueuesAndAPermanentFailureIsDeadLetteredThenRep
                 .exit_code,
             3);
   EXPECT_EQ(third.terminate(30s), 0) << third.stderr_text();
+}
+
+// OJS goes down while agents keep writing: the OJS endpoint's circuit breaker opens (readyz,
+// metrics), queued jobs wait for it without spending attempts (retry_limit is 2 here, and none
+// is dead-lettered), and once OJS is back the breaker closes and every edit arrives.
+TEST_F(DaemonTest, OjsOutageOpensTheBreakerAndEveryEditArrivesAfterIt) {
+  World& w = *world;
+  auto ojs = start_emulator(w.dir.file("outage-emulator.err"));
+  ASSERT_GT(ojs->port(), 0);
+  const int ojs_port = ojs->port();
+  const std::string config =
+      w.config_file("outage.toml", "outage", ojs->origin(),
+                    "retry_limit = 2\nretry_backoff_base = \"50ms\"\n"
+                    "breaker_failure_threshold = 2\nbreaker_open_duration = \"1s\"\n");
+  const std::string admin =
+      w.create_token(config, "outage-admin", "admin", w.dir.file("outage-admin.token"));
+  ASSERT_FALSE(admin.empty());
+  ChildProcess daemon(OJSYNC_BINARY, {"serve", "--config", config}, w.dir.file("outage.err"));
+  ASSERT_GT(daemon.port(), 0) << daemon.stderr_text();
+  auto get = [&](const std::string& path) { return w.api_to(daemon.origin(), admin, "GET", path); };
+  auto metrics = [&] {
+    auto r = w.http->send(
+        {"GET", daemon.origin() + "/metrics", {{"Authorization", "Bearer " + admin}}, ""});
+    return r.ok() ? r->body : std::string();
+  };
+  ASSERT_TRUE(eventually(
+      [&] {
+        const Json stats = get("/v1/stats").body;
+        return stats.get_int("total_syncs") >= 40 && stats.get_int("queue_depth") == 0;
+      },
+      60s));
+  auto breaker_state = [&] {
+    const Reply ready = get("/readyz");
+    for (const Json& b : ready.body.find("circuit_breakers")->as_array()) {
+      if (b.get_string("endpoint") == "ojs/manuscript") return b.get_string("state");
+    }
+    return std::string("missing");
+  };
+  EXPECT_EQ(breaker_state(), "closed");
+
+  ojs->terminate(10s);                         // OJS is down.
+  std::map<std::string, std::string> written;  // Submission → the agents' new title.
+  for (const auto& [id, publication] : w.publication_of) {
+    if (written.size() == 6) break;
+    const std::string path = "/v1/entities/manuscript/" + id;
+    const Reply current = get(path);
+    ASSERT_EQ(current.status, 200) << id;
+    Json doc = current.body;
+    doc["title"]["en"] = "Written during the outage " + id;
+    const Reply put = w.send("PUT", daemon.origin() + path, doc.dump(),
+                             {{"Authorization", "Bearer " + admin},
+                              {"X-Agent", "outage_agent"},
+                              {"If-Match", current.etag}});
+    ASSERT_EQ(put.status, 200) << put.body.dump();
+    written[id] = doc.find("title")->get_string("en");
+  }
+  ASSERT_TRUE(eventually([&] { return breaker_state() == "open"; }, 20s))
+      << get("/readyz").body.dump();
+  const Reply ready = get("/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body.get_string("status"), "degraded");
+  // Several cool-downs pass, each with one failed probe; no job is given up.
+  std::this_thread::sleep_for(3s);
+  EXPECT_EQ(get("/v1/dlq").body.get_int("count"), 0) << get("/v1/dlq").body.dump();
+  EXPECT_GT(get("/v1/stats").body.get_int("queue_depth"), 0);
+  const std::string during = metrics();  // Open (2), or half-open (1) between probes.
+  EXPECT_NE(during.find(R"(ojsync_circuit_breaker_state{endpoint="ojs/manuscript"})"),
+            std::string::npos)
+      << during;
+  EXPECT_EQ(during.find(R"(ojsync_circuit_breaker_state{endpoint="ojs/manuscript"} 0)"),
+            std::string::npos);
+
+  ojs = start_emulator(w.dir.file("outage-emulator-2.err"), ojs_port);  // OJS is back.
+  ASSERT_EQ(ojs->port(), ojs_port);
+  auto title_in_ojs = [&](const std::string& id) {
+    const Reply r = w.send("GET",
+                           ojs->origin() + kJournalApi + "/submissions/" + id + "/publications/" +
+                               w.publication_of.at(id),
+                           "", {{"Authorization", "Bearer " + w.token}});
+    const Json* title = r.body.find("title");
+    return title == nullptr ? std::string() : title->get_string("en_US");
+  };
+  EXPECT_TRUE(eventually(
+      [&] {
+        for (const auto& [id, title] : written) {
+          if (title_in_ojs(id) != title) return false;
+        }
+        return get("/v1/stats").body.get_int("queue_depth") == 0;
+      },
+      60s))
+      << get("/v1/stats").body.dump();
+  EXPECT_EQ(breaker_state(), "closed");
+  EXPECT_EQ(get("/readyz").body.get_string("status"), "ok") << get("/readyz").body.dump();
+  EXPECT_EQ(get("/v1/dlq").body.get_int("count"), 0);
+  const std::string text = metrics();
+  EXPECT_NE(text.find(R"(ojsync_circuit_breaker_state{endpoint="ojs/manuscript"} 0)"),
+            std::string::npos);
+  EXPECT_EQ(text.find(R"(ojsync_circuit_breaker_openings_total{endpoint="ojs/manuscript"} 0)"),
+            std::string::npos)
+      << text;
+  const std::string log = daemon.stderr_text();
+  EXPECT_NE(log.find("\"event\":\"breaker_opened\""), std::string::npos) << log;
+  EXPECT_NE(log.find("\"event\":\"breaker_closed\""), std::string::npos);
+  EXPECT_EQ(daemon.terminate(30s), 0) << daemon.stderr_text();
 }
 
 TEST_F(DaemonTest, SigtermStopsGracefullyAndARestartLosesNothing) {
