@@ -187,6 +187,19 @@ TEST_F(AuditTamperTest, ARewrittenHistoryIsFoundAgainstAnAnchor) {
   EXPECT_EQ(check_audit_anchor(*store_, anchor).value()->kind, AuditBreak::Kind::kRemoved);
 }
 
+// Entries 1..n as schema version 2 wrote them (no hashes), with details {"i": n}.
+void write_unchained_entries(RawDb& raw, int n) {
+  for (int i = 1; i <= n; ++i) {
+    const std::string sql =
+        "INSERT INTO audit_log (at, actor, action, type, entity_id, before_hash, after_hash, "
+        "reason, details) VALUES (" +
+        std::to_string(i) +
+        ", 'engine', 'write_ojs', 'manuscript', '1', '', '', 'sync', '{\"i\":" + std::to_string(i) +
+        "}')";
+    ASSERT_EQ(raw.exec(sql.c_str()), SQLITE_OK);
+  }
+}
+
 // A database written by schema version 2 (no chain yet) is chained by migration 3, ids kept.
 TEST(AuditMigrationTest, EntriesFromBeforeTheChainAreChainedByTheMigration) {
   TempDir dir("ojsync-audit-migration");
@@ -195,16 +208,7 @@ TEST(AuditMigrationTest, EntriesFromBeforeTheChainAreChainedByTheMigration) {
     auto db = SqliteDb::open({path}).value();
     ASSERT_EQ(apply_migrations(*db, sqlite_store_migrations().first(2)).value(), 2);
     RawDb raw(path);
-    for (int i = 1; i <= 3; ++i) {
-      ASSERT_EQ(raw.exec(("INSERT INTO audit_log (at, actor, action, type, entity_id, before_hash, "
-                          "after_hash, reason, details) VALUES (" +
-                          std::to_string(i) +
-                          ", 'engine', 'write_ojs', 'manuscript', '1', '', '', "
-                          "'sync', '{\"i\":" +
-                          std::to_string(i) + "}')")
-                             .c_str()),
-                SQLITE_OK);
-    }
+    write_unchained_entries(raw, 3);
   }
   auto store = open_sqlite_store({path}).value();
   ASSERT_EQ(store->migrate().value(), 4);
@@ -230,15 +234,7 @@ TEST(AuditMigrationTest, TheVersion3HeadIsCarriedIntoTheSequence) {
     auto db = SqliteDb::open({path}).value();
     ASSERT_EQ(apply_migrations(*db, sqlite_store_migrations().first(2)).value(), 2);
     RawDb raw(path);
-    for (int i = 1; i <= 3; ++i) {
-      ASSERT_EQ(raw.exec(("INSERT INTO audit_log (at, actor, action, type, entity_id, before_hash, "
-                          "after_hash, reason, details) VALUES (" +
-                          std::to_string(i) +
-                          ", 'engine', 'write_ojs', 'manuscript', '1', '', '', "
-                          "'sync', '{}')")
-                             .c_str()),
-                SQLITE_OK);
-    }
+    write_unchained_entries(raw, 3);
     ASSERT_EQ(apply_migrations(*db, sqlite_store_migrations().first(3)).value(), 3);
     // As version 3 kept it: the head names entry 3, which is then removed by hand.
     ASSERT_EQ(
