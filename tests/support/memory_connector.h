@@ -38,6 +38,12 @@ class MemoryConnector final : public Connector {
     fail_count_ = n;
     fail_status_ = std::move(status);
   }
+  // The next `n` writes or removes take effect but report `status`: the reply was lost.
+  void lose_next_replies(int n, Status status) {
+    std::lock_guard lock(mu_);
+    lost_replies_ = n;
+    lost_reply_status_ = std::move(status);
+  }
   // Every call touching this id fails with `status` (a poisoned record).
   void poison(const std::string& id, Status status) {
     std::lock_guard lock(mu_);
@@ -78,17 +84,26 @@ class MemoryConnector final : public Connector {
   }
 
   Result<WriteResult> write(std::string_view type, std::string_view id, const Json& doc,
-                            std::string_view) override {
+                            std::string_view key) override {
     std::lock_guard lock(mu_);
     if (auto s = injected_failure(id); !s.ok()) return s;
     std::string side_id(id);
     if (side_id.empty() || (server_assigns_ids_ && !docs_.count({std::string(type), side_id}))) {
-      side_id = "srv" + std::to_string(++next_id_);
+      // A retried create finds its first effect by the idempotency key, as real connectors do.
+      auto earlier = created_by_key_.find(std::string(type) + "/" + std::string(key));
+      if (!key.empty() && earlier != created_by_key_.end() &&
+          docs_.count({std::string(type), earlier->second})) {
+        side_id = earlier->second;
+      } else {
+        side_id = "srv" + std::to_string(++next_id_);
+        created_by_key_[std::string(type) + "/" + std::string(key)] = side_id;
+      }
     }
     ++writes_;
     Snapshot& s = docs_[{std::string(type), side_id}];
     s = Snapshot{side_id, doc, clock_.now()};
     changes_.push_back({std::string(type), side_id});
+    if (auto lost = lost_reply(); !lost.ok()) return lost;
     return WriteResult{s, {}};
   }
 
@@ -98,7 +113,7 @@ class MemoryConnector final : public Connector {
     ++removes_;
     docs_.erase({std::string(type), std::string(id)});
     changes_.push_back({std::string(type), std::string(id)});
-    return OkStatus();
+    return lost_reply();
   }
 
   Status ping() override {
@@ -115,6 +130,11 @@ class MemoryConnector final : public Connector {
     }
     return OkStatus();
   }
+  Status lost_reply() {
+    if (lost_replies_ == 0) return OkStatus();
+    --lost_replies_;
+    return lost_reply_status_;
+  }
 
   const std::string name_;
   const Clock& clock_;
@@ -123,8 +143,11 @@ class MemoryConnector final : public Connector {
   std::map<std::pair<std::string, std::string>, Snapshot> docs_;
   std::deque<std::pair<std::string, std::string>> changes_;
   std::map<std::string, Status> poisoned_;
+  std::map<std::string, std::string> created_by_key_;
   int fail_count_ = 0;
   Status fail_status_;
+  int lost_replies_ = 0;
+  Status lost_reply_status_;
   int writes_ = 0;
   int removes_ = 0;
   int next_id_ = 0;
