@@ -185,6 +185,12 @@ class Bench {
                           << dir_.file("token") << "\"\n"
                           << "[webhooks]\nsecret_files = [\"" << dir_.file("webhook-secret")
                           << "\"]\n";
+    const testing::CommandResult made = testing::run_command(
+        OJSYNC_BINARY, {"token", "create", "--config", config, "--name", "bench", "--role", "viewer",
+                        "--json"});
+    auto made_json = Json::parse(made.out);
+    if (made.exit_code != 0 || !made_json.ok()) die("ojsync token create failed");
+    api_token_ = made_json->get_string("token");
     daemon_ = std::make_unique<testing::ChildProcess>(
         OJSYNC_BINARY, std::vector<std::string>{"serve", "--config", config},
         dir_.file("daemon.err"));
@@ -196,7 +202,8 @@ class Bench {
   void wait_for_quiet(int syncs = 0) const {
     const auto deadline = Clock::now() + 5min;
     while (Clock::now() < deadline) {
-      const Json stats = get_json(daemon_->origin() + "/v1/stats");
+      const Json stats =
+          get_json(daemon_->origin() + "/v1/stats", {{"Authorization", "Bearer " + api_token_}});
       if (stats.get_int("total_syncs") >= syncs && stats.get_int("queue_depth") == 0) return;
       std::this_thread::sleep_for(50ms);
     }
@@ -276,7 +283,8 @@ class Bench {
   std::unique_ptr<HttpTransport> http_;
   std::unique_ptr<testing::ChildProcess> emulator_;
   std::unique_ptr<testing::ChildProcess> daemon_;
-  std::string token_;
+  std::string token_;      // OJS's.
+  std::string api_token_;  // The daemon's, for its statistics.
   std::vector<std::string> editable_;
   std::map<std::string, std::string> publication_of_;
 };

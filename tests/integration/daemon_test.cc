@@ -573,11 +573,15 @@ TEST_F(DaemonTest, OjsOutageOpensTheBreakerAndEveryEditArrivesAfterIt) {
       w.config_file("outage.toml", "outage", ojs->origin(),
                     "retry_limit = 2\nretry_backoff_base = \"50ms\"\n"
                     "breaker_failure_threshold = 2\nbreaker_open_duration = \"1s\"\n");
+  const std::string admin =
+      w.create_token(config, "outage-admin", "admin", w.dir.file("outage-admin.token"));
+  ASSERT_FALSE(admin.empty());
   ChildProcess daemon(OJSYNC_BINARY, {"serve", "--config", config}, w.dir.file("outage.err"));
   ASSERT_GT(daemon.port(), 0) << daemon.stderr_text();
-  auto get = [&](const std::string& path) { return w.send("GET", daemon.origin() + path); };
+  auto get = [&](const std::string& path) { return w.api_to(daemon.origin(), admin, "GET", path); };
   auto metrics = [&] {
-    auto r = w.http->send({"GET", daemon.origin() + "/metrics", {}, ""});
+    auto r = w.http->send(
+        {"GET", daemon.origin() + "/metrics", {{"Authorization", "Bearer " + admin}}, ""});
     return r.ok() ? r->body : std::string();
   };
   ASSERT_TRUE(eventually(
@@ -603,11 +607,13 @@ TEST_F(DaemonTest, OjsOutageOpensTheBreakerAndEveryEditArrivesAfterIt) {
     const Reply current = get(path);
     ASSERT_EQ(current.status, 200) << id;
     Json doc = current.body;
-    doc["title"]["en_US"] = "Written during the outage " + id;
+    doc["title"]["en"] = "Written during the outage " + id;
     const Reply put = w.send("PUT", daemon.origin() + path, doc.dump(),
-                             {{"X-Agent", "outage_agent"}, {"If-Match", current.etag}});
+                             {{"Authorization", "Bearer " + admin},
+                              {"X-Agent", "outage_agent"},
+                              {"If-Match", current.etag}});
     ASSERT_EQ(put.status, 200) << put.body.dump();
-    written[id] = doc.find("title")->get_string("en_US");
+    written[id] = doc.find("title")->get_string("en");
   }
   ASSERT_TRUE(eventually([&] { return breaker_state() == "open"; }, 20s))
       << get("/readyz").body.dump();
