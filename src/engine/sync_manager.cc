@@ -76,8 +76,8 @@ struct SyncRequest {
   std::optional<std::int64_t> job_id;
   const ConflictSettlement* settlement = nullptr;
   std::int32_t retries = 0;
-  // Set by the attempt when a circuit breaker refused a call or a half-open probe failed: the
-  // endpoint is down, not this record, so a queued job waits instead of spending an attempt.
+  // Set by the attempt when a circuit breaker refused a call: the endpoint is down, not this
+  // record, so a queued job waits instead of spending an attempt.
   bool held_by_breaker = false;
 };
 
@@ -143,9 +143,10 @@ struct SyncManager::Impl {
 
   Connector& connector(Side side) const { return side == Side::kOjs ? *env.ojs : *env.agents; }
 
-  // Calls a side through its endpoint's circuit breaker. A refused call, and a failed probe of
-  // a half-open breaker, are charged to the endpoint's outage rather than to the record: they
-  // mark the request held.
+  // Calls a side through its endpoint's circuit breaker. A refused call is charged to the
+  // endpoint's outage rather than to the record: it marks the request held. (A failed probe
+  // is an attempt like any other, so a record whose own failures keep the breaker open is
+  // still dead-lettered instead of blocking its endpoint.)
   template <typename Call>
   auto guarded(Side side, const EntityTypeConfig& type, SyncRequest& request, Call&& call)
       -> decltype(call()) {
@@ -157,13 +158,24 @@ struct SyncManager::Impl {
     }
     auto result = call();
     breaker.record(status_of(result));
-    if (*admitted == BreakerCall::kProbe && is_outage(status_of(result)))
-      request.held_by_breaker = true;
     return result;
   }
 
   bool writable(const EntityTypeConfig& type, Direction direction, Side side) const {
     return direction_writes(direction, side) && !type.read_only_sides.contains(side);
+  }
+
+  // How long until both sides' breakers for `type` let calls through (0 when they do now).
+  Duration breakers_closed_in(std::string_view type) const {
+    const Timestamp now = clock->now();
+    Duration wait{0};
+    for (Side side : {Side::kOjs, Side::kAgents}) {
+      const auto it = breakers.find(endpoint_name(side, type));
+      if (it == breakers.end()) continue;
+      const CircuitBreakerStatus b = it->second->status();
+      if (b.state == BreakerState::kOpen) wait = std::max(wait, b.open_until - now);
+    }
+    return wait;
   }
 
   // How long to wait before trying again after `error`: the backoff, or longer when the remote
@@ -437,9 +449,8 @@ struct SyncManager::Impl {
     Result<SyncReport> result = attempt(request);
     if (result.ok()) return JobOutcome::kSucceeded;
     if (request.held_by_breaker) {
-      // Wait for the breaker without spending an attempt (a failed probe re-opened it for
-      // open_duration). Should the store fail here, the lease expires and the job runs
-      // again: nothing is lost.
+      // Wait for the breaker without spending an attempt. Should the store fail here, the
+      // lease expires and the job runs again: nothing is lost.
       const Duration hold = result.status().retry_after().value_or(options.breaker.open_duration);
       (void)env.store->defer_job(job.id, clock->now() + hold);
       return JobOutcome::kHeld;
@@ -447,7 +458,11 @@ struct SyncManager::Impl {
     JobFailure failure;
     failure.job_id = job.id;
     failure.error = result.status().to_string();
-    failure.retry_at = clock->now() + retry_delay(job.attempts, result.status());
+    // After the type's breakers let calls through again, plus the backoff: a failed probe then
+    // waits its turn behind the jobs held meanwhile, so a long outage spreads its probes (and
+    // the attempts they cost) over the queue instead of dead-lettering the first job.
+    failure.retry_at = clock->now() + breakers_closed_in(job.key.type) +
+                       retry_delay(job.attempts, result.status());
     // Permanent errors cannot heal by waiting: dead-letter them now.
     failure.retry_limit = result.status().is_retryable() ? options.retry_limit : job.attempts + 1;
     const bool dead = job.attempts + 1 >= failure.retry_limit;

@@ -470,11 +470,11 @@ TEST_F(SyncManagerTest, RetryAfterStretchesInlineAndQueuedRetries) {
   EXPECT_EQ(jobs->front().attempts, 1);
 }
 
-TEST_F(SyncManagerTest, OpenBreakerHoldsJobsWithoutSpendingAttemptsThroughALongOutage) {
+TEST_F(SyncManagerTest, OpenBreakerHoldsJobsAndALongOutageCostsOneAttemptPerCoolDown) {
   SyncOptions options;
   options.breaker.failure_threshold = 3;
   options.breaker.open_duration = seconds(30);
-  options.retry_limit = 2;  // Without the breaker, two failures would dead-letter a job.
+  options.retry_limit = 5;
   start(options);
   for (int i = 0; i < 10; ++i) ojs_.put("manuscript", std::to_string(i), J(R"({"t":"x"})"));
   for (int i = 0; i < 10; ++i) {
@@ -500,23 +500,56 @@ TEST_F(SyncManagerTest, OpenBreakerHoldsJobsWithoutSpendingAttemptsThroughALongO
     return c.name == "breaker:ojs/manuscript" && c.status == HealthStatus::kDegraded;
   }));
 
-  // Ten minutes of outage: every cool-down lets one probe fail, the others keep waiting.
+  // Ten minutes of outage: each cool-down lets one probe out, which fails and costs its job
+  // one attempt; every other job waits without spending any.
+  std::size_t dead = 0;
   for (int i = 0; i < 20; ++i) {
     clock_.advance(seconds(31));
     run = manager_->run_due_jobs("w1");
     ASSERT_TRUE(run.ok());
-    EXPECT_EQ(run->dead_lettered, 0u);
+    EXPECT_EQ(run->failed + run->dead_lettered, 1u);  // The probe.
+    dead += run->dead_lettered;
   }
+  EXPECT_LE(dead, 20u / 5u);
   ojs_.fail_next(0, OkStatus());  // OJS is back.
-  for (int i = 0; i < 50 && !store_->list_jobs(std::nullopt, 1)->empty(); ++i) {
+  for (int i = 0; i < 50 && !store_->list_jobs(JobState::kPending, 1)->empty(); ++i) {
     clock_.advance(seconds(31));
     ASSERT_TRUE(manager_->run_due_jobs("w1").ok());
   }
-  EXPECT_TRUE(store_->list_jobs(std::nullopt, 1)->empty());
+  EXPECT_TRUE(store_->list_jobs(JobState::kPending, 1)->empty());
+  const std::vector<Job> dead_jobs = store_->list_jobs(JobState::kDead, 20).value();
+  EXPECT_EQ(dead_jobs.size(), dead);
+  for (const Job& job : dead_jobs) {  // A person replays what the outage dead-lettered.
+    ASSERT_TRUE(store_->replay_dead_job(job.id, clock_.now()).ok());
+  }
+  ASSERT_TRUE(manager_->run_due_jobs("w1").ok());
   for (int i = 0; i < 10; ++i) {
     EXPECT_EQ(agents_.get("manuscript", std::to_string(i)), J(R"({"t":"x"})")) << i;
   }
-  EXPECT_EQ(manager_->health().overall_status, HealthStatus::kHealthy);
+  EXPECT_TRUE(store_->list_jobs(std::nullopt, 1)->empty());
+}
+
+TEST_F(SyncManagerTest, ARecordFailingAloneIsDeadLetteredAndDoesNotBlockItsEndpoint) {
+  SyncOptions options;
+  options.breaker.failure_threshold = 2;  // Lower than retry_limit: its failures open it.
+  options.breaker.open_duration = seconds(30);
+  options.retry_limit = 4;
+  start(options);
+  ojs_.put("manuscript", "poisoned", J(R"({"t":"p"})"));
+  ojs_.put("manuscript", "fine", J(R"({"t":"f"})"));
+  ojs_.poison("poisoned", DeadlineExceeded("this submission always times out"));
+  ASSERT_TRUE(manager_->enqueue("manuscript", "poisoned", Direction::kBoth, "sweep").ok());
+  for (int i = 0; i < 20 && store_->list_jobs(JobState::kDead, 1)->empty(); ++i) {
+    ASSERT_TRUE(manager_->run_due_jobs("w1").ok());
+    clock_.advance(seconds(31));
+  }
+  EXPECT_EQ(store_->list_jobs(JobState::kDead, 1)->size(), 1u);  // Not probing forever.
+  ASSERT_TRUE(manager_->enqueue("manuscript", "fine", Direction::kBoth, "event").ok());
+  for (int i = 0; i < 3 && !agents_.get("manuscript", "fine"); ++i) {
+    ASSERT_TRUE(manager_->run_due_jobs("w1").ok());
+    clock_.advance(seconds(31));
+  }
+  EXPECT_EQ(agents_.get("manuscript", "fine"), J(R"({"t":"f"})"));
 }
 
 TEST_F(SyncManagerTest, OpenBreakerEndsInlineRetriesAtOnce) {

@@ -1,18 +1,21 @@
 #include "connectors/ojs/ojs_client.h"
 
+#include <thread>
+
 #include <spdlog/spdlog.h>
 
 namespace ojsync {
 
 OjsClient::OjsClient(OjsUrl url, std::string token, OjsAuthMode mode,
                      std::shared_ptr<HttpTransport> transport, const Clock& clock,
-                     std::size_t max_body_bytes)
+                     std::size_t max_body_bytes, RequestRetries retries)
     : url_(std::move(url)),
       token_(std::move(token)),
       mode_(mode),
       transport_(std::move(transport)),
       clock_(clock),
       max_body_bytes_(max_body_bytes),
+      retries_(retries),
       token_in_query_(mode == OjsAuthMode::kQueryParameter) {}
 
 std::string OjsClient::redact(std::string text) const {
@@ -61,14 +64,29 @@ Result<ApiReply> OjsClient::send_once(const ApiCall& call, bool token_in_query) 
   return reply;
 }
 
+Result<ApiReply> OjsClient::send(const ApiCall& call, bool token_in_query) const {
+  const bool idempotent = call.method == "GET" || call.method == "PUT";
+  for (int attempt = 1;; ++attempt) {
+    Result<ApiReply> reply = send_once(call, token_in_query);
+    const Status& error = reply.ok() ? reply->error.status : reply.status();
+    if (error.ok() || !idempotent || !error.is_retryable() || attempt >= retries_.attempts) {
+      return reply;
+    }
+    const Duration wait =
+        error.retry_after().value_or(std::chrono::milliseconds(100) * (1 << (attempt - 1)));
+    if (wait > retries_.max_wait) return reply;  // A long pause is the engine's to take.
+    std::this_thread::sleep_for(wait);
+  }
+}
+
 Result<ApiReply> OjsClient::exchange(const ApiCall& call) const {
   const bool in_query = token_in_query_.load();
-  OJSYNC_ASSIGN_OR_RETURN(ApiReply reply, send_once(call, in_query));
+  OJSYNC_ASSIGN_OR_RETURN(ApiReply reply, send(call, in_query));
   if (in_query || mode_ != OjsAuthMode::kBearerWithQueryFallback || !reply.error.token_not_received)
     return reply;
   // OJS rejected the request before acting on it, as if no token had arrived: retry once with
   // the token in the query, and keep that transport if the server accepts it.
-  OJSYNC_ASSIGN_OR_RETURN(ApiReply retry, send_once(call, true));
+  OJSYNC_ASSIGN_OR_RETURN(ApiReply retry, send(call, true));
   if (!retry.error.token_not_received) {
     if (!token_in_query_.exchange(true)) {
       spdlog::warn(

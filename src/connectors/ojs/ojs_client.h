@@ -35,11 +35,17 @@ struct ApiReply {
   bool body_is_json = false;
 };
 
+// How often an idempotent request meeting a transient failure is tried (OjsConnectorOptions).
+struct RequestRetries {
+  int attempts = 1;
+  Duration max_wait{0};
+};
+
 class OjsClient {
  public:
   OjsClient(OjsUrl url, std::string token, OjsAuthMode mode,
             std::shared_ptr<HttpTransport> transport, const Clock& clock,
-            std::size_t max_body_bytes);
+            std::size_t max_body_bytes, RequestRetries retries = {});
 
   // The raw exchange: a non-OK Result only for transport failures; HTTP errors are in the reply.
   Result<ApiReply> exchange(const ApiCall& call) const;
@@ -59,6 +65,8 @@ class OjsClient {
  private:
   HttpRequest build(const ApiCall& call, bool token_in_query) const;
   Result<ApiReply> send_once(const ApiCall& call, bool token_in_query) const;
+  // send_once, tried again on transient failures of idempotent requests (RequestRetries).
+  Result<ApiReply> send(const ApiCall& call, bool token_in_query) const;
   Status redacted(const Status& s) const;
 
   const OjsUrl url_;
@@ -67,6 +75,7 @@ class OjsClient {
   const std::shared_ptr<HttpTransport> transport_;
   const Clock& clock_;
   const std::size_t max_body_bytes_;
+  const RequestRetries retries_;
   mutable std::atomic<bool> token_in_query_;
 };
 

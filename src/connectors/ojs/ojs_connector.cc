@@ -232,7 +232,9 @@ Result<std::unique_ptr<Connector>> make_ojs_connector(OjsConnectorOptions option
   const Clock& clock = options.clock != nullptr ? *options.clock : SystemClock::instance();
   auto client =
       std::make_unique<OjsClient>(std::move(url), std::move(token), options.auth_mode,
-                                  std::move(transport), clock, options.max_response_bytes);
+                                  std::move(transport), clock, options.max_response_bytes,
+                                  RequestRetries{options.request_attempts,
+                                                 options.request_retry_max_wait});
   return std::unique_ptr<Connector>(
       std::make_unique<OjsConnector>(std::move(options), std::move(client), std::move(zone)));
 }

@@ -1,0 +1,157 @@
+// OJS failing 30% of the time: everything still converges, without a retry storm.
+//
+// ojs-emulator answers a seeded 25% of API requests with 500/503/429 (Retry-After: 1) and drops
+// the connection of another 5%, for the daemon and for this test alike. The daemon imports the
+// journal while OJS editors (set A) and an agent (set B) change titles. Checked afterwards:
+//   - convergence and no lost edit, as in the crash test (A holds OJS's last edit on both
+//     sides, B the agent's last one);
+//   - no dead letter: every failure was retryable and retried until it went through;
+//   - failures, retries and the breakers are visible in /metrics;
+//   - no retry storm: OJS received at most 3 requests per entity it holds (the ideal is about
+//     1.0 plus list pages; each request fails 30% of the time, so ~1.5 are expected).
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+
+#include "journal_fixture.h"
+
+namespace ojsync::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int kSubmissions = 1'000;
+constexpr std::size_t kEditedPerSide = 30;
+
+class FaultTest : public JournalFixture {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(start_journal(
+        kSubmissions,
+        {"--fault-seed", "7", "--fail-rate", "0.25", "--fail-statuses", "500,503,429",
+         "--retry-after", "1", "--drop-rate", "0.05"},
+        "sync_interval = \"2s\"\nretry_backoff_base = \"100ms\"\nretry_backoff_max = \"5s\"\n"
+        "retry_limit = 8\n"
+        // At 30% failures five in a row happen every few hundred calls; a short cool-down
+        // keeps the test quick while the breaker still opens and closes.
+        "breaker_open_duration = \"2s\"\n"));
+  }
+
+  // OJS requests counted by the emulator (faulted or not).
+  std::int64_t ojs_requests() const {
+    return client_.send("GET", emulator_->origin() + "/__emulator/stats").body.get_int("total");
+  }
+
+  // Edits in OJS until it accepts (it fails 30% of the time for the editor too).
+  bool edit_in_ojs(const std::string& id, const std::string& title) const {
+    Json body = Json::object();
+    body["title"]["en_US"] = title;
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      if (ojs("PUT", "/submissions/" + id + "/publications/" + publication_of_.at(id), body.dump())
+              .status == 200)
+        return true;
+    }
+    return false;
+  }
+
+  // Reads OJS's title, asking again through injected faults.
+  std::string settled_ojs_title(const std::string& id) const {
+    std::string title = ojs_title(id);
+    for (int attempt = 0; attempt < 50 && title == "<none>"; ++attempt) title = ojs_title(id);
+    return title;
+  }
+};
+
+TEST_F(FaultTest, ThirtyPercentFailuresConvergeWithoutARetryStorm) {
+  ASSERT_GE(unpublished_.size(), 2 * kEditedPerSide);
+  std::mt19937_64 rng(3);
+  std::vector<std::string> shuffled = unpublished_;
+  std::shuffle(shuffled.begin(), shuffled.end(), rng);
+  const std::vector<std::string> a(shuffled.begin(), shuffled.begin() + kEditedPerSide);
+  const std::vector<std::string> b(shuffled.begin() + kEditedPerSide,
+                                   shuffled.begin() + 2 * kEditedPerSide);
+  const std::int64_t requests_before = ojs_requests();
+  const std::int64_t test_requests_before = test_ojs_requests_;
+
+  std::unique_ptr<ChildProcess> daemon = start_daemon("daemon");
+  ASSERT_GT(daemon->port(), 0) << daemon->stderr_text();
+  std::map<std::string, std::string> ojs_edit, agent_edit;
+  for (std::size_t i = 0; i < kEditedPerSide; ++i) {
+    const std::string title = "Edited in OJS under faults " + std::to_string(i);
+    ASSERT_TRUE(edit_in_ojs(a[i], title));
+    ojs_edit[a[i]] = title;
+  }
+  // The agent edits what has been imported, while the import goes on.
+  for (int round = 0; round < 600 && agent_edit.size() < b.size(); ++round) {
+    for (const std::string& id : b) {
+      if (agent_edit.count(id) != 0) continue;
+      const Reply current = api("GET", "/v1/entities/manuscript/" + id);
+      if (current.status != 200) continue;
+      Json doc = current.body;
+      doc["title"]["en"] = "Edited by an agent under faults " + id;
+      const Reply put = api(client_, "PUT", "/v1/entities/manuscript/" + id, doc.dump(),
+                            {{"X-Agent", "fault_agent"}, {"If-Match", current.etag}});
+      if (put.status == 200) agent_edit[id] = doc.find("title")->get_string("en");
+    }
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(agent_edit.size(), b.size());
+
+  auto converged = [&] {
+    const Reply stats = api("GET", "/v1/stats");
+    if (stats.status != 200 || stats.body.get_int("queue_depth") != 0 ||
+        stats.body.get_int("total_syncs") < kSubmissions)
+      return false;
+    for (const auto& [id, title] : ojs_edit) {
+      if (agents_title(id) != title) return false;
+    }
+    for (const auto& [id, title] : agent_edit) {
+      if (settled_ojs_title(id) != title) return false;
+    }
+    return true;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 240s;
+  bool done = false;
+  while (!done && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(500ms);
+    done = converged();
+  }
+  ASSERT_TRUE(done) << api("GET", "/v1/stats").body.dump() << "\n"
+                    << api("GET", "/v1/dlq").body.dump();
+
+  for (const auto& [id, title] : ojs_edit) {
+    EXPECT_EQ(settled_ojs_title(id), title) << id;
+    EXPECT_EQ(agents_title(id), title) << id;
+  }
+  for (const auto& [id, title] : agent_edit) {
+    EXPECT_EQ(settled_ojs_title(id), title) << id;
+    EXPECT_EQ(agents_title(id), title) << id;
+  }
+  for (std::size_t i = 2 * kEditedPerSide; i < 2 * kEditedPerSide + 100 && i < shuffled.size();
+       ++i) {
+    EXPECT_EQ(agents_title(shuffled[i]), settled_ojs_title(shuffled[i])) << shuffled[i];
+  }
+  const Reply dead = api("GET", "/v1/dlq");
+  EXPECT_EQ(dead.body.get_int("count"), 0) << dead.body.dump();
+
+  const std::string metrics = api("GET", "/metrics").text;
+  EXPECT_NE(metrics.find(R"(ojsync_syncs_total{outcome="failed",type="manuscript"})"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("ojsync_sync_retries_total"), std::string::npos);
+  EXPECT_NE(metrics.find(R"(ojsync_circuit_breaker_openings_total{endpoint="ojs/manuscript"})"),
+            std::string::npos);
+
+  // The emulator counts every request; the test's own are taken out.
+  const std::int64_t requests =
+      ojs_requests() - requests_before - (test_ojs_requests_ - test_requests_before);
+  std::printf("the daemon sent OJS %lld requests for %d submissions (%.2f per submission)\n",
+              static_cast<long long>(requests), kSubmissions,
+              static_cast<double>(requests) / kSubmissions);
+  EXPECT_LE(requests, 3 * kSubmissions);
+  EXPECT_EQ(daemon->terminate(30s), 0) << daemon->stderr_text();
+}
+
+}  // namespace
+}  // namespace ojsync::testing
