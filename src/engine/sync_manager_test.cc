@@ -190,6 +190,33 @@ TEST_F(SyncManagerTest, CreateRetriedAfterALostReplyAndAnEditMakesNoTwin) {
   EXPECT_EQ(status->state->ojs_id, "srv1");
 }
 
+// Found by the simulation (seed 900): the first sync's write to the agents took effect but its
+// reply was lost, so no base was committed; OJS then removed a locale, and the next sync took
+// the engine's own earlier write for an agents' edit and put the locale back.
+TEST_F(SyncManagerTest, WriteWhoseReplyWasLostIsConfirmedByLookingAtTheSide) {
+  SyncOptions options;
+  options.retry_limit = 1;
+  start(options);
+  ojs_.put("manuscript", "1", J(R"({"title":{"en":"Soil","fr_CA":"Sol"}})"));
+  agents_.lose_next_replies(1, DeadlineExceeded("timeout after the write"));
+  EXPECT_EQ(sync_ok("1").outcome, SyncOutcome::kApplied);  // The side holds what was written.
+  tick();
+  ojs_.put("manuscript", "1", J(R"({"title":{"en":"Soil"}})"));
+  sync_ok("1");
+  EXPECT_EQ(ojs_.get("manuscript", "1"), J(R"({"title":{"en":"Soil"}})"));
+  EXPECT_EQ(agents_.get("manuscript", "1"), J(R"({"title":{"en":"Soil"}})"));
+}
+
+TEST_F(SyncManagerTest, DeleteWhoseReplyWasLostIsConfirmedByLookingAtTheSide) {
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  sync_ok("1");
+  ojs_.erase("manuscript", "1");
+  agents_.lose_next_replies(1, Unavailable("reset after the delete"));
+  const auto r = sync_ok("1");
+  EXPECT_EQ(r.retries, 0) << "the first attempt learned that the delete happened";
+  EXPECT_FALSE(agents_.get("manuscript", "1").has_value());
+}
+
 TEST_F(SyncManagerTest, ManualConflictWritesNothingUntilResolved) {
   SyncOptions options;
   options.conflict_resolution = "manual";
