@@ -232,6 +232,7 @@ class SimConnector final : public Connector {
     side_.put(type, id, std::move(stored));
     ++side_.engine_writes[{type, id}];
     ++side_.engine_writes_total;
+    if (created) side_.engine_created[id] = std::string(key.substr(0, key.find(":create:")));
     Status reply;
     try {
       reply = leave(type, id);
@@ -239,7 +240,6 @@ class SimConnector final : public Connector {
       if (created) side_.crashed_creates.insert(id);
       throw;
     }
-    if (created) side_.engine_created[id] = std::string(key.substr(0, key.find(":create:")));
     if (created && !reply.ok()) side_.lost_create_replies.insert(id);
     OJSYNC_RETURN_IF_ERROR(reply);
     return WriteResult{*side_.get(type, id), {}};

@@ -102,7 +102,8 @@ struct Edit {
   bool superseded = false;  // A user later removed it from a side where it was visible.
   // Made on a document the engine created in OJS that the store did not record for its entity
   // (known gap G1): a retry of that create overwrites it. Edits on documents of aliased keys
-  // (see find_aliased_keys) are excused the same way. TODO(docs/invariants.md#g1).
+  // (see find_aliased_keys) or of an imported orphan (is_imported_orphan) are excused the same
+  // way. TODO(docs/invariants.md#g1).
   bool on_unrecorded_create = false;
 };
 
@@ -706,10 +707,11 @@ class Simulation {
         if (entry.action != "conflict_decided") continue;
         check_resolver(entry);
         const std::string winner = entry.details.get_string("winner");
-        // The losing side's value is what must be on record; a combined value keeps both.
-        for (const char* loser : {"ojs", "agents"}) {
-          if (winner == loser) continue;
-          if (const Json* v = entry.details.find(loser)) collect_tokens(v->dump(), recorded);
+        // The losing side's value is what must be on record. A combined value (union) loses
+        // nothing a user did not remove, so it excuses nothing.
+        if (winner != "ojs" && winner != "agents") continue;
+        if (const Json* v = entry.details.find(winner == "ojs" ? "agents" : "ojs")) {
+          collect_tokens(v->dump(), recorded);
         }
       }
     }
@@ -830,6 +832,14 @@ class Simulation {
     return state.ok() && *state && is_orphan_key((*state)->key);
   }
 
+  // An orphan entity that was imported: its documents (the OJS one it is named after, and its
+  // agents' copy under the same id) were shared with the entity the create was made for.
+  bool is_imported_orphan(const EntityKey& key) {
+    if (!is_orphan_key(key)) return false;
+    auto state = real_store_->get_state(key);
+    return state.ok() && state->has_value();
+  }
+
   // An entity whose id is an OJS document the engine created for another entity: the sweep or
   // an event found that document before its create was recorded (known gap G1).
   bool is_orphan_key(const EntityKey& key) const {
@@ -884,7 +894,8 @@ class Simulation {
           kept = true;
       }
       if (kept) continue;
-      if (e.on_unrecorded_create || aliased_docs_.count({e.side, {e.type, e.side_id}}) != 0) {
+      if (e.on_unrecorded_create || aliased_docs_.count({e.side, {e.type, e.side_id}}) != 0 ||
+          is_imported_orphan({e.type, e.side_id})) {
         ++known_gap_edits_;
         continue;
       }
