@@ -41,7 +41,9 @@ class Backend {
 
 // Opens the store (and, for commands that sync, the agents' store and OJS) on first use.
 std::unique_ptr<Backend> make_local_backend(service::DaemonConfig config);
-// Talks to the daemon at `base_url` ("http://127.0.0.1:8080").
-Result<std::unique_ptr<Backend>> make_remote_backend(const std::string& base_url);
+// Talks to the daemon at `base_url` ("http://127.0.0.1:8080"), sending `token` as its bearer
+// token ("" = none: only the open routes, /readyz for `health`, will answer).
+Result<std::unique_ptr<Backend>> make_remote_backend(const std::string& base_url,
+                                                     std::string token);
 
 }  // namespace ojsync::cli

@@ -244,7 +244,7 @@ int cmd_cleanup(const service::DaemonConfig& config, const Printer& out) {
   Json result = service::to_json(*counts);
   result["event_ids"] = *forgotten;
   return print(out, Result<Json>(std::move(result)), [](const Json& c) {
-    print_fields(c, {"records", "conflicts", "tombstones", "event_ids"});
+    print_fields(c, {"records", "conflicts", "tombstones", "audit_payloads", "event_ids"});
   });
 }
 

@@ -38,6 +38,22 @@ int cmd_dlq_replay(Backend& backend, const Printer& out, const std::vector<std::
 int cmd_cleanup(const service::DaemonConfig& config, const Printer& out);
 int cmd_migrate(const service::DaemonConfig& config, const Printer& out);
 
+// API tokens and the audit log, on the store only (access_commands.cc). `actor` is who the
+// audit log names ("cli:$USER").
+struct TokenRequest {
+  std::string name;
+  std::string role;
+  std::string types;  // Comma-separated; agent tokens only.
+};
+// Prints the new token's secret once (the store keeps only its hash).
+int cmd_token_create(const service::DaemonConfig& config, const Printer& out,
+                     const TokenRequest& request, const std::string& actor);
+int cmd_token_list(const service::DaemonConfig& config, const Printer& out);
+int cmd_token_revoke(const service::DaemonConfig& config, const Printer& out,
+                     const std::string& name_or_id, const std::string& actor);
+// Exit 0 when the chain is intact, 1 (failed) at the first altered, inserted or removed entry.
+int cmd_audit_verify(const service::DaemonConfig& config, const Printer& out);
+
 // Prints `status` as the command's error and returns its exit code.
 int fail(const Printer& out, const Status& status);
 

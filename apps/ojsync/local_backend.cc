@@ -66,7 +66,7 @@ class LocalBackend final : public Backend {
 
   Result<Json> health() override {
     OJSYNC_ASSIGN_OR_RETURN(SyncManager * manager, engine());
-    return service::readiness_view(manager->health());
+    return service::readiness_view(manager->health(), manager->circuit_breakers());
   }
 
   Result<Json> dead_jobs(std::size_t limit) override {

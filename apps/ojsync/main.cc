@@ -1,8 +1,11 @@
-// ojsync: command-line entry point. Every command but `serve`, `demo`, `migrate` and `cleanup`
-// runs either on the store directly (--config FILE) or against a running daemon (--server URL).
+// ojsync: command-line entry point. Every command but `serve`, `demo`, `migrate`, `cleanup`,
+// `token` and `audit` runs either on the store directly (--config FILE) or against a running
+// daemon (--server URL, with an API token from --token-file or OJSYNC_TOKEN).
 #include <CLI/CLI.hpp>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "commands.h"
 #include "demo.h"
@@ -16,20 +19,40 @@ using namespace ojsync::cli;
 
 constexpr const char* kExitCodes =
     "Exit codes: 0 done, 1 failed, 2 usage or configuration, 3 not found, 4 conflict,\n"
-    "5 partial (some ids failed; health degraded), 6 unavailable (health unhealthy).";
+    "5 partial (some ids failed; health degraded), 6 unavailable (health unhealthy).\n"
+    "`audit verify` exits 1 when the chain is broken.";
 
 // Where a command runs, and how it prints.
 struct Target {
   std::string config;
   std::string server;
+  std::string token_file;
   bool json = false;
 };
 
 void add_target(CLI::App* command, Target& target, bool server_allowed = true) {
   command->add_option("--config", target.config, "Configuration file (work on the store directly)");
-  if (server_allowed)
+  if (server_allowed) {
     command->add_option("--server", target.server, "A running daemon, e.g. http://127.0.0.1:8080");
+    command->add_option("--token-file", target.token_file,
+                        "File holding the API token for --server (default: $OJSYNC_TOKEN)");
+  }
   command->add_flag("--json", target.json, "Print JSON");
+}
+
+// The API token for --server: the file's first line, else $OJSYNC_TOKEN, else none.
+Result<std::string> api_token(const Target& target) {
+  if (target.token_file.empty()) {
+    const char* env = std::getenv("OJSYNC_TOKEN");
+    return std::string(env != nullptr ? env : "");
+  }
+  std::ifstream in(target.token_file);
+  if (!in) return InvalidArgument("cannot read the token file " + target.token_file);
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.empty()) return InvalidArgument("the token file " + target.token_file + " is empty");
+  return token;
 }
 
 Result<service::DaemonConfig> load(const Target& target) {
@@ -40,7 +63,10 @@ Result<service::DaemonConfig> load(const Target& target) {
 Result<std::unique_ptr<Backend>> backend_for(const Target& target) {
   if (!target.server.empty() && !target.config.empty())
     return InvalidArgument("use --config or --server, not both");
-  if (!target.server.empty()) return make_remote_backend(target.server);
+  if (!target.server.empty()) {
+    OJSYNC_ASSIGN_OR_RETURN(std::string token, api_token(target));
+    return make_remote_backend(target.server, std::move(token));
+  }
   if (target.config.empty()) return InvalidArgument("--config FILE or --server URL is required");
   OJSYNC_ASSIGN_OR_RETURN(service::DaemonConfig config, load(target));
   return make_local_backend(std::move(config));
@@ -71,10 +97,17 @@ int main(int argc, char** argv) {
 
   ojsync::cli::DemoOptions demo;
   demo.dir = "ojsync-demo";
-  auto* demo_cmd = app.add_subcommand("demo", "Run the engine end to end on the embedded default");
+  auto* demo_cmd = app.add_subcommand(
+      "demo", "Sync an OJS journal with the agents' embedded store, step by step (make demo)");
   demo_cmd->add_option("--dir", demo.dir, "Directory for the demo databases (recreated)");
-  demo_cmd->add_option("--manuscripts", demo.manuscripts, "Manuscripts to create")
-      ->check(CLI::Range(5, 100000));
+  demo_cmd->add_option("--ojs-url", demo.ojs_url, "OJS base URL, e.g. http://127.0.0.1:8085")
+      ->required();
+  demo_cmd->add_option("--journal", demo.journal, "Journal URL path (default testj)");
+  demo_cmd
+      ->add_option("--token-file", demo.token_file, "File holding a journal manager's API token")
+      ->required();
+  demo_cmd->add_option("--ojs-version", demo.ojs_version, "3.3, 3.4 or 3.5")
+      ->check(CLI::IsMember({"3.3", "3.4", "3.5"}));
 
   std::string serve_config;
   auto* serve_cmd =
@@ -147,6 +180,36 @@ int main(int argc, char** argv) {
   dlq_replay_cmd->add_option("ids", job_ids, "Job ids")->check(CLI::PositiveNumber);
   add_target(dlq_replay_cmd, t);
 
+  auto* token_cmd =
+      app.add_subcommand("token", "API tokens for the daemon's HTTP API (on the store)");
+  token_cmd->require_subcommand(1);
+  TokenRequest token_request;
+  auto* token_create_cmd = token_cmd->add_subcommand(
+      "create", "Create a token; it is printed once, only its hash is kept");
+  token_create_cmd
+      ->add_option("--name", token_request.name, "Token name (an agent token: the agent's)")
+      ->required();
+  token_create_cmd
+      ->add_option("--role", token_request.role, "admin, editor, agent, viewer or ojs-events")
+      ->required()
+      ->check(CLI::IsMember({"admin", "editor", "agent", "viewer", "ojs-events"}));
+  token_create_cmd->add_option(
+      "--types", token_request.types,
+      "Agent tokens: the entity types it may read and write, e.g. manuscript,reviewer");
+  add_target(token_create_cmd, t, false);
+  auto* token_list_cmd = token_cmd->add_subcommand("list", "List tokens (never their secrets)");
+  add_target(token_list_cmd, t, false);
+  std::string token_ref;
+  auto* token_revoke_cmd = token_cmd->add_subcommand("revoke", "Revoke a token at once");
+  token_revoke_cmd->add_option("token", token_ref, "Token name or id")->required();
+  add_target(token_revoke_cmd, t, false);
+
+  auto* audit_cmd = app.add_subcommand("audit", "The hash-chained audit log (on the store)");
+  audit_cmd->require_subcommand(1);
+  auto* audit_verify_cmd = audit_cmd->add_subcommand(
+      "verify", "Walk the chain; exit 1 naming the first altered, inserted or removed entry");
+  add_target(audit_verify_cmd, t, false);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -159,10 +222,21 @@ int main(int argc, char** argv) {
 
   CLI::App* chosen = app.get_subcommands().front();
   Printer out{"ojsync " + chosen->get_name(), t.json};
-  if (cleanup_cmd->parsed() || migrate_cmd->parsed()) {
+  if (cleanup_cmd->parsed() || migrate_cmd->parsed() || token_cmd->parsed() ||
+      audit_cmd->parsed()) {
+    const CLI::App* leaf =
+        chosen->get_subcommands().empty() ? chosen : chosen->get_subcommands().front();
+    out.command += leaf == chosen ? "" : " " + leaf->get_name();
     auto config = load(t);
     if (!config.ok()) return fail(out, config.status());
-    return cleanup_cmd->parsed() ? cmd_cleanup(*config, out) : cmd_migrate(*config, out);
+    if (cleanup_cmd->parsed()) return cmd_cleanup(*config, out);
+    if (migrate_cmd->parsed()) return cmd_migrate(*config, out);
+    if (token_create_cmd->parsed())
+      return cmd_token_create(*config, out, token_request, default_resolver());
+    if (token_list_cmd->parsed()) return cmd_token_list(*config, out);
+    if (token_revoke_cmd->parsed())
+      return cmd_token_revoke(*config, out, token_ref, default_resolver());
+    return cmd_audit_verify(*config, out);
   }
   auto backend = backend_for(t);
   if (!backend.ok()) return fail(out, backend.status());

@@ -25,8 +25,10 @@ std::string query_limit(std::size_t limit) { return "limit=" + std::to_string(li
 
 class RemoteBackend final : public Backend {
  public:
-  RemoteBackend(std::string base_url, std::unique_ptr<HttpTransport> transport)
-      : base_url_(std::move(base_url)), transport_(std::move(transport)) {}
+  RemoteBackend(std::string base_url, std::string token, std::unique_ptr<HttpTransport> transport)
+      : base_url_(std::move(base_url)),
+        token_(std::move(token)),
+        transport_(std::move(transport)) {}
 
   Result<Json> sync(const std::string& type, const std::string& id, Direction direction) override {
     return call("POST", "/v1/sync/" + type + "/" + id +
@@ -87,6 +89,7 @@ class RemoteBackend final : public Backend {
                     bool accept_503 = false) {
     HttpRequest request{std::move(method), base_url_ + path_and_query, {}, std::move(body)};
     if (!request.body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+    if (!token_.empty()) request.headers.emplace_back("Authorization", "Bearer " + token_);
     auto response = transport_->send(request);
     if (!response.ok()) {
       return Status(response.status().code(),
@@ -103,12 +106,14 @@ class RemoteBackend final : public Backend {
   }
 
   const std::string base_url_;
+  const std::string token_;  // Never logged or printed.
   std::unique_ptr<HttpTransport> transport_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Backend>> make_remote_backend(const std::string& base_url) {
+Result<std::unique_ptr<Backend>> make_remote_backend(const std::string& base_url,
+                                                     std::string token) {
   if (!base_url.starts_with("http://") && !base_url.starts_with("https://")) {
     return InvalidArgument("--server must be an http:// or https:// URL");
   }
@@ -119,7 +124,7 @@ Result<std::unique_ptr<Backend>> make_remote_backend(const std::string& base_url
       std::chrono::minutes(5);  // A batch or a resolve runs syncs before answering.
   OJSYNC_ASSIGN_OR_RETURN(std::unique_ptr<HttpTransport> transport, make_curl_transport(options));
   return std::unique_ptr<Backend>(
-      std::make_unique<RemoteBackend>(std::move(base), std::move(transport)));
+      std::make_unique<RemoteBackend>(std::move(base), std::move(token), std::move(transport)));
 }
 
 }  // namespace ojsync::cli

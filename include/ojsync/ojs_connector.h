@@ -62,7 +62,13 @@ struct OjsConnectorOptions {
   // Positions re-read at every page boundary (absorbs deletions that shift the list up).
   int overlap_items = 10;
 
-  // Locale for creates whose document has none (default: en_US for 3.3, en for 3.4+).
+  // A submission fetched at most this long after the activity listing returned it is read
+  // from that listing (one request, its publication, instead of two); 0 turns this off.
+  // Writes always read OJS afresh.
+  Duration listing_reuse = std::chrono::seconds(5);
+
+  // Locale for creates whose document has none, in documents' spelling (locale_keys.h;
+  // default: en).
   std::string default_locale;
 
   const Clock* clock = nullptr;  // nullptr = SystemClock. Not owned; must outlive the connector.

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "ojsync/circuit_breaker.h"
 #include "ojsync/entity.h"
 #include "ojsync/entity_type.h"
 #include "ojsync/time.h"
@@ -39,6 +40,9 @@ struct SyncOptions {
   // Exponential backoff with full jitter: attempt n waits uniform[0, min(max, base * 2^n)].
   Duration retry_backoff_base = std::chrono::milliseconds(200);
   Duration retry_backoff_max = std::chrono::minutes(5);
+  // Per remote endpoint (side × entity type): outages in a row that stop calls to it, and for
+  // how long. Jobs refused by an open breaker wait without spending attempts.
+  CircuitBreakerOptions breaker;
 
   EntityTypeRegistry entity_types = EntityTypeRegistry::with_defaults();
 };

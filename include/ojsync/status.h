@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cassert>
+#include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,9 +51,31 @@ class [[nodiscard]] Status {
   // True when the same operation may succeed if tried again later.
   bool is_retryable() const;
 
+  // How long the failing peer asked callers to wait before trying again (HTTP Retry-After,
+  // an open circuit breaker); nullopt when it said nothing. Retries wait at least this long.
+  std::optional<std::chrono::microseconds> retry_after() const {
+    if (retry_after_us_ < 0) return std::nullopt;
+    return std::chrono::microseconds(retry_after_us_);
+  }
+  Status& set_retry_after(std::chrono::microseconds wait) & {
+    retry_after_us_ = wait.count() < 0 ? 0 : wait.count();
+    return *this;
+  }
+  Status&& set_retry_after(std::chrono::microseconds wait) && {
+    return std::move(set_retry_after(wait));
+  }
+
+  // The same error (code and retry hint) with another message, e.g. with context prepended.
+  Status with_message(std::string message) const {
+    Status copy = *this;
+    copy.message_ = std::move(message);
+    return copy;
+  }
+
   // "NOT_FOUND: manuscript/42 is unknown" (or "OK").
   std::string to_string() const;
 
+  // Code and message; the retry hint is advice, not identity.
   friend bool operator==(const Status& a, const Status& b) {
     return a.code_ == b.code_ && a.message_ == b.message_;
   }
@@ -59,6 +83,7 @@ class [[nodiscard]] Status {
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::int64_t retry_after_us_ = -1;  // < 0: no hint.
 };
 
 inline Status OkStatus() { return Status(); }

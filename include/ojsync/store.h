@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "ojsync/api_token.h"
 #include "ojsync/entity.h"
 #include "ojsync/json.h"
 #include "ojsync/status.h"
@@ -123,17 +124,32 @@ struct JobFailure {
   std::int32_t retry_limit = 0;  // attempts reaching this moves the job to dead-letter.
 };
 
-// Append-only trail of every write.
+// Append-only, hash-chained trail of every write (ojsync/audit_chain.h).
 struct AuditEntry {
-  std::int64_t id = 0;  // Assigned by the store.
+  std::int64_t id = 0;  // Assigned by the store: 1, 2, 3 ... without gaps.
   Timestamp at{};
-  std::string actor;   // "engine", "agent:<name>", "editor:<name>" ...
-  std::string action;  // "write_ojs", "write_agents", "delete_ojs", "field_overridden" ...
-  EntityKey key;
+  std::string actor;   // "engine", "agent:<name>", "token:<name>", "cli:<user>" ...
+  std::string action;  // "write_ojs", "write_agents", "conflict_resolved", "token_created" ...
+  EntityKey key;       // What was written ({"api_token", name} for a token change).
   std::string before_hash;
   std::string after_hash;
   std::string reason;
-  Json details;  // Structured context (e.g. the field path that lost and why).
+  Json details;  // The payload: structured context (e.g. the field that lost and why).
+};
+
+// An audit entry as stored, with its place in the hash chain (all assigned by the store).
+struct ChainedAuditEntry {
+  AuditEntry entry;
+  std::string prev_hash;     // The previous entry's entry_hash; "" for entry 1.
+  std::string payload_hash;  // Of entry.details as appended; kept when the payload is redacted.
+  std::string entry_hash;
+  bool redacted = false;  // Retention removed the payload: entry.details is null.
+};
+
+// The newest entry of the audit log as the store recorded it on append; {0, ""} when empty.
+struct AuditHead {
+  std::int64_t last_id = 0;
+  std::string last_hash;
 };
 
 // Everything one sync decides, committed in ONE transaction so that base, records, conflicts,
@@ -191,6 +207,7 @@ struct CleanupCounts {
   std::int64_t records = 0;
   std::int64_t conflicts = 0;
   std::int64_t tombstones = 0;
+  std::int64_t audit_payloads = 0;  // Audit entries whose payload was redacted.
 };
 
 // A sync to queue together with an accepted event (Store::accept_event).
@@ -230,8 +247,14 @@ class Store {
   // --- history (newest first)
   virtual Result<std::vector<SyncRecord>> list_records(const EntityKey& key, std::size_t limit) = 0;
   virtual Result<std::vector<AuditEntry>> list_audit(const EntityKey& key, std::size_t limit) = 0;
-  // Appends outside a sync (e.g. an agent's direct write, a token change).
+  // Appends outside a sync (e.g. an agent's direct write, an editor's replay). Every append,
+  // here or in a commit, extends the hash chain and the head in the same transaction.
   virtual Result<std::int64_t> append_audit(const AuditEntry& entry) = 0;
+  // The whole log in id order, after `after_id`, at most `limit` entries, exactly as stored
+  // (hashes included), for verification. A row that cannot be decoded is kDataLoss.
+  virtual Result<std::vector<ChainedAuditEntry>> read_audit_chain(std::int64_t after_id,
+                                                                  std::size_t limit) = 0;
+  virtual Result<AuditHead> audit_head() = 0;
 
   // --- conflicts
   virtual Result<std::optional<ConflictRecord>> get_conflict(std::int64_t id) = 0;
@@ -254,6 +277,10 @@ class Store {
   // kNotFound for an unknown job, kFailedPrecondition when it is not leased. Merges into a job
   // already pending for the same key and direction (keeping the earlier run_at).
   virtual Status release_job(std::int64_t job_id) = 0;
+  // Puts a leased job back to pending at `run_at` without counting an attempt (the remote's
+  // circuit breaker is open: waiting is not failing). Errors like release_job; merging into a
+  // pending job keeps the later run_at.
+  virtual Status defer_job(std::int64_t job_id, Timestamp run_at) = 0;
   // Ordered by run_at, then id; `state` nullopt = all.
   virtual Result<std::vector<Job>> list_jobs(std::optional<JobState> state, std::size_t limit) = 0;
   // Dead-lettered job back to pending, attempts reset. kNotFound for an unknown job,
@@ -266,8 +293,9 @@ class Store {
   virtual Result<StoreStatistics> statistics(Timestamp now) = 0;
 
   // Deletes records and resolved conflicts older than `cutoff`, and tombstones deleted before it
-  // (unless their entity has an open conflict). Open conflicts, live states, the audit log, the
-  // statistics rollup and the job queue are kept.
+  // (unless their entity has an open conflict), and redacts the payload (details) of audit
+  // entries older than it. Open conflicts, live states, the audit entries themselves (with
+  // their hashes, so the chain still verifies), the statistics rollup and the job queue are kept.
   virtual Result<CleanupCounts> cleanup(Timestamp cutoff) = 0;
 
   // --- the service's own durable state
@@ -283,6 +311,23 @@ class Store {
                                     std::span<const QueuedSync> syncs) = 0;
   // Forgets event ids received before `cutoff`; returns how many.
   virtual Result<std::int64_t> forget_events(Timestamp cutoff) = 0;
+
+  // --- API tokens (ojsync/api_token.h). Only hashes are stored. Creating and revoking append
+  // an audit entry by `actor` ({"api_token", name}) in the same transaction.
+  // Stores `token` (id, last_used_at and revoked_at are not read) and returns it with its id.
+  // kInvalidArgument for a bad name or hash, kAlreadyExists when a token that is not revoked
+  // has the name or the hash.
+  virtual Result<ApiToken> create_token(const ApiToken& token, std::string_view actor) = 0;
+  // The token whose hash is `token_hash`, revoked or not; nullopt when none.
+  virtual Result<std::optional<ApiToken>> find_token(std::string_view token_hash) = 0;
+  // Every token, revoked ones included, by id.
+  virtual Result<std::vector<ApiToken>> list_tokens() = 0;
+  // Revokes the token named `name_or_id` (a decimal id, else the name of a token not revoked)
+  // at `at`. kNotFound when there is none, kFailedPrecondition when it is revoked already.
+  virtual Result<ApiToken> revoke_token(std::string_view name_or_id, Timestamp at,
+                                        std::string_view actor) = 0;
+  // Records a use (not audited: a read is not a write). kNotFound for an unknown id.
+  virtual Status touch_token(std::int64_t id, Timestamp at) = 0;
 };
 
 struct SqliteStoreOptions {

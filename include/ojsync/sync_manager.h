@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "ojsync/circuit_breaker.h"
 #include "ojsync/connector.h"
 #include "ojsync/options.h"
 #include "ojsync/random.h"
@@ -80,11 +81,20 @@ struct HealthReport {
   std::vector<HealthCheck> checks;
 };
 
+// How one queued job ended.
+enum class JobOutcome : std::uint8_t {
+  kSucceeded,     // Synced (or a recorded conflict): the job is done.
+  kRescheduled,   // Failed; due again after its backoff.
+  kDeadLettered,  // Failed for good (retry_limit reached, or a permanent error).
+  kHeld,          // An open circuit breaker refused it; due again when the breaker may close.
+};
+
 struct JobRunSummary {
   std::size_t claimed = 0;
   std::size_t succeeded = 0;
   std::size_t failed = 0;        // Rescheduled for another attempt.
   std::size_t dead_lettered = 0;
+  std::size_t held = 0;  // Waiting for an open circuit breaker; no attempt spent.
 };
 
 class SyncManager {
@@ -95,8 +105,10 @@ class SyncManager {
   SyncManager(const SyncManager&) = delete;
   SyncManager& operator=(const SyncManager&) = delete;
 
-  // Syncs one entity now, retrying retryable errors (retry_limit attempts, backoff). Every
-  // attempt's outcome is recorded. Errors: kInvalidArgument (bad type/id), kNotFound (on
+  // Syncs one entity now, retrying retryable errors (retry_limit attempts, backoff, at least
+  // the remote's Retry-After). Retries stop early when an endpoint's circuit breaker is open or
+  // the remote asks for a pause longer than retry_backoff_max; the error then carries
+  // retry_after. The outcome is recorded. Errors: kInvalidArgument (bad type/id), kNotFound (on
   // neither side nor known), or the last error of the connectors/store.
   Result<SyncReport> sync(std::string_view type, std::string_view id,
                           Direction direction = Direction::kBoth, std::string_view trigger = "api");
@@ -125,12 +137,28 @@ class SyncManager {
   // --- durable queue (used by the background service and event intake)
   Result<std::int64_t> enqueue(std::string_view type, std::string_view id, Direction direction,
                                std::string_view trigger);
-  // Claims up to batch_size due jobs and runs them on the pool; failures back off alone and
-  // dead-letter after retry_limit attempts (permanent errors at once).
+  // Claims up to batch_size due jobs and runs them on the pool; failures back off alone (at
+  // least as long as the remote's Retry-After) and dead-letter after retry_limit attempts
+  // (permanent errors at once). A job refused by an open circuit breaker waits for it without
+  // spending an attempt.
   Result<JobRunSummary> run_due_jobs(std::string_view worker);
+  // The same for a caller that keeps the pool busy (the service's job runner): claims up to
+  // `max` due jobs, starts them on the worker pool and returns how many it claimed without
+  // waiting; `done` is called on a pool thread as each finishes, so one slow job never holds
+  // back the next claim. `done` must be thread-safe and outlive the jobs.
+  Result<std::size_t> start_due_jobs(std::string_view worker, std::size_t max,
+                                     std::function<void(JobOutcome)> done);
 
   // Removes records and resolved conflicts older than retention_days.
   Result<CleanupCounts> cleanup();
+
+  // One circuit breaker per remote endpoint (side × entity type: "ojs/manuscript"), by name.
+  std::vector<CircuitBreakerStatus> circuit_breakers() const;
+  // A side's Connector::list_changed through that endpoint's breaker (the service's sweeps),
+  // so a sweep also probes an idle endpoint whose breaker waits half-open. kInvalidArgument for
+  // an unknown type.
+  Result<ChangePage> list_changed(Side side, std::string_view type, std::string_view cursor,
+                                  std::size_t limit);
 
   const SyncOptions& options() const;
 

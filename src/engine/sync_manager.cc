@@ -1,6 +1,8 @@
 #include "ojsync/sync_manager.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "engine/strategy_decider.h"
@@ -74,7 +76,21 @@ struct SyncRequest {
   std::optional<std::int64_t> job_id;
   const ConflictSettlement* settlement = nullptr;
   std::int32_t retries = 0;
+  // Set by the attempt when a circuit breaker refused a call or a half-open probe failed: the
+  // endpoint is down, not this record, so a queued job waits instead of spending an attempt.
+  bool held_by_breaker = false;
 };
+
+const Status& status_of(const Status& status) { return status; }
+template <typename T>
+const Status& status_of(const Result<T>& result) {
+  return result.status();
+}
+
+// "ojs/manuscript": one remote endpoint (OJS's /submissions), one circuit breaker.
+std::string endpoint_name(Side side, std::string_view type) {
+  return std::string(side_name(side)) + "/" + std::string(type);
+}
 
 }  // namespace
 
@@ -97,7 +113,15 @@ struct SyncManager::Impl {
                                clock->now().time_since_epoch().count()))
                          : nullptr),
         random(env.random != nullptr ? env.random : owned_random.get()),
-        pool(options.workers) {}
+        pool(options.workers) {
+    for (const std::string& type : options.entity_types.names()) {
+      for (Side side : {Side::kOjs, Side::kAgents}) {
+        std::string endpoint = endpoint_name(side, type);
+        breakers.emplace(endpoint,
+                         std::make_unique<CircuitBreaker>(endpoint, options.breaker, *clock));
+      }
+    }
+  }
 
   SyncOptions options;
   SyncEnv env;
@@ -105,6 +129,8 @@ struct SyncManager::Impl {
   std::unique_ptr<Random> owned_random;
   Random* random;
   ThreadPool pool;
+  // Built once for every known type and side, so lookups need no lock.
+  std::map<std::string, std::unique_ptr<CircuitBreaker>, std::less<>> breakers;
 
   Result<const EntityTypeConfig*> check_key(const EntityKey& key) const {
     const EntityTypeConfig* type = options.entity_types.find(key.type);
@@ -117,8 +143,33 @@ struct SyncManager::Impl {
 
   Connector& connector(Side side) const { return side == Side::kOjs ? *env.ojs : *env.agents; }
 
+  // Calls a side through its endpoint's circuit breaker. A refused call, and a failed probe of
+  // a half-open breaker, are charged to the endpoint's outage rather than to the record: they
+  // mark the request held.
+  template <typename Call>
+  auto guarded(Side side, const EntityTypeConfig& type, SyncRequest& request, Call&& call)
+      -> decltype(call()) {
+    CircuitBreaker& breaker = *breakers.find(endpoint_name(side, type.name))->second;
+    Result<BreakerCall> admitted = breaker.allow();
+    if (!admitted.ok()) {
+      request.held_by_breaker = true;
+      return admitted.status();
+    }
+    auto result = call();
+    breaker.record(status_of(result));
+    if (*admitted == BreakerCall::kProbe && is_outage(status_of(result)))
+      request.held_by_breaker = true;
+    return result;
+  }
+
   bool writable(const EntityTypeConfig& type, Direction direction, Side side) const {
     return direction_writes(direction, side) && !type.read_only_sides.contains(side);
+  }
+
+  // How long to wait before trying again after `error`: the backoff, or longer when the remote
+  // asked for it (Retry-After, an open breaker).
+  Duration retry_delay(std::int32_t attempt, const Status& error) const {
+    return std::max(backoff(attempt), error.retry_after().value_or(Duration(0)));
   }
 
   Duration backoff(std::int32_t attempt) const {
@@ -137,9 +188,12 @@ struct SyncManager::Impl {
     }
   }
 
-  Result<SideView> fetch_side(Side side, const EntityTypeConfig& type, const std::string& side_id) {
+  Result<SideView> fetch_side(Side side, const EntityTypeConfig& type, const std::string& side_id,
+                              SyncRequest& request) {
     if (side_id.empty()) return SideView{};
-    OJSYNC_ASSIGN_OR_RETURN(auto snapshot, connector(side).fetch(type.name, side_id));
+    OJSYNC_ASSIGN_OR_RETURN(auto snapshot, guarded(side, type, request, [&] {
+                              return connector(side).fetch(type.name, side_id);
+                            }));
     return view_of(std::move(snapshot), type);
   }
 
@@ -155,24 +209,27 @@ struct SyncManager::Impl {
   // write for an edit of that side and could undo an edit made meanwhile on the other side
   // (found by the simulation, seed 900). nullopt when the look fails too.
   std::optional<SideView> look_after_lost_reply(Side side, const EntityTypeConfig& type,
-                                                const std::string& side_id) {
-    auto held = connector(side).fetch(type.name, side_id);
+                                                const std::string& side_id, SyncRequest& request) {
+    auto held = fetch_side(side, type, side_id, request);
     if (!held.ok()) return std::nullopt;
-    return view_of(std::move(held).value(), type);
+    return std::move(held).value();
   }
 
   // Makes one side hold `target` (absent = deleted) unless it already does.
   Status apply_to_side(Side side, const EntityTypeConfig& type, const EntityKey& key,
                        const std::string& known_side_id, const std::optional<Json>& target,
                        const std::string& target_hash, const std::string& base_hash, SideView& view,
-                       SyncReport& report, std::vector<AuditEntry>& audit, Timestamp now) {
+                       SyncReport& report, std::vector<AuditEntry>& audit, Timestamp now,
+                       SyncRequest& request) {
     const std::string before = view.hash;
     if (target_hash == view.hash) return OkStatus();
     const std::string side_label(side_name(side));
     if (!target) {
-      Status removed = connector(side).remove(type.name, view.snapshot->side_id);
+      Status removed = guarded(side, type, request, [&] {
+        return connector(side).remove(type.name, view.snapshot->side_id);
+      });
       if (!removed.ok() && removed.is_retryable()) {
-        auto held = look_after_lost_reply(side, type, view.snapshot->side_id);
+        auto held = look_after_lost_reply(side, type, view.snapshot->side_id, request);
         if (held && !held->snapshot) removed = OkStatus();
       }
       OJSYNC_RETURN_IF_ERROR(removed);
@@ -190,10 +247,14 @@ struct SyncManager::Impl {
       const std::string idempotency_key =
           side_id.empty() ? key.to_string() + ":create:" + base_hash
                           : key.to_string() + ":" + target_hash;
-      Result<WriteResult> attempted =
-          connector(side).write(type.name, side_id, *target, idempotency_key);
+      auto write = [&] {
+        return guarded(side, type, request, [&] {
+          return connector(side).write(type.name, side_id, *target, idempotency_key);
+        });
+      };
+      Result<WriteResult> attempted = write();
       if (!attempted.ok() && attempted.status().is_retryable() && !side_id.empty()) {
-        auto held = look_after_lost_reply(side, type, side_id);
+        auto held = look_after_lost_reply(side, type, side_id, request);
         if (held && held->hash == target_hash) {
           attempted = WriteResult{std::move(*held->snapshot), {}};
         }
@@ -202,7 +263,7 @@ struct SyncManager::Impl {
         // key returns the first create (the Connector contract) and learns its id before a
         // change listing can find the new document and take it for a new entity (known gap G1
         // in docs/invariants.md; found by the simulation).
-        attempted = connector(side).write(type.name, side_id, *target, idempotency_key);
+        attempted = write();
       }
       OJSYNC_ASSIGN_OR_RETURN(WriteResult written, std::move(attempted));
       Json details = Json::object();
@@ -253,7 +314,7 @@ struct SyncManager::Impl {
   }
 
   // One attempt at syncing one entity. Never writes a side while a conflict is unresolved.
-  Result<SyncReport> attempt(const SyncRequest& request) {
+  Result<SyncReport> attempt(SyncRequest& request) {
     const EntityKey& key = request.key;
     OJSYNC_ASSIGN_OR_RETURN(const EntityTypeConfig* type, check_key(key));
     const Timestamp start = clock->now();
@@ -265,8 +326,8 @@ struct SyncManager::Impl {
     OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> state, env.store->get_state(key));
     const std::string ojs_id = state ? state->ojs_id : key.id;
     const std::string agents_id = state ? state->agents_id : key.id;
-    OJSYNC_ASSIGN_OR_RETURN(SideView ojs, fetch_side(Side::kOjs, *type, ojs_id));
-    OJSYNC_ASSIGN_OR_RETURN(SideView agents, fetch_side(Side::kAgents, *type, agents_id));
+    OJSYNC_ASSIGN_OR_RETURN(SideView ojs, fetch_side(Side::kOjs, *type, ojs_id, request));
+    OJSYNC_ASSIGN_OR_RETURN(SideView agents, fetch_side(Side::kAgents, *type, agents_id, request));
     OJSYNC_ASSIGN_OR_RETURN(std::optional<ConflictRecord> open, env.store->open_conflict_for(key));
     if (!state && !ojs.snapshot && !agents.snapshot) {
       return NotFound(key.to_string() + " exists on neither side");
@@ -350,7 +411,7 @@ struct SyncManager::Impl {
       SideView& view = side == Side::kOjs ? ojs : agents;
       OJSYNC_RETURN_IF_ERROR(apply_to_side(side, *type, key, side == Side::kOjs ? ojs_id : agents_id,
                                            merge.merged, target_hash, state ? state->base_hash : "",
-                                           view, report, commit.audit, now));
+                                           view, report, commit.audit, now, request));
     }
 
     SyncState next;
@@ -401,6 +462,38 @@ struct SyncManager::Impl {
     if (env.on_record) env.on_record(record);
   }
 
+  // Runs one claimed job and settles it in the queue: done, rescheduled with backoff,
+  // dead-lettered, or held for an open circuit breaker.
+  JobOutcome run_job(const Job& job) {
+    SyncRequest request;
+    request.key = job.key;
+    request.direction = job.direction;
+    request.trigger = job.trigger;
+    request.job_id = job.id;
+    request.retries = job.attempts;
+    const Timestamp start = clock->now();
+    Result<SyncReport> result = attempt(request);
+    if (result.ok()) return JobOutcome::kSucceeded;
+    if (request.held_by_breaker) {
+      // Wait for the breaker without spending an attempt (a failed probe re-opened it for
+      // open_duration). Should the store fail here, the lease expires and the job runs
+      // again: nothing is lost.
+      const Duration hold = result.status().retry_after().value_or(options.breaker.open_duration);
+      (void)env.store->defer_job(job.id, clock->now() + hold);
+      return JobOutcome::kHeld;
+    }
+    JobFailure failure;
+    failure.job_id = job.id;
+    failure.error = result.status().to_string();
+    failure.retry_at = clock->now() + retry_delay(job.attempts, result.status());
+    // Permanent errors cannot heal by waiting: dead-letter them now.
+    failure.retry_limit = result.status().is_retryable() ? options.retry_limit : job.attempts + 1;
+    const bool dead = job.attempts + 1 >= failure.retry_limit;
+    request.job_id.reset();
+    record_failure(request, result.status(), start, std::move(failure));
+    return dead ? JobOutcome::kDeadLettered : JobOutcome::kRescheduled;
+  }
+
   Result<SyncReport> sync_with_retries(SyncRequest request) {
     const Timestamp start = clock->now();
     Status last;
@@ -411,8 +504,14 @@ struct SyncManager::Impl {
       if (result.ok()) return result;
       last = result.status();
       if (last.code() == StatusCode::kInvalidArgument) return last;  // Nothing to record.
+      // An open breaker will not close while this caller waits in line for it.
+      if (request.held_by_breaker) break;
       if (!last.is_retryable() || attempt_no + 1 >= options.retry_limit) break;
-      sleep(backoff(attempt_no));
+      const Duration wait = retry_delay(attempt_no, last);
+      // The caller is waiting: a remote asking for a longer pause than one backoff may last
+      // ends the inline retries (the error says when to come back).
+      if (wait > options.retry_backoff_max) break;
+      sleep(wait);
     }
     if (last.code() != StatusCode::kFailedPrecondition || request.settlement == nullptr) {
       record_failure(request, last, start, std::nullopt);
@@ -539,6 +638,13 @@ HealthReport SyncManager::health() {
     add(std::string(side_name(side)), s.ok() ? HealthStatus::kHealthy : HealthStatus::kDegraded,
         s.ok() ? "reachable" : s.to_string());
   }
+  for (const CircuitBreakerStatus& b : circuit_breakers()) {
+    if (b.state == BreakerState::kClosed) continue;
+    // Half-open is not yet proven up: degraded until a call gets through.
+    add("breaker:" + b.endpoint, HealthStatus::kDegraded,
+        std::string(breaker_state_name(b.state)) + " after " +
+            std::to_string(b.consecutive_failures) + " outages in a row");
+  }
   if (store.ok()) {
     if (auto stats = impl_->env.store->statistics(impl_->clock->now()); stats.ok()) {
       add("dead_letter", stats->dead_jobs > 0 ? HealthStatus::kDegraded : HealthStatus::kHealthy,
@@ -558,46 +664,66 @@ Result<std::int64_t> SyncManager::enqueue(std::string_view type, std::string_vie
   return impl_->env.store->enqueue(key, direction, trigger, impl_->clock->now());
 }
 
-Result<JobRunSummary> SyncManager::run_due_jobs(std::string_view worker) {
+Result<std::size_t> SyncManager::start_due_jobs(std::string_view worker, std::size_t max,
+                                                std::function<void(JobOutcome)> done) {
   Impl& impl = *impl_;
-  OJSYNC_ASSIGN_OR_RETURN(std::vector<Job> jobs,
-                          impl.env.store->claim_jobs(worker, impl.options.batch_size,
-                                                     impl.clock->now(), impl.options.job_lease));
-  std::vector<std::future<int>> futures;  // 0 ok, 1 rescheduled, 2 dead-lettered
-  futures.reserve(jobs.size());
-  for (const Job& job : jobs) {
-    futures.push_back(impl.pool.submit([&impl, job]() -> int {
-      SyncRequest request;
-      request.key = job.key;
-      request.direction = job.direction;
-      request.trigger = job.trigger;
-      request.job_id = job.id;
-      request.retries = job.attempts;
-      const Timestamp start = impl.clock->now();
-      Result<SyncReport> result = impl.attempt(request);
-      if (result.ok()) return 0;
-      JobFailure failure;
-      failure.job_id = job.id;
-      failure.error = result.status().to_string();
-      failure.retry_at = impl.clock->now() + impl.backoff(job.attempts);
-      // Permanent errors cannot heal by waiting: dead-letter them now.
-      failure.retry_limit = result.status().is_retryable() ? impl.options.retry_limit : job.attempts + 1;
-      const bool dead = job.attempts + 1 >= failure.retry_limit;
-      request.job_id.reset();
-      impl.record_failure(request, result.status(), start, std::move(failure));
-      return dead ? 2 : 1;
-    }));
+  OJSYNC_ASSIGN_OR_RETURN(
+      std::vector<Job> jobs,
+      impl.env.store->claim_jobs(worker, max, impl.clock->now(), impl.options.job_lease));
+  auto shared_done = std::make_shared<std::function<void(JobOutcome)>>(std::move(done));
+  for (Job& job : jobs) {
+    (void)impl.pool.submit([&impl, job = std::move(job), shared_done] {
+      const JobOutcome outcome = impl.run_job(job);
+      if (*shared_done) (*shared_done)(outcome);
+    });
   }
+  return jobs.size();
+}
+
+Result<JobRunSummary> SyncManager::run_due_jobs(std::string_view worker) {
+  std::mutex mu;
+  std::condition_variable cv;
   JobRunSummary summary;
-  summary.claimed = jobs.size();
-  for (auto& f : futures) {
-    switch (f.get()) {
-      case 0: ++summary.succeeded; break;
-      case 1: ++summary.failed; break;
-      default: ++summary.dead_lettered; break;
-    }
-  }
+  std::size_t finished = 0;
+  OJSYNC_ASSIGN_OR_RETURN(
+      summary.claimed, start_due_jobs(worker, impl_->options.batch_size, [&](JobOutcome outcome) {
+        std::lock_guard lock(mu);
+        switch (outcome) {
+          case JobOutcome::kSucceeded:
+            ++summary.succeeded;
+            break;
+          case JobOutcome::kRescheduled:
+            ++summary.failed;
+            break;
+          case JobOutcome::kDeadLettered:
+            ++summary.dead_lettered;
+            break;
+          case JobOutcome::kHeld:
+            ++summary.held;
+            break;
+        }
+        ++finished;
+        cv.notify_one();
+      }));
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return finished == summary.claimed; });
   return summary;
+}
+
+Result<ChangePage> SyncManager::list_changed(Side side, std::string_view type,
+                                             std::string_view cursor, std::size_t limit) {
+  const EntityTypeConfig* config = impl_->options.entity_types.find(type);
+  if (config == nullptr) return InvalidArgument("unknown entity type '" + std::string(type) + "'");
+  SyncRequest request;  // Only carries the breaker's verdict, which a sweep does not need.
+  return impl_->guarded(side, *config, request,
+                        [&] { return impl_->connector(side).list_changed(type, cursor, limit); });
+}
+
+std::vector<CircuitBreakerStatus> SyncManager::circuit_breakers() const {
+  std::vector<CircuitBreakerStatus> out;
+  out.reserve(impl_->breakers.size());
+  for (const auto& [endpoint, breaker] : impl_->breakers) out.push_back(breaker->status());
+  return out;
 }
 
 Result<CleanupCounts> SyncManager::cleanup() {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "support/memory_connector.h"
 
 namespace ojsync {
@@ -477,6 +479,120 @@ TEST_F(SyncManagerTest, QueuedJobsRetryThenDeadLetter) {
   EXPECT_EQ(dead->front().key.id, "2");
   EXPECT_NE(dead->front().last_error.find("timeout"), std::string::npos);
   EXPECT_EQ(manager_->health().overall_status, HealthStatus::kDegraded);
+}
+
+TEST_F(SyncManagerTest, RetryAfterStretchesInlineAndQueuedRetries) {
+  SyncOptions options;
+  options.retry_backoff_base = std::chrono::milliseconds(100);
+  options.retry_backoff_max = seconds(10);
+  start(options);
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  ojs_.fail_next(1, ResourceExhausted("429 from OJS").set_retry_after(seconds(3)));
+  sync_ok("1");
+  ASSERT_EQ(sleeps_.size(), 1u);
+  EXPECT_EQ(sleeps_[0], seconds(3));  // Not the ≤ 100 ms backoff.
+
+  // A pause longer than retry_backoff_max ends inline retries; the error says when to return.
+  ojs_.put("manuscript", "2", J(R"({"t":"b"})"));
+  ojs_.fail_next(1, Unavailable("503 maintenance").set_retry_after(seconds(600)));
+  auto inline_result = manager_->sync("manuscript", "2");
+  EXPECT_EQ(inline_result.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(inline_result.status().retry_after(), seconds(600));
+  EXPECT_EQ(sleeps_.size(), 1u);
+
+  // A queued job is not retried before the remote's Retry-After.
+  ASSERT_TRUE(manager_->enqueue("manuscript", "2", Direction::kBoth, "event").ok());
+  ojs_.fail_next(1, Unavailable("503 maintenance").set_retry_after(seconds(600)));
+  auto run = manager_->run_due_jobs("w1");
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->failed, 1u);
+  auto jobs = store_->list_jobs(JobState::kPending, 10);
+  ASSERT_EQ(jobs->size(), 1u);
+  EXPECT_GE(jobs->front().run_at, clock_.now() + seconds(600));
+  EXPECT_EQ(jobs->front().attempts, 1);
+}
+
+TEST_F(SyncManagerTest, OpenBreakerHoldsJobsWithoutSpendingAttemptsThroughALongOutage) {
+  SyncOptions options;
+  options.breaker.failure_threshold = 3;
+  options.breaker.open_duration = seconds(30);
+  options.retry_limit = 2;  // Without the breaker, two failures would dead-letter a job.
+  start(options);
+  for (int i = 0; i < 10; ++i) ojs_.put("manuscript", std::to_string(i), J(R"({"t":"x"})"));
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(manager_->enqueue("manuscript", std::to_string(i), Direction::kBoth, "sweep").ok());
+  }
+  ojs_.fail_next(1'000'000, Unavailable("502 Bad Gateway"));
+
+  auto run = manager_->run_due_jobs("w1");
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->claimed, 10u);
+  EXPECT_EQ(run->dead_lettered, 0u);
+  EXPECT_GE(run->failed, 3u);  // The outages that opened the breaker (plus calls in flight).
+  EXPECT_GE(run->held, 1u);
+  EXPECT_EQ(run->failed + run->held, 10u);
+  const auto breakers = manager_->circuit_breakers();
+  auto ojs_breaker = std::find_if(breakers.begin(), breakers.end(),
+                                  [](const auto& b) { return b.endpoint == "ojs/manuscript"; });
+  ASSERT_NE(ojs_breaker, breakers.end());
+  EXPECT_EQ(ojs_breaker->state, BreakerState::kOpen);
+  HealthReport health = manager_->health();
+  EXPECT_EQ(health.overall_status, HealthStatus::kDegraded);
+  EXPECT_TRUE(std::any_of(health.checks.begin(), health.checks.end(), [](const HealthCheck& c) {
+    return c.name == "breaker:ojs/manuscript" && c.status == HealthStatus::kDegraded;
+  }));
+
+  // Ten minutes of outage: every cool-down lets one probe fail, the others keep waiting.
+  for (int i = 0; i < 20; ++i) {
+    clock_.advance(seconds(31));
+    run = manager_->run_due_jobs("w1");
+    ASSERT_TRUE(run.ok());
+    EXPECT_EQ(run->dead_lettered, 0u);
+  }
+  ojs_.fail_next(0, OkStatus());  // OJS is back.
+  for (int i = 0; i < 50 && !store_->list_jobs(std::nullopt, 1)->empty(); ++i) {
+    clock_.advance(seconds(31));
+    ASSERT_TRUE(manager_->run_due_jobs("w1").ok());
+  }
+  EXPECT_TRUE(store_->list_jobs(std::nullopt, 1)->empty());
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(agents_.get("manuscript", std::to_string(i)), J(R"({"t":"x"})")) << i;
+  }
+  EXPECT_EQ(manager_->health().overall_status, HealthStatus::kHealthy);
+}
+
+TEST_F(SyncManagerTest, OpenBreakerEndsInlineRetriesAtOnce) {
+  SyncOptions options;
+  options.breaker.failure_threshold = 2;
+  options.retry_limit = 5;
+  start(options);
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  ojs_.fail_next(1'000'000, Unavailable("connection refused"));
+  auto r = manager_->sync("manuscript", "1");
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(r.status().message().find("circuit breaker open for ojs/manuscript"),
+            std::string::npos);
+  EXPECT_EQ(r.status().retry_after(), seconds(30));
+  EXPECT_EQ(sleeps_.size(), 2u);  // Two outages opened it; the third attempt was refused.
+}
+
+TEST_F(SyncManagerTest, ListingsGoThroughTheBreakerSoAnIdleSweepClosesIt) {
+  SyncOptions options;
+  options.breaker.failure_threshold = 2;
+  start(options);
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  ojs_.fail_next(2, Unavailable("503"));
+  EXPECT_FALSE(manager_->sync("manuscript", "1").ok());  // Two outages open the breaker.
+  auto refused = manager_->list_changed(Side::kOjs, "manuscript", "", 10);
+  EXPECT_NE(refused.status().message().find("circuit breaker open"), std::string::npos);
+  EXPECT_EQ(manager_->health().overall_status, HealthStatus::kDegraded);
+  clock_.advance(seconds(30));
+  auto probe = manager_->list_changed(Side::kOjs, "manuscript", "", 10);  // OJS is back.
+  ASSERT_TRUE(probe.ok());
+  EXPECT_EQ(probe->changes.size(), 1u);
+  EXPECT_EQ(manager_->health().overall_status, HealthStatus::kHealthy);
+  EXPECT_EQ(manager_->list_changed(Side::kOjs, "spaceship", "", 10).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST_F(SyncManagerTest, StatisticsCountOutcomes) {

@@ -1,6 +1,7 @@
 #include "service/agent_api.h"
 
 #include "ojsync/entity_type.h"
+#include "service/audit_trail.h"
 #include "service/http_status.h"
 #include "service/json_log.h"
 
@@ -54,6 +55,11 @@ Result<EntityKey> AgentApi::entity_of(const ApiCall& call) const {
 
 Result<std::string> AgentApi::agent_of(const ApiCall& call) {
   const std::string* agent = call.request.header("x-agent");
+  if (call.principal != nullptr && call.principal->role == Role::kAgent) {
+    if (agent != nullptr && *agent != call.principal->name)
+      return PermissionDenied("an agent token writes only as its own agent");
+    return call.principal->name;
+  }
   if (agent == nullptr || !is_valid_identifier(*agent)) {
     return InvalidArgument(
         "writes need an X-Agent header naming the agent (1-128 of [A-Za-z0-9._:-])");
@@ -61,8 +67,9 @@ Result<std::string> AgentApi::agent_of(const ApiCall& call) {
   return *agent;
 }
 
-Result<std::int64_t> AgentApi::after_write(const EntityKey& agents_key, const std::string& agent,
-                                           std::string_view action, const std::string& before,
+Result<std::int64_t> AgentApi::after_write(const ApiCall& call, const EntityKey& agents_key,
+                                           const std::string& agent, std::string_view action,
+                                           const std::string& before,
                                            const std::string& after) const {
   OJSYNC_ASSIGN_OR_RETURN(
       std::optional<SyncState> state,
@@ -76,6 +83,7 @@ Result<std::int64_t> AgentApi::after_write(const EntityKey& agents_key, const st
   entry.before_hash = before;
   entry.after_hash = after;
   entry.reason = "agent API";
+  entry.details = Json(Json::Object{{"token", Json(call.actor(""))}});
   OJSYNC_RETURN_IF_ERROR(ctx_.store->append_audit(entry).status());
   OJSYNC_ASSIGN_OR_RETURN(const bool auto_sync, ctx_.agent_settings->auto_sync(agent));
   if (!auto_sync) return 0;
@@ -117,7 +125,8 @@ void AgentApi::put_entity(const ApiCall& call, HttpResponse& response) const {
   if (!stored.ok()) return set_status_error(response, stored.status(), if_match != nullptr);
   const std::string before = *current ? (*current)->etag : "";
   auto job =
-      after_write(*key, *agent, *current ? "agent_update" : "agent_create", before, stored->etag);
+      after_write(call, *key, *agent, *current ? "agent_update" : "agent_create", before,
+                  stored->etag);
   Json out = Json::object();
   out["type"] = key->type;
   out["id"] = key->id;
@@ -149,7 +158,7 @@ void AgentApi::delete_entity(const ApiCall& call, HttpResponse& response) const 
   if (!required.ok()) return set_status_error(response, required.status(), true);
   Status erased = ctx_.agents->erase(key->type, key->id, *required);
   if (!erased.ok()) return set_status_error(response, erased, true);
-  auto job = after_write(*key, *agent, "agent_delete", (*current)->etag, "");
+  auto job = after_write(call, *key, *agent, "agent_delete", (*current)->etag, "");
   Json out = Json::object();
   out["type"] = key->type;
   out["id"] = key->id;
@@ -175,6 +184,14 @@ void AgentApi::put_auto_sync(const ApiCall& call, HttpResponse& response) const 
   }
   Status set = ctx_.agent_settings->set_auto_sync(agent, enabled->as_bool());
   if (!set.ok()) return set_status_error(response, set);
+  AuditEntry entry;
+  entry.at = ctx_.clock->now();
+  entry.actor = call.actor("api");
+  entry.action = "auto_sync_set";
+  entry.key = EntityKey{"agent", agent};
+  entry.reason = enabled->as_bool() ? "auto-sync on" : "auto-sync off";
+  entry.details = Json(Json::Object{{"enabled", *enabled}});
+  audit_or_log(*ctx_.store, entry);
   log_event(LogLevel::kInfo, "auto_sync_set",
             Json(Json::Object{{"agent", Json(agent)}, {"auto_sync", Json(enabled->as_bool())}}));
   response.set_json(200, Json(Json::Object{{"agent", Json(agent)}, {"auto_sync", *enabled}}));

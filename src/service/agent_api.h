@@ -29,13 +29,14 @@ class AgentApi {
  private:
   // The entity's (type, id) after checking both; the id is the agents' id.
   Result<EntityKey> entity_of(const ApiCall& call) const;
-  // The writing agent, from the X-Agent header.
+  // The writing agent: an agent token's own name (X-Agent, when sent, must be it), else the
+  // X-Agent header.
   static Result<std::string> agent_of(const ApiCall& call);
   // After a write: audits it and, when the agent's auto-sync is on, queues a sync. Returns the
   // job id, or 0 when none was queued.
-  Result<std::int64_t> after_write(const EntityKey& agents_key, const std::string& agent,
-                                   std::string_view action, const std::string& before,
-                                   const std::string& after) const;
+  Result<std::int64_t> after_write(const ApiCall& call, const EntityKey& agents_key,
+                                   const std::string& agent, std::string_view action,
+                                   const std::string& before, const std::string& after) const;
 
   const ApiContext& ctx_;
 };

@@ -1,5 +1,6 @@
 #include "service/api.h"
 
+#include "service/audit_trail.h"
 #include "service/http_status.h"
 #include "service/json_log.h"
 #include "service/views.h"
@@ -64,29 +65,44 @@ ApiRouter::ApiRouter(const ApiContext* context) : ctx_(*context), agents_(contex
       (agents_.*member)(call, response);
     };
   };
-  add("GET", "/healthz", bind(&ApiRouter::healthz));
-  add("GET", "/readyz", bind(&ApiRouter::readyz));
-  add("GET", "/metrics", bind(&ApiRouter::metrics));
-  add("GET", "/v1/stats", bind(&ApiRouter::stats));
-  add("POST", "/v1/sync/batch", bind(&ApiRouter::sync_batch));
-  add("POST", "/v1/sync/{type}/{id}", bind(&ApiRouter::sync_one));
-  add("GET", "/v1/sync/{type}/{id}", bind(&ApiRouter::sync_status));
-  add("GET", "/v1/conflicts", bind(&ApiRouter::list_conflicts));
-  add("GET", "/v1/conflicts/{id}", bind(&ApiRouter::get_conflict));
-  add("POST", "/v1/conflicts/{id}/resolve", bind(&ApiRouter::resolve_conflict));
-  add("GET", "/v1/dlq", bind(&ApiRouter::list_dead_jobs));
-  add("POST", "/v1/dlq/{id}/replay", bind(&ApiRouter::replay_dead_job));
-  add("POST", "/v1/events", bind(&ApiRouter::receive_event));
-  add("GET", "/v1/entities/{type}/{id}", bind_agents(&AgentApi::get_entity));
-  add("PUT", "/v1/entities/{type}/{id}", bind_agents(&AgentApi::put_entity));
-  add("DELETE", "/v1/entities/{type}/{id}", bind_agents(&AgentApi::delete_entity));
-  add("GET", "/v1/agents/{agent}/auto-sync", bind_agents(&AgentApi::get_auto_sync));
-  add("PUT", "/v1/agents/{agent}/auto-sync", bind_agents(&AgentApi::put_auto_sync));
+  using P = RoutePolicy;
+  const Role admin = Role::kAdmin, editor = Role::kEditor, agent = Role::kAgent,
+             viewer = Role::kViewer, events = Role::kOjsEvents;
+  add("GET", "/healthz", P::open(), bind(&ApiRouter::healthz));
+  add("GET", "/readyz", P::open(), bind(&ApiRouter::readyz));
+  add("GET", "/metrics", P::token({admin, editor, viewer}), bind(&ApiRouter::metrics));
+  add("GET", "/v1/stats", P::token({admin, editor, viewer}), bind(&ApiRouter::stats));
+  add("POST", "/v1/sync/batch", P::token({admin, editor}), bind(&ApiRouter::sync_batch));
+  add("POST", "/v1/sync/{type}/{id}", P::token({admin, editor}), bind(&ApiRouter::sync_one));
+  add("GET", "/v1/sync/{type}/{id}", P::token({admin, editor, viewer}),
+      bind(&ApiRouter::sync_status));
+  add("GET", "/v1/conflicts", P::token({admin, editor}), bind(&ApiRouter::list_conflicts));
+  add("GET", "/v1/conflicts/{id}", P::token({admin, editor}), bind(&ApiRouter::get_conflict));
+  add("POST", "/v1/conflicts/{id}/resolve", P::token({admin, editor}),
+      bind(&ApiRouter::resolve_conflict));
+  add("GET", "/v1/dlq", P::token({admin, editor}), bind(&ApiRouter::list_dead_jobs));
+  add("POST", "/v1/dlq/{id}/replay", P::token({admin, editor}),
+      bind(&ApiRouter::replay_dead_job));
+  add("POST", "/v1/events", P::signed_event({admin, events}), bind(&ApiRouter::receive_event));
+  const auto granted = RoutePolicy::AgentScope::kGrantedType;
+  const auto own = RoutePolicy::AgentScope::kOwnName;
+  add("GET", "/v1/entities/{type}/{id}", P::token({admin, editor, agent}, granted),
+      bind_agents(&AgentApi::get_entity));
+  add("PUT", "/v1/entities/{type}/{id}", P::token({admin, agent}, granted),
+      bind_agents(&AgentApi::put_entity));
+  add("DELETE", "/v1/entities/{type}/{id}", P::token({admin, agent}, granted),
+      bind_agents(&AgentApi::delete_entity));
+  add("GET", "/v1/agents/{agent}/auto-sync", P::token({admin, editor, agent}, own),
+      bind_agents(&AgentApi::get_auto_sync));
+  add("PUT", "/v1/agents/{agent}/auto-sync", P::token({admin, agent}, own),
+      bind_agents(&AgentApi::put_auto_sync));
 }
 
-void ApiRouter::add(std::string method, std::string_view pattern, Handler handler) {
+void ApiRouter::add(std::string method, std::string_view pattern, RoutePolicy policy,
+                    Handler handler) {
   routes_.add(std::move(method), pattern);
   handlers_.push_back(std::move(handler));
+  policies_.push_back(policy);
 }
 
 void ApiRouter::handle(const HttpRequest& request, HttpResponse& response) const {
@@ -103,25 +119,53 @@ void ApiRouter::handle(const HttpRequest& request, HttpResponse& response) const
     if (ctx_.metrics != nullptr) ctx_.metrics->record_http("unmatched", response.status);
     return;
   }
-  if (throttled(request, routes_.pattern(match->route), response)) {
+  const std::string& pattern = routes_.pattern(match->route);
+  std::optional<Principal> principal;
+  const Status admitted = admit(request, *match, principal);
+  if (throttled(request, pattern, principal, response)) {
     if (ctx_.metrics != nullptr) ctx_.metrics->record_http("throttled", response.status);
     return;
   }
-  const ApiCall call{request, match->params, ctx_.limits};
-  handlers_[match->route](call, response);
-  if (ctx_.metrics != nullptr)
-    ctx_.metrics->record_http(routes_.pattern(match->route), response.status);
+  if (!admitted.ok()) {
+    set_status_error(response, admitted);
+    if (admitted.code() == StatusCode::kUnauthenticated)
+      response.headers.emplace_back("WWW-Authenticate", "Bearer");
+  } else {
+    if (principal && ctx_.authenticator != nullptr) ctx_.authenticator->record_use(*principal);
+    const ApiCall call{request, match->params, ctx_.limits, principal ? &*principal : nullptr};
+    handlers_[match->route](call, response);
+  }
+  if (ctx_.metrics != nullptr) ctx_.metrics->record_http(pattern, response.status);
 }
 
-// The API's own routes are limited per client address. Probes and metrics are not (an
-// orchestrator polls them), nor are events: they are authenticated by their signature, come
-// from OJS's few addresses at OJS's pace, and a forged one is refused before any work.
+Status ApiRouter::admit(const HttpRequest& request, const RouteMatch& match,
+                        std::optional<Principal>& principal) const {
+  const RoutePolicy& policy = policies_[match.route];
+  if (policy.access == RoutePolicy::Access::kOpen) return OkStatus();
+  const std::string* authorization = request.header("authorization");
+  // A signed event stands on its signature; a token sent with it must still be good.
+  if (policy.access == RoutePolicy::Access::kSignedEvent && authorization == nullptr &&
+      !ctx_.events_require_token)
+    return OkStatus();
+  if (ctx_.authenticator == nullptr) return Unauthenticated("no token can be checked here");
+  Result<Principal> who = ctx_.authenticator->authenticate(authorization);
+  if (!who.ok()) return who.status();
+  principal = std::move(who).value();
+  return authorize(policy, *principal, match.params);
+}
+
+// The API's own routes are limited per token, or per client address for requests without a
+// valid one (so a flood of bad tokens is limited too). Probes are not (an orchestrator polls
+// them), nor are events: they are authenticated by their signature, come from OJS's few
+// addresses at OJS's pace, and a forged one is refused before any work.
 bool ApiRouter::throttled(const HttpRequest& request, std::string_view pattern,
+                          const std::optional<Principal>& principal,
                           HttpResponse& response) const {
   if (ctx_.limiter == nullptr || !pattern.starts_with("/v1/") || pattern == "/v1/events") {
     return false;
   }
-  const std::optional<Duration> wait = ctx_.limiter->admit(request.remote_address);
+  const std::optional<Duration> wait = ctx_.limiter->admit(
+      principal ? "token:" + std::to_string(principal->token_id) : request.remote_address);
   if (!wait) return false;
   const auto seconds = std::chrono::ceil<std::chrono::seconds>(*wait).count();
   set_status_error(response, ResourceExhausted("too many requests from this client; retry in " +
@@ -137,7 +181,7 @@ void ApiRouter::healthz(const ApiCall&, HttpResponse& response) const {
 void ApiRouter::readyz(const ApiCall&, HttpResponse& response) const {
   const HealthReport health = ctx_.manager->health();
   response.set_json(health.overall_status == HealthStatus::kUnhealthy ? 503 : 200,
-                    readiness_view(health));
+                    readiness_view(health, ctx_.manager->circuit_breakers()));
 }
 
 void ApiRouter::metrics(const ApiCall&, HttpResponse& response) const {
@@ -147,6 +191,9 @@ void ApiRouter::metrics(const ApiCall&, HttpResponse& response) const {
   if (auto stats = ctx_.manager->statistics(); stats.ok()) {
     ctx_.metrics->set_queue(stats->store.queue_depth, stats->store.dead_jobs);
     ctx_.metrics->set_pending_conflicts(stats->store.pending_conflicts);
+  }
+  for (const CircuitBreakerStatus& breaker : ctx_.manager->circuit_breakers()) {
+    ctx_.metrics->set_breaker(breaker);
   }
   response.status = 200;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -214,13 +261,19 @@ void ApiRouter::resolve_conflict(const ApiCall& call, HttpResponse& response) co
   if (!body.ok()) return set_status_error(response, body.status());
   const Json* resolution = body->find("resolution");
   const Json* resolved_by = body->find("resolved_by");
-  if (resolution == nullptr || resolved_by == nullptr || !resolved_by->is_string() ||
-      resolved_by->as_string().size() > 200) {
+  if (resolution == nullptr ||
+      (resolved_by != nullptr &&
+       (!resolved_by->is_string() || resolved_by->as_string().size() > 200))) {
     return set_status_error(response,
                             InvalidArgument("the body is {\"resolution\": {...}, \"resolved_by\": "
-                                            "\"who\"} (resolved_by at most 200 bytes)"));
+                                            "\"who\"} (resolved_by optional, at most 200 bytes)"));
   }
-  auto report = ctx_.manager->resolve_conflict(*id, *resolution, resolved_by->as_string());
+  // The token is who resolved; resolved_by, when given, says on whose behalf (a shared
+  // editorial token used by several people).
+  std::string who = call.actor("api");
+  if (resolved_by != nullptr && !resolved_by->as_string().empty())
+    who += " for " + resolved_by->as_string();
+  auto report = ctx_.manager->resolve_conflict(*id, *resolution, who);
   if (!report.ok()) return set_status_error(response, report.status());
   log_event(LogLevel::kInfo, "conflict_resolved",
             Json(Json::Object{{"conflict_id", Json(*id)},
@@ -240,8 +293,17 @@ void ApiRouter::list_dead_jobs(const ApiCall& call, HttpResponse& response) cons
 void ApiRouter::replay_dead_job(const ApiCall& call, HttpResponse& response) const {
   auto id = call.positive_id("id");
   if (!id.ok()) return set_status_error(response, id.status());
-  Status replayed = ctx_.store->replay_dead_job(*id, ctx_.clock->now());
+  const Timestamp now = ctx_.clock->now();
+  Status replayed = ctx_.store->replay_dead_job(*id, now);
   if (!replayed.ok()) return set_status_error(response, replayed);
+  AuditEntry entry;
+  entry.at = now;
+  entry.actor = call.actor("api");
+  entry.action = "job_replayed";
+  entry.key = EntityKey{"job", std::to_string(*id)};
+  entry.reason = "dead-lettered job queued again";
+  entry.details = Json::object();
+  audit_or_log(*ctx_.store, entry);
   if (ctx_.on_enqueued) ctx_.on_enqueued();
   response.set_json(200, Json(Json::Object{{"replayed", Json(*id)}}));
 }

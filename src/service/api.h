@@ -16,8 +16,14 @@
 //   POST /v1/events                    signed OJS events (event_intake.h)
 //   plus the agents' routes (agent_api.h).
 //
-// With a RateLimiter in the context, each client address gets its own request rate on /v1/
-// routes (events excepted): over it, 429 with Retry-After.
+// Every route is added with its RoutePolicy (access_policy.h): /healthz and /readyz are open,
+// everything else needs "Authorization: Bearer <token>" with a role the policy allows (401
+// without a valid token, 403 when its role or grant falls short), except /v1/events, which its
+// webhook signature authenticates and which checks a token only when one is sent or required.
+//
+// With a RateLimiter in the context, each token (each client address for requests without a
+// valid token) gets its own request rate on /v1/ routes (events excepted): over it, 429 with
+// Retry-After.
 //
 // Thread-safe: handle() may run on every server thread at once.
 #pragma once
@@ -40,14 +46,20 @@ class ApiRouter {
   void handle(const HttpRequest& request, HttpResponse& response) const;
   // Every route as (method, pattern); docs/openapi.json is checked against it.
   std::vector<std::pair<std::string, std::string>> routes() const { return routes_.list(); }
+  // The policy of each route, in the order of routes().
+  const std::vector<RoutePolicy>& policies() const { return policies_; }
 
  private:
   using Handler = std::function<void(const ApiCall&, HttpResponse&)>;
-  void add(std::string method, std::string_view pattern, Handler handler);
+  void add(std::string method, std::string_view pattern, RoutePolicy policy, Handler handler);
 
+  // Who is calling (nullopt when no token is needed or sent) and whether they may; the Status
+  // is the 401 or 403 to answer.
+  Status admit(const HttpRequest& request, const RouteMatch& match,
+               std::optional<Principal>& principal) const;
   // Answers 429 with Retry-After when the client is over its rate; true when it did.
   bool throttled(const HttpRequest& request, std::string_view pattern,
-                 HttpResponse& response) const;
+                 const std::optional<Principal>& principal, HttpResponse& response) const;
 
   void healthz(const ApiCall& call, HttpResponse& response) const;
   void readyz(const ApiCall& call, HttpResponse& response) const;
@@ -66,7 +78,8 @@ class ApiRouter {
   const ApiContext& ctx_;
   AgentApi agents_;
   RouteTable routes_;
-  std::vector<Handler> handlers_;  // By route index.
+  std::vector<Handler> handlers_;      // By route index.
+  std::vector<RoutePolicy> policies_;  // By route index.
 };
 
 }  // namespace ojsync::service

@@ -9,6 +9,7 @@
 #include "ojsync/entity.h"
 #include "ojsync/json.h"
 #include "ojsync/status.h"
+#include "service/access_policy.h"
 #include "service/http_server.h"
 #include "service/route_table.h"
 
@@ -25,6 +26,13 @@ struct ApiCall {
   const HttpRequest& request;
   const PathParams& params;
   const ApiLimits& limits;
+  // The authenticated caller; nullptr on open routes and on events posted without a token.
+  const Principal* principal = nullptr;
+
+  // How the audit log names the caller: principal->actor(), else `fallback`.
+  std::string actor(std::string_view fallback) const {
+    return principal != nullptr ? principal->actor() : std::string(fallback);
+  }
 
   // The body as a JSON object (an empty body is an error).
   Result<Json> json_object_body() const;

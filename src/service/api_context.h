@@ -9,6 +9,7 @@
 #include "ojsync/sync_manager.h"
 #include "service/agent_settings.h"
 #include "service/api_call.h"
+#include "service/authenticator.h"
 #include "service/event_intake.h"
 #include "service/metrics.h"
 #include "service/rate_limiter.h"
@@ -22,7 +23,13 @@ struct ApiContext {
   const EventIntake* events = nullptr;      // nullptr: no webhook secret configured (503).
   const AgentSettings* agent_settings = nullptr;
   Metrics* metrics = nullptr;      // nullptr: nothing recorded.
-  RateLimiter* limiter = nullptr;  // Per client address on /v1/ (events excepted); nullptr: none.
+  // Checks the bearer token of every route that needs one; nullptr: every such route answers
+  // 401 (fails closed).
+  const Authenticator* authenticator = nullptr;
+  // POST /v1/events needs an ojs-events (or admin) token besides its signature.
+  bool events_require_token = false;
+  // Per token (per client address without one) on /v1/ (events excepted); nullptr: none.
+  RateLimiter* limiter = nullptr;
   const Clock* clock = nullptr;
   std::function<void()> on_enqueued;  // Told when jobs were queued (wakes the job runner).
   ApiLimits limits;

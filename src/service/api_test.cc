@@ -1,5 +1,5 @@
-// The API router against a real engine: an in-memory store, the embedded agents' store and an
-// in-memory OJS, a manual clock. Requests go straight to ApiRouter::handle (no sockets).
+// The API router against a real engine (testing/api_fixture.h): requests go straight to
+// ApiRouter::handle (no sockets), with an admin token unless a test says otherwise.
 #include "service/api.h"
 
 #include <gtest/gtest.h>
@@ -7,134 +7,15 @@
 #include <map>
 #include <set>
 
-#include "ojsync/random.h"
-#include "support/memory_connector.h"
+#include "service/testing/api_fixture.h"
 
 namespace ojsync::service {
 namespace {
 
-const Timestamp kStart{std::chrono::seconds(1'767'225'600)};  // 2026-01-01T00:00:00Z
-const std::string kSecret = "a-webhook-secret-long-enough-for-hmac";
+using testing::doc;
+using testing::kSecret;
 
-Json doc(std::string_view title) {
-  Json d = Json::object();
-  d["title"]["en"] = title;
-  d["stageId"] = 3;
-  return d;
-}
-
-class ApiTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    store_ = open_sqlite_store({":memory:"}).value();
-    ASSERT_TRUE(store_->migrate().ok());
-    agents_ = EmbeddedDocumentStore::open({":memory:", "embedded", &clock_}).value();
-    SyncOptions options;
-    options.conflict_resolution = "manual";
-    options.workers = 2;
-    SyncEnv env;
-    env.store = store_.get();
-    env.ojs = &ojs_;
-    env.agents = agents_.get();
-    env.clock = &clock_;
-    env.random = &random_;
-    env.sleep = [](Duration) {};
-    manager_ = SyncManager::create(options, env).value();
-    verifier_ = std::make_unique<WebhookVerifier>(WebhookVerifier::create({kSecret}).value());
-    intake_ = std::make_unique<EventIntake>(verifier_.get(), store_.get(),
-                                            &manager_->options().entity_types);
-    settings_ = std::make_unique<AgentSettings>(store_.get(), true);
-    ctx_.manager = manager_.get();
-    ctx_.store = store_.get();
-    ctx_.agents = agents_.get();
-    ctx_.events = intake_.get();
-    ctx_.agent_settings = settings_.get();
-    ctx_.metrics = &metrics_;
-    ctx_.clock = &clock_;
-    ctx_.on_enqueued = [this] { ++wakeups_; };
-    ctx_.limits.max_batch_ids = 3;
-    router_ = std::make_unique<ApiRouter>(&ctx_);
-  }
-
-  HttpResponse call(std::string method, std::string target, std::string body = "",
-                    std::map<std::string, std::string> headers = {}) {
-    HttpRequest request;
-    request.method = std::move(method);
-    const auto q = target.find('?');
-    request.path = target.substr(0, q);
-    if (q != std::string::npos) {
-      std::string_view rest = std::string_view(target).substr(q + 1);
-      while (!rest.empty()) {
-        const auto amp = rest.find('&');
-        std::string_view pair = rest.substr(0, amp);
-        const auto eq = pair.find('=');
-        request.query.emplace_back(
-            std::string(pair.substr(0, eq)),
-            eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1)));
-        rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-      }
-    }
-    request.headers = std::move(headers);
-    request.body = std::move(body);
-    HttpResponse response;
-    router_->handle(request, response);
-    return response;
-  }
-
-  static Json json(const HttpResponse& r) { return Json::parse(r.body).value(); }
-  static std::string header(const HttpResponse& r, std::string_view name) {
-    for (const auto& [k, v] : r.headers) {
-      if (k == name) return v;
-    }
-    return "";
-  }
-  static void expect_error(const HttpResponse& r, int status, std::string_view code) {
-    EXPECT_EQ(r.status, status) << r.body;
-    auto body = Json::parse(r.body);
-    ASSERT_TRUE(body.ok()) << r.body;
-    EXPECT_EQ(body->get_string("error"), code) << r.body;
-    EXPECT_TRUE(body->find("message") != nullptr && body->find("message")->is_string()) << r.body;
-    EXPECT_EQ(body->as_object().size(), 2u) << r.body;
-  }
-
-  // A signed delivery of `body` with id `id`, signed by `secret`, stamped at `at`.
-  HttpResponse deliver(const std::string& id, const std::string& body,
-                       const std::string& secret = kSecret,
-                       std::optional<Timestamp> at = std::nullopt) {
-    const auto signer = WebhookVerifier::create({secret}).value();
-    const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                              at.value_or(clock_.now()).time_since_epoch())
-                                              .count());
-    return call("POST", "/v1/events", body,
-                {{"webhook-id", id},
-                 {"webhook-timestamp", ts},
-                 {"webhook-signature", signer.sign(id, ts, body)}});
-  }
-
-  std::vector<Job> jobs(std::optional<JobState> state = JobState::kPending) {
-    return store_->list_jobs(state, 100).value();
-  }
-
-  // An entity in sync on both sides.
-  void synced_manuscript(const std::string& id, std::string_view title) {
-    ojs_.put("manuscript", id, doc(title));
-    ASSERT_EQ(call("POST", "/v1/sync/manuscript/" + id).status, 200);
-  }
-
-  ManualClock clock_{kStart};
-  SeededRandom random_{7};
-  testing::MemoryConnector ojs_{"ojs", clock_, /*server_assigns_ids=*/true};
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<EmbeddedDocumentStore> agents_;
-  std::unique_ptr<SyncManager> manager_;
-  std::unique_ptr<WebhookVerifier> verifier_;
-  std::unique_ptr<EventIntake> intake_;
-  std::unique_ptr<AgentSettings> settings_;
-  Metrics metrics_;
-  ApiContext ctx_;
-  std::unique_ptr<ApiRouter> router_;
-  int wakeups_ = 0;
-};
+using ApiTest = testing::ApiFixture;
 
 // ------------------------------------------------------------------------ routing, operations
 
@@ -175,28 +56,31 @@ TEST_F(ApiTest, HealthzReadyzAndMetrics) {
   EXPECT_NE(metrics.body.find("ojsync_queue_jobs{state=\"queued\"} 0"), std::string::npos);
 }
 
-TEST_F(ApiTest, ClientsOverTheirRateGet429WithRetryAfter) {
+TEST_F(ApiTest, EachTokenOverItsRateGets429WithRetryAfter) {
   RateLimiter limiter(/*rate_per_second=*/1, /*burst=*/2, /*max_clients=*/10, &clock_);
   ctx_.limiter = &limiter;
-  auto from = [&](std::string address, std::string method, std::string target) {
-    HttpRequest request;
-    request.method = std::move(method);
-    request.path = std::move(target);
-    request.remote_address = std::move(address);
-    HttpResponse response;
-    router_->handle(request, response);
-    return response;
+  const std::string admin = bearer_[Role::kAdmin], viewer = bearer_[Role::kViewer];
+  auto from = [&](std::string address, std::optional<std::string> auth, std::string method,
+                  std::string target) {
+    return call_as(auth, std::move(method), std::move(target), "", {}, std::move(address));
   };
-  EXPECT_EQ(from("10.0.0.1", "GET", "/v1/stats").status, 200);
-  EXPECT_EQ(from("10.0.0.1", "GET", "/v1/conflicts").status, 200);
-  auto limited = from("10.0.0.1", "GET", "/v1/stats");
+  EXPECT_EQ(from("10.0.0.1", admin, "GET", "/v1/stats").status, 200);
+  EXPECT_EQ(from("10.0.0.1", admin, "GET", "/v1/conflicts").status, 200);
+  auto limited = from("10.0.0.1", admin, "GET", "/v1/stats");
   expect_error(limited, 429, "resource_exhausted");
   EXPECT_EQ(header(limited, "Retry-After"), "1");
-  EXPECT_EQ(from("10.0.0.2", "GET", "/v1/stats").status, 200);    // Its own bucket.
-  EXPECT_EQ(from("10.0.0.1", "GET", "/healthz").status, 200);     // Probes are not limited.
-  EXPECT_EQ(from("10.0.0.1", "POST", "/v1/events").status, 401);  // Events neither: signed.
+  // The bucket is the token's: another token from the same address has its own, and the same
+  // token from another address shares it.
+  EXPECT_EQ(from("10.0.0.1", viewer, "GET", "/v1/stats").status, 200);
+  EXPECT_EQ(from("10.0.0.2", admin, "GET", "/v1/stats").status, 429);
+  // Without a valid token, the bucket is the address's: refused requests are limited too.
+  EXPECT_EQ(from("10.0.0.3", std::nullopt, "GET", "/v1/stats").status, 401);
+  EXPECT_EQ(from("10.0.0.3", "Bearer ojs_wrong", "GET", "/v1/stats").status, 401);
+  EXPECT_EQ(from("10.0.0.3", std::nullopt, "GET", "/v1/stats").status, 429);
+  EXPECT_EQ(from("10.0.0.1", admin, "GET", "/healthz").status, 200);  // Probes are not limited.
+  EXPECT_EQ(from("10.0.0.1", admin, "POST", "/v1/events").status, 401);  // Events neither.
   clock_.advance(std::chrono::seconds(1));
-  EXPECT_EQ(from("10.0.0.1", "GET", "/v1/stats").status, 200);
+  EXPECT_EQ(from("10.0.0.1", admin, "GET", "/v1/stats").status, 200);
 }
 
 // ------------------------------------------------------------------------ syncing
@@ -292,7 +176,9 @@ TEST_F(ApiTest, ListsShowsAndResolvesConflicts) {
   EXPECT_EQ(json(shown).find("fields")->as_array()[0].get_string("path"), "title.en");
 
   const std::string resolve = "/v1/conflicts/" + std::to_string(id) + "/resolve";
-  expect_error(call("POST", resolve, R"({"resolution":{"title":{"en":"X"}}})"), 400,
+  expect_error(call("POST", resolve, R"({"resolution":{"title":{"en":"X"}},"resolved_by":5})"),
+               400, "invalid_argument");
+  expect_error(call("POST", resolve, R"({"resolved_by":"editor:alice"})"), 400,
                "invalid_argument");
   expect_error(
       call("POST", resolve, R"({"resolution":{"stageId":4},"resolved_by":"editor:alice"})"), 409,
@@ -301,6 +187,11 @@ TEST_F(ApiTest, ListsShowsAndResolvesConflicts) {
       call("POST", resolve,
            R"({"resolution":{"title":{"en":"Resolved Title"}},"resolved_by":"editor:alice"})");
   ASSERT_EQ(resolved.status, 200) << resolved.body;
+  // The token is who resolved it; resolved_by says for whom.
+  EXPECT_EQ(store_->get_conflict(id).value()->resolved_by, "token:the-admin for editor:alice");
+  const AuditEntry settled = store_->list_audit({"manuscript", "42"}, 1).value().front();
+  EXPECT_EQ(settled.action, "conflict_resolved");
+  EXPECT_EQ(settled.actor, "token:the-admin for editor:alice");
   EXPECT_EQ(ojs_.get("manuscript", "42")->find("title")->get_string("en"), "Resolved Title");
   EXPECT_EQ(
       agents_->get("manuscript", "42").value()->snapshot.document.find("title")->get_string("en"),

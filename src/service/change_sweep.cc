@@ -47,7 +47,7 @@ bool ChangeSweep::sweep_type(const std::string& type, const std::atomic<bool>& s
   if (!stored.ok()) return fail("read_cursor", stored.status());
   std::string cursor = stored->value_or("");
   while (!stopping) {
-    auto page = connector_->list_changed(type, cursor, page_size_);
+    auto page = manager_->list_changed(side_, type, cursor, page_size_);
     if (!page.ok()) return fail("list_changed", page.status());
     auto queued = queue_page(type, *page);
     if (!queued.ok()) return fail("enqueue", queued.status());

@@ -32,7 +32,9 @@ struct SweepCounts {
 
 class ChangeSweep {
  public:
-  // Pointers are borrowed. `on_queued` is told after each page that queued jobs.
+  // Pointers are borrowed. `connector` is the manager's connector for `side`: listings go
+  // through the manager (so through the endpoint's circuit breaker), echo checks fetch from the
+  // connector directly. `on_queued` is told after each page that queued jobs.
   ChangeSweep(Side side, Connector* connector, Store* store, SyncManager* manager,
               std::vector<std::string> types, std::size_t page_size, bool skip_echoes,
               std::function<void()> on_queued);

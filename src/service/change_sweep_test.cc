@@ -48,7 +48,7 @@ class ChangeSweepTest : public ::testing::Test {
     ASSERT_TRUE(store_->migrate().ok());
     SyncEnv env;
     env.store = store_.get();
-    env.ojs = &ojs_;
+    env.ojs = &listing_;  // The sweep lists through the manager (and its circuit breaker).
     env.agents = &agents_;
     env.clock = &clock_;
     env.random = &random_;

@@ -206,6 +206,9 @@ Status read_all(ConfigReader& r, DaemonConfig& c) {
   OJSYNC_RETURN_IF_ERROR(r.duration("sync", "job_lease", s.job_lease));
   OJSYNC_RETURN_IF_ERROR(r.duration("sync", "retry_backoff_base", s.retry_backoff_base));
   OJSYNC_RETURN_IF_ERROR(r.duration("sync", "retry_backoff_max", s.retry_backoff_max));
+  OJSYNC_RETURN_IF_ERROR(
+      r.integer("sync", "breaker_failure_threshold", s.breaker.failure_threshold, 0, 10'000));
+  OJSYNC_RETURN_IF_ERROR(r.duration("sync", "breaker_open_duration", s.breaker.open_duration));
   OJSYNC_RETURN_IF_ERROR(r.duration("sync", "anti_entropy_interval", c.anti_entropy_interval));
   OJSYNC_RETURN_IF_ERROR(r.duration("sync", "cleanup_interval", c.cleanup_interval));
 
@@ -234,6 +237,7 @@ Status read_all(ConfigReader& r, DaemonConfig& c) {
   OJSYNC_RETURN_IF_ERROR(r.string("webhooks", "secret_env", c.webhooks.secret_env));
   OJSYNC_RETURN_IF_ERROR(r.duration("webhooks", "tolerance", c.webhooks.tolerance));
   OJSYNC_RETURN_IF_ERROR(r.duration("webhooks", "dedupe_retention", c.webhooks.dedupe_retention));
+  OJSYNC_RETURN_IF_ERROR(r.boolean("webhooks", "require_token", c.webhooks.require_token));
   return r.reject_unknown();
 }
 

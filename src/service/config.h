@@ -33,6 +33,9 @@ struct WebhookSettings {
   // How long accepted event ids are remembered to ignore redeliveries. Senders retry a failed
   // delivery with the same id for up to about a day (Standard Webhooks: 5 s ... 10 h apart).
   Duration dedupe_retention = std::chrono::hours(72);
+  // Events are authenticated by their signature. With this on, POST /v1/events also needs an
+  // ojs-events (or admin) API token, for a sender that can send both.
+  bool require_token = false;
 };
 
 struct DaemonConfig {

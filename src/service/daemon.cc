@@ -91,6 +91,7 @@ struct Daemon::Parts {
   std::unique_ptr<AgentSettings> agent_settings;
   std::unique_ptr<JobRunner> jobs;
   std::unique_ptr<RateLimiter> limiter;
+  std::unique_ptr<Authenticator> authenticator;
   ApiContext context;
   std::unique_ptr<ApiRouter> router;
   std::unique_ptr<ChangeSweep> ojs_sweep;
@@ -101,6 +102,7 @@ struct Daemon::Parts {
   bool stopped = false;
 
   Status open(const EnvLookup& env);
+  void warn_without_tokens() const;
   void start_tasks();
   void cleanup_pass() const;
 };
@@ -125,7 +127,8 @@ Status Daemon::Parts::open(const EnvLookup& env) {
                   {"reason", Json("no webhook secret configured; POST /v1/events answers 503")}}));
   }
   agent_settings = std::make_unique<AgentSettings>(store, config.auto_sync_default);
-  jobs = std::make_unique<JobRunner>(manager, worker_name(), kJobPollInterval);
+  jobs = std::make_unique<JobRunner>(manager, worker_name(), kJobPollInterval,
+                                     manager->options().workers);
 
   context.manager = manager;
   context.store = store;
@@ -140,9 +143,25 @@ Status Daemon::Parts::open(const EnvLookup& env) {
     context.limiter = limiter.get();
   }
   context.clock = &SystemClock::instance();
+  authenticator = std::make_unique<Authenticator>(store, context.clock);
+  context.authenticator = authenticator.get();
+  context.events_require_token = config.webhooks.require_token;
   context.on_enqueued = [this] { jobs->wake(); };
   router = std::make_unique<ApiRouter>(&context);
+  warn_without_tokens();
   return OkStatus();
+}
+
+// Every /v1/ route needs a token, so a daemon without one serves only its probes.
+void Daemon::Parts::warn_without_tokens() const {
+  auto tokens = store->list_tokens();
+  if (!tokens.ok()) return;
+  for (const ApiToken& token : *tokens) {
+    if (!token.revoked()) return;
+  }
+  log_event(LogLevel::kWarn, "no_api_tokens",
+            Json(Json::Object{{"reason", Json("every /v1/ route needs a token: create one with "
+                                              "ojsync token create --config ... --role admin")}}));
 }
 
 void Daemon::Parts::cleanup_pass() const {
@@ -159,6 +178,7 @@ void Daemon::Parts::cleanup_pass() const {
             counts_json({{"records", removed->records},
                          {"conflicts", removed->conflicts},
                          {"tombstones", removed->tombstones},
+                         {"audit_payloads", removed->audit_payloads},
                          {"event_ids", *forgotten}}));
 }
 

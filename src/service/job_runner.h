@@ -1,14 +1,19 @@
-// JobRunner: drains the durable job queue on its own thread. It runs SyncManager::run_due_jobs
-// again at once while jobs keep coming, sleeps when the queue is idle, and wakes early when
+// JobRunner: drains the durable job queue on its own thread, keeping the engine's worker pool
+// busy: whenever a worker is free it claims more due jobs (SyncManager::start_due_jobs), so a
+// slow sync holds back nothing but itself. It sleeps when nothing is due and wakes early when
 // told that jobs were queued (events, agents' writes, sweeps). Jobs scheduled for later
-// (retries with backoff) are found by polling every `poll_interval`.
+// (retries with backoff, jobs held by a circuit breaker) are found by polling every
+// `poll_interval`.
 //
-// stop() lets the jobs already claimed finish (run_due_jobs waits for them); jobs not yet
-// claimed stay in the queue for the next start. Thread-safe.
+// stop() lets the jobs already claimed finish; jobs not yet claimed stay in the queue for the
+// next start. After each claim it logs the circuit breakers that opened (warn,
+// "breaker_opened") or closed ("breaker_closed"). Thread-safe.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <cstddef>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -19,8 +24,9 @@ namespace ojsync::service {
 
 class JobRunner {
  public:
-  // `manager` is borrowed. `worker` names this process in job leases.
-  JobRunner(SyncManager* manager, std::string worker, Duration poll_interval);
+  // `manager` is borrowed. `worker` names this process in job leases. At most `capacity` jobs
+  // run at once (the manager's worker count).
+  JobRunner(SyncManager* manager, std::string worker, Duration poll_interval, std::size_t capacity);
   ~JobRunner();  // stop()
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -30,15 +36,22 @@ class JobRunner {
 
  private:
   void loop();
+  // Claims up to `free` jobs; returns how many it claimed (0 when the claim failed).
+  std::size_t claim(std::size_t free);
+  void finished(JobOutcome outcome);
+  void log_breaker_changes();
 
   SyncManager* manager_;
   const std::string worker_;
   const Duration poll_interval_;
+  const std::size_t capacity_;
   std::mutex mu_;
   std::condition_variable cv_;
-  bool woken_ = false;  // GUARDED_BY(mu_)
+  bool woken_ = false;         // GUARDED_BY(mu_)
+  std::size_t in_flight_ = 0;  // GUARDED_BY(mu_): claimed jobs not yet finished.
   std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  std::map<std::string, BreakerState> breaker_states_;  // Only the runner's thread uses it.
+  std::thread thread_;  // Last: it starts running loop() as soon as it is built.
 };
 
 }  // namespace ojsync::service

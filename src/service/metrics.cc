@@ -27,8 +27,15 @@ struct Metrics::Impl {
                                                         .Name("ojsync_circuit_breaker_state")
                                                         .Help("0 closed, 1 half-open, 2 open")
                                                         .Register(registry);
-  prometheus::Family<prometheus::Gauge>& queue =
-      prometheus::BuildGauge().Name("ojsync_queue_jobs").Help("Jobs in the durable queue by state").Register(registry);
+  prometheus::Family<prometheus::Counter>& breaker_openings =
+      prometheus::BuildCounter()
+          .Name("ojsync_circuit_breaker_openings_total")
+          .Help("Times a remote endpoint's circuit breaker opened")
+          .Register(registry);
+  prometheus::Family<prometheus::Gauge>& queue = prometheus::BuildGauge()
+                                                     .Name("ojsync_queue_jobs")
+                                                     .Help("Jobs in the durable queue by state")
+                                                     .Register(registry);
   prometheus::Gauge& conflicts = prometheus::BuildGauge()
                                      .Name("ojsync_conflicts_pending")
                                      .Help("Open conflicts waiting for a person")
@@ -60,8 +67,13 @@ void Metrics::record_http(std::string_view route, int status) {
   impl_->http.Add({{"route", std::string(route)}, {"status", std::to_string(status)}}).Increment();
 }
 
-void Metrics::set_breaker_state(std::string_view endpoint, int state) {
-  impl_->breakers.Add({{"endpoint", std::string(endpoint)}}).Set(state);
+void Metrics::set_breaker(const CircuitBreakerStatus& breaker) {
+  const prometheus::Labels labels{{"endpoint", breaker.endpoint}};
+  impl_->breakers.Add(labels).Set(static_cast<double>(breaker.state));
+  // The breaker counts its openings itself; the counter catches up to it.
+  prometheus::Counter& openings = impl_->breaker_openings.Add(labels);
+  const double delta = static_cast<double>(breaker.times_opened) - openings.Value();
+  if (delta > 0) openings.Increment(delta);
 }
 
 void Metrics::set_queue(std::int64_t depth, std::int64_t dead) {

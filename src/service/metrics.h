@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "ojsync/circuit_breaker.h"
 #include "ojsync/store.h"
 
 namespace ojsync::service {
@@ -21,8 +22,8 @@ class Metrics {
   void record_sync(const SyncRecord& record);
   void record_webhook(std::string_view result);  // "accepted", "duplicate", "rejected", ...
   void record_http(std::string_view route, int status);
-  // 0 closed, 1 half-open, 2 open.
-  void set_breaker_state(std::string_view endpoint, int state);
+  // The breaker's state gauge (0 closed, 1 half-open, 2 open) and its openings counter.
+  void set_breaker(const CircuitBreakerStatus& breaker);
   void set_queue(std::int64_t depth, std::int64_t dead);
   void set_pending_conflicts(std::int64_t pending);
 

@@ -16,7 +16,12 @@ TEST(MetricsTest, RendersSyncsByOutcomeAndLatency) {
   r.outcome = SyncOutcome::kFailed;
   r.retry_count = 2;
   m.record_sync(r);
-  m.set_breaker_state("ojs", 2);
+  CircuitBreakerStatus breaker;
+  breaker.endpoint = "ojs/manuscript";
+  breaker.state = BreakerState::kOpen;
+  breaker.times_opened = 2;
+  m.set_breaker(breaker);
+  m.set_breaker(breaker);  // Scraped again: the counter does not count twice.
   m.set_queue(7, 1);
   m.set_pending_conflicts(3);
   m.record_webhook("accepted");
@@ -26,7 +31,10 @@ TEST(MetricsTest, RendersSyncsByOutcomeAndLatency) {
   EXPECT_NE(text.find(R"(ojsync_sync_duration_seconds_bucket{type="manuscript",le="0.005"} 3)"), std::string::npos);
   EXPECT_NE(text.find(R"(ojsync_sync_duration_seconds_bucket{type="manuscript",le="0.0025"} 0)"), std::string::npos);
   EXPECT_NE(text.find(R"(ojsync_sync_retries_total{type="manuscript"} 2)"), std::string::npos);
-  EXPECT_NE(text.find(R"(ojsync_circuit_breaker_state{endpoint="ojs"} 2)"), std::string::npos);
+  EXPECT_NE(text.find(R"(ojsync_circuit_breaker_state{endpoint="ojs/manuscript"} 2)"),
+            std::string::npos);
+  EXPECT_NE(text.find(R"(ojsync_circuit_breaker_openings_total{endpoint="ojs/manuscript"} 2)"),
+            std::string::npos);
   EXPECT_NE(text.find(R"(ojsync_queue_jobs{state="queued"} 7)"), std::string::npos);
   EXPECT_NE(text.find("ojsync_conflicts_pending 3"), std::string::npos);
   EXPECT_NE(text.find("# TYPE ojsync_sync_duration_seconds histogram"), std::string::npos);

@@ -1,8 +1,10 @@
 // docs/openapi.json describes exactly the routes the router serves: no route undocumented, no
-// documented route missing, and every operation documents its answers.
+// documented route missing, every operation documents its answers, and each one's x-roles are
+// the roles its policy admits (so the documentation cannot drift from the access control).
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -21,11 +23,18 @@ TEST(OpenApiTest, DocumentsExactlyTheRoutesServed) {
   EXPECT_EQ(spec->get_string("openapi").rfind("3.", 0), 0u);
 
   std::set<std::pair<std::string, std::string>> documented;
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> documented_roles;
   for (const auto& [path, item] : spec->find("paths")->as_object()) {
     for (const auto& [method, operation] : item.as_object()) {
       std::string upper = method;
       for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       documented.emplace(upper, path);
+      if (const Json* roles = operation.find("x-roles"); roles != nullptr && roles->is_array()) {
+        for (const Json& role : roles->as_array())
+          documented_roles[{upper, path}].push_back(role.as_string());
+      } else {
+        ADD_FAILURE() << upper << " " << path << " has no x-roles";
+      }
       const Json* responses = operation.find("responses");
       EXPECT_TRUE(responses != nullptr && !responses->as_object().empty()) << upper << " " << path;
     }
@@ -37,6 +46,10 @@ TEST(OpenApiTest, DocumentsExactlyTheRoutesServed) {
   for (const auto& route : served) {
     EXPECT_TRUE(documented.contains(route))
         << "undocumented: " << route.first << " " << route.second;
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    EXPECT_EQ(documented_roles[list[i]], role_names(router.policies()[i]))
+        << "x-roles of " << list[i].first << " " << list[i].second;
   }
   for (const auto& route : documented) {
     EXPECT_TRUE(served.contains(route)) << "not served: " << route.first << " " << route.second;

@@ -195,8 +195,20 @@ Json batch_view(std::string_view type, Direction direction,
   return out;
 }
 
-Json readiness_view(const HealthReport& health) {
+Json readiness_view(const HealthReport& health, const std::vector<CircuitBreakerStatus>& breakers) {
   Json out = to_json(health);
+  Json::Array breaker_views;
+  for (const CircuitBreakerStatus& b : breakers) {
+    Json view = Json::object();
+    view["endpoint"] = b.endpoint;
+    view["state"] = breaker_state_name(b.state);
+    view["consecutive_failures"] = b.consecutive_failures;
+    view["times_opened"] = b.times_opened;
+    view["open_until"] =
+        b.state == BreakerState::kClosed ? Json() : Json(format_timestamp(b.open_until));
+    breaker_views.push_back(std::move(view));
+  }
+  out["circuit_breakers"] = Json(std::move(breaker_views));
   out["status"] = health.overall_status == HealthStatus::kHealthy
                       ? "ok"
                       : health_status_name(health.overall_status);
@@ -214,6 +226,7 @@ Json to_json(const CleanupCounts& c) {
   out["records"] = c.records;
   out["conflicts"] = c.conflicts;
   out["tombstones"] = c.tombstones;
+  out["audit_payloads"] = c.audit_payloads;
   return out;
 }
 

@@ -31,9 +31,9 @@ Json entity_status_view(std::string_view type, std::string_view id, const Entity
 // "report" | "error"}]}.
 Json batch_view(std::string_view type, Direction direction,
                 const std::vector<std::pair<std::string, Result<SyncReport>>>& results);
-// GET /readyz: to_json(health) plus "status" (ok | degraded | unhealthy) and "reasons" (the
-// checks that are not healthy, as "name: detail").
-Json readiness_view(const HealthReport& health);
+// GET /readyz: to_json(health) plus "status" (ok | degraded | unhealthy), "reasons" (the
+// checks that are not healthy, as "name: detail") and "circuit_breakers" (every endpoint's).
+Json readiness_view(const HealthReport& health, const std::vector<CircuitBreakerStatus>& breakers);
 // {"count": n, member: [to_json(item)...]}.
 template <typename T>
 Json list_view(std::string_view member, const std::vector<T>& items) {

@@ -49,6 +49,15 @@ Status make_pending(SqliteDb& db, const Job& job, Timestamp run_at, std::int32_t
   return complete_job(db, job.id);
 }
 
+Result<Job> find_leased_job(SqliteDb& db, std::int64_t job_id) {
+  OJSYNC_ASSIGN_OR_RETURN(std::optional<Job> job, find_job(db, job_id));
+  if (!job) return NotFound("job " + std::to_string(job_id) + " does not exist");
+  if (job->state != JobState::kLeased) {
+    return FailedPrecondition("job " + std::to_string(job_id) + " is not leased");
+  }
+  return std::move(*job);
+}
+
 }  // namespace
 
 Result<std::int64_t> enqueue_job(SqliteDb& db, const EntityKey& key, Direction direction,
@@ -91,12 +100,13 @@ Result<std::vector<Job>> claim_due_jobs(SqliteDb& db, std::string_view worker, s
 }
 
 Status release_leased_job(SqliteDb& db, std::int64_t job_id) {
-  OJSYNC_ASSIGN_OR_RETURN(std::optional<Job> job, find_job(db, job_id));
-  if (!job) return NotFound("job " + std::to_string(job_id) + " does not exist");
-  if (job->state != JobState::kLeased) {
-    return FailedPrecondition("job " + std::to_string(job_id) + " is not leased");
-  }
-  return make_pending(db, *job, job->run_at, job->attempts, job->last_error, RunAtMerge::kEarlier);
+  OJSYNC_ASSIGN_OR_RETURN(Job job, find_leased_job(db, job_id));
+  return make_pending(db, job, job.run_at, job.attempts, job.last_error, RunAtMerge::kEarlier);
+}
+
+Status defer_leased_job(SqliteDb& db, std::int64_t job_id, Timestamp run_at) {
+  OJSYNC_ASSIGN_OR_RETURN(Job job, find_leased_job(db, job_id));
+  return make_pending(db, job, run_at, job.attempts, job.last_error, RunAtMerge::kLater);
 }
 
 Status replay_job(SqliteDb& db, std::int64_t job_id, Timestamp run_at) {
@@ -133,13 +143,7 @@ Result<std::vector<Job>> list_jobs_in_state(SqliteDb& db, std::optional<JobState
   const std::optional<std::string> state_name =
       state ? std::optional<std::string>(job_state_name(*state)) : std::nullopt;
   q.bind(state_name, sql_limit(limit));
-  std::vector<Job> jobs;
-  while (true) {
-    OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
-    if (!row) return jobs;
-    OJSYNC_ASSIGN_OR_RETURN(Job job, read_job(q));
-    jobs.push_back(std::move(job));
-  }
+  return read_all(q, read_job);
 }
 
 }  // namespace ojsync

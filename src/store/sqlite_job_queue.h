@@ -33,6 +33,9 @@ Result<std::vector<Job>> claim_due_jobs(SqliteDb& db, std::string_view worker, s
 // Attempts and run_at are kept.
 Status release_leased_job(SqliteDb& db, std::int64_t job_id);
 
+// Store::defer_job: like release_leased_job, at `run_at` (a merge keeps the later run_at).
+Status defer_leased_job(SqliteDb& db, std::int64_t job_id, Timestamp run_at);
+
 // Store::replay_dead_job: kNotFound for an unknown job, kFailedPrecondition unless it is dead.
 Status replay_job(SqliteDb& db, std::int64_t job_id, Timestamp run_at);
 

@@ -7,7 +7,8 @@ namespace ojsync {
 namespace {
 
 Result<int> current_version(SqliteDb& db) {
-  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  OJSYNC_ASSIGN_OR_RETURN(Query q,
+                          db.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
   OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
   return row ? static_cast<int>(q.int64(0)) : 0;
 }
@@ -18,11 +19,13 @@ Status apply_one(SqliteDb& db, const Migration& migration) {
   OJSYNC_ASSIGN_OR_RETURN(const int version, current_version(db));
   if (version >= migration.version) return OkStatus();
   OJSYNC_RETURN_IF_ERROR(db.exec(migration.sql));
+  if (migration.finish != nullptr) OJSYNC_RETURN_IF_ERROR(migration.finish(db));
   OJSYNC_ASSIGN_OR_RETURN(
       Query record,
       db.query("INSERT INTO schema_migrations(version, name, applied_at) "
                "VALUES (?, ?, CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER))"));
-  OJSYNC_RETURN_IF_ERROR(record.bind(static_cast<std::int64_t>(migration.version), migration.name).run());
+  OJSYNC_RETURN_IF_ERROR(
+      record.bind(static_cast<std::int64_t>(migration.version), migration.name).run());
   return tx.commit();
 }
 
@@ -38,7 +41,8 @@ Result<int> apply_migrations(SqliteDb& db, std::span<const Migration> migrations
   OJSYNC_ASSIGN_OR_RETURN(const int found, current_version(db));
   if (found > newest_known) {
     return FailedPrecondition("database schema version " + std::to_string(found) +
-                              " is newer than this build knows (" + std::to_string(newest_known) + ")");
+                              " is newer than this build knows (" + std::to_string(newest_known) +
+                              ")");
   }
   for (const Migration& migration : migrations) {
     if (migration.version > found) OJSYNC_RETURN_IF_ERROR(apply_one(db, migration));

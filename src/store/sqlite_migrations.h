@@ -17,6 +17,9 @@ struct Migration {
   int version;       // 1, 2, 3 ... in order, never reused or edited once released.
   const char* name;  // A short description for the bookkeeping row.
   const char* sql;   // One or more statements, without parameters.
+  // Runs after `sql` in the same transaction, for what SQL alone cannot do (e.g. hashing
+  // existing rows). nullptr = nothing.
+  Status (*finish)(SqliteDb& db) = nullptr;
 };
 
 // Applies the migrations newer than the database's version and returns the resulting

@@ -11,6 +11,8 @@
 #include <utility>
 
 #include "ojsync/store.h"
+#include "store/sqlite_api_tokens.h"
+#include "store/sqlite_audit_log.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_job_queue.h"
 #include "store/sqlite_service_state.h"
@@ -21,27 +23,6 @@
 namespace ojsync {
 
 namespace {
-
-// Collects every row of `q` through `read`.
-template <typename T>
-Result<std::vector<T>> read_all(Query& q, Result<T> (*read)(const Query&)) {
-  std::vector<T> rows;
-  while (true) {
-    OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
-    if (!row) return rows;
-    OJSYNC_ASSIGN_OR_RETURN(T value, read(q));
-    rows.push_back(std::move(value));
-  }
-}
-
-// The single row of `q` through `read`, or nullopt.
-template <typename T>
-Result<std::optional<T>> read_optional(Query& q, Result<T> (*read)(const Query&)) {
-  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
-  if (!row) return std::optional<T>();
-  OJSYNC_ASSIGN_OR_RETURN(T value, read(q));
-  return std::optional<T>(std::move(value));
-}
 
 // ---------------------------------------------------------------- the parts of a commit
 
@@ -86,13 +67,15 @@ Result<std::int64_t> insert_record(SqliteDb& db, const SyncRecord& r) {
 Result<std::int64_t> upsert_open_conflict(SqliteDb& db, const ConflictRecord& c) {
   OJSYNC_ASSIGN_OR_RETURN(
       Query q,
-      db.query("INSERT INTO sync_conflicts (type, entity_id, status, strategy, base, ojs, agents, "
-               "fields, created_at, updated_at, resolved_at, resolved_by, resolution, resolved_document) "
-               "VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, NULL, '', '', NULL) "
-               "ON CONFLICT (type, entity_id) WHERE status = 'open' DO UPDATE SET "
-               "strategy = excluded.strategy, base = excluded.base, ojs = excluded.ojs, "
-               "agents = excluded.agents, fields = excluded.fields, updated_at = excluded.updated_at "
-               "RETURNING id"));
+      db.query(
+          "INSERT INTO sync_conflicts (type, entity_id, status, strategy, base, ojs, agents, "
+          "fields, created_at, updated_at, resolved_at, resolved_by, resolution, "
+          "resolved_document) "
+          "VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, NULL, '', '', NULL) "
+          "ON CONFLICT (type, entity_id) WHERE status = 'open' DO UPDATE SET "
+          "strategy = excluded.strategy, base = excluded.base, ojs = excluded.ojs, "
+          "agents = excluded.agents, fields = excluded.fields, updated_at = excluded.updated_at "
+          "RETURNING id"));
   q.bind(c.key.type, c.key.id, c.strategy, document_text(c.base), document_text(c.ojs),
          document_text(c.agents), field_conflicts_text(c.fields), c.created_at, c.updated_at);
   OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
@@ -112,14 +95,20 @@ Status close_conflict(SqliteDb& db, const ConflictClosure& closure, Timestamp at
   return OkStatus();
 }
 
-Result<std::int64_t> insert_audit(SqliteDb& db, const AuditEntry& e) {
-  OJSYNC_ASSIGN_OR_RETURN(
-      Query q, db.query("INSERT INTO audit_log (at, actor, action, type, entity_id, before_hash, "
-                        "after_hash, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  q.bind(e.at, e.actor, e.action, e.key.type, e.key.id, e.before_hash, e.after_hash, e.reason,
-         e.details.dump());
-  OJSYNC_RETURN_IF_ERROR(q.run());
-  return db.last_insert_id();
+// The audit entry of a conflict closed by a commit: who settled it, how, and the base it
+// moved from and to.
+AuditEntry conflict_resolved_entry(const SyncCommit& commit, Timestamp at) {
+  const ConflictClosure& closure = *commit.close_conflict;
+  AuditEntry entry;
+  entry.at = at;
+  entry.actor = closure.resolved_by;
+  entry.action = "conflict_resolved";
+  entry.key = commit.record.key;
+  entry.before_hash = commit.record.base_hash_before;
+  entry.after_hash = commit.state ? commit.state->base_hash : commit.record.base_hash_after;
+  entry.reason = closure.resolution;
+  entry.details = Json(Json::Object{{"conflict_id", Json(closure.conflict_id)}});
+  return entry;
 }
 
 // Runs a DELETE bound to `cutoff` and returns how many rows it removed.
@@ -231,7 +220,17 @@ class SqliteStore final : public Store {
   }
 
   Result<std::int64_t> append_audit(const AuditEntry& entry) override {
-    return with_db([&](SqliteDb& db) { return insert_audit(db, entry); });
+    return transact(Transaction::Mode::kWrite,
+                    [&](SqliteDb& db) { return append_audit_entry(db, entry); });
+  }
+
+  Result<std::vector<ChainedAuditEntry>> read_audit_chain(std::int64_t after_id,
+                                                          std::size_t limit) override {
+    return with_db([&](SqliteDb& db) { return read_audit_entries(db, after_id, limit); });
+  }
+
+  Result<AuditHead> audit_head() override {
+    return with_db([&](SqliteDb& db) { return read_audit_head(db); });
   }
 
   Result<std::optional<ConflictRecord>> get_conflict(std::int64_t id) override {
@@ -281,6 +280,11 @@ class SqliteStore final : public Store {
                     [&](SqliteDb& db) { return release_leased_job(db, job_id); });
   }
 
+  Status defer_job(std::int64_t job_id, Timestamp run_at) override {
+    return transact(Transaction::Mode::kWrite,
+                    [&](SqliteDb& db) { return defer_leased_job(db, job_id, run_at); });
+  }
+
   Result<std::vector<Job>> list_jobs(std::optional<JobState> state, std::size_t limit) override {
     return with_db([&](SqliteDb& db) { return list_jobs_in_state(db, state, limit); });
   }
@@ -293,8 +297,8 @@ class SqliteStore final : public Store {
     return transact(Transaction::Mode::kRead, [&](SqliteDb& db) { return read_statistics(db, now); });
   }
 
-  // Tombstones are kept while their entity has an open conflict. The audit log, the
-  // statistics rollup and the queue are never cleaned.
+  // Tombstones are kept while their entity has an open conflict. Audit entries keep everything
+  // but their payload; the statistics rollup and the queue are never cleaned.
   Result<CleanupCounts> cleanup(Timestamp cutoff) override {
     return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) -> Result<CleanupCounts> {
       CleanupCounts counts;
@@ -309,6 +313,7 @@ class SqliteStore final : public Store {
                             "(SELECT 1 FROM sync_conflicts c WHERE c.status = 'open' "
                             "AND c.type = sync_state.type AND c.entity_id = sync_state.entity_id)",
                         cutoff));
+      OJSYNC_ASSIGN_OR_RETURN(counts.audit_payloads, redact_audit_before(db, cutoff));
       return counts;
     });
   }
@@ -332,9 +337,33 @@ class SqliteStore final : public Store {
     return with_db([&](SqliteDb& db) { return forget_events_before(db, cutoff); });
   }
 
+  Result<ApiToken> create_token(const ApiToken& token, std::string_view actor) override {
+    return transact(Transaction::Mode::kWrite,
+                    [&](SqliteDb& db) { return insert_token(db, token, actor); });
+  }
+
+  Result<std::optional<ApiToken>> find_token(std::string_view token_hash) override {
+    return with_db([&](SqliteDb& db) { return select_token_by_hash(db, token_hash); });
+  }
+
+  Result<std::vector<ApiToken>> list_tokens() override {
+    return with_db([&](SqliteDb& db) { return select_tokens(db); });
+  }
+
+  Result<ApiToken> revoke_token(std::string_view name_or_id, Timestamp at,
+                                std::string_view actor) override {
+    return transact(Transaction::Mode::kWrite,
+                    [&](SqliteDb& db) { return revoke_token_named(db, name_or_id, at, actor); });
+  }
+
+  Status touch_token(std::int64_t id, Timestamp at) override {
+    return with_db([&](SqliteDb& db) { return touch_token_used(db, id, at); });
+  }
+
  private:
   // Order inside the transaction: state (the version check first, so a lost race changes
-  // nothing), record and its statistics, conflicts, queue, audit. The caller's transaction
+  // nothing), record and its statistics, conflicts, queue, audit (the commit's entries, then
+  // the closed conflict's "conflict_resolved" entry). The caller's transaction
   // (or savepoint) rolls everything back on any failure. A closed conflict's resolved_at is
   // the end of the sync: record.started_at + duration. With a `batch`, the statistics rollup
   // is gathered there (only once the commit succeeded) instead of written at once.
@@ -354,7 +383,12 @@ class SqliteStore final : public Store {
     }
     if (commit.completed_job_id) OJSYNC_RETURN_IF_ERROR(complete_job(db, *commit.completed_job_id));
     if (commit.failed_job) OJSYNC_RETURN_IF_ERROR(fail_job(db, *commit.failed_job));
-    for (const AuditEntry& entry : commit.audit) OJSYNC_RETURN_IF_ERROR(insert_audit(db, entry).status());
+    for (const AuditEntry& entry : commit.audit)
+      OJSYNC_RETURN_IF_ERROR(append_audit_entry(db, entry).status());
+    if (commit.close_conflict) {
+      const Timestamp at = commit.record.started_at + commit.record.duration;
+      OJSYNC_RETURN_IF_ERROR(append_audit_entry(db, conflict_resolved_entry(commit, at)).status());
+    }
     if (batch != nullptr) batch->add(commit.record);
     return result;
   }

@@ -157,4 +157,42 @@ Result<AuditEntry> read_audit(const Query& q) {
   return entry;
 }
 
+Result<ChainedAuditEntry> read_chained_audit(const Query& q) {
+  ChainedAuditEntry chained;
+  OJSYNC_ASSIGN_OR_RETURN(chained.entry, read_audit(q));
+  chained.prev_hash = q.text(10);
+  chained.payload_hash = q.text(11);
+  chained.entry_hash = q.text(12);
+  chained.redacted = q.boolean(13);
+  return chained;
+}
+
+std::string entity_types_text(const std::vector<std::string>& types) {
+  std::string text;
+  for (const std::string& type : types) text += (text.empty() ? "" : ",") + type;
+  return text;
+}
+
+Result<ApiToken> read_token(const Query& q) {
+  ApiToken token;
+  token.id = q.int64(0);
+  token.name = q.text(1);
+  const std::string role = q.text(2);
+  Result<Role> parsed = parse_role(role);
+  if (!parsed.ok()) return corrupt("role", role);
+  token.role = *parsed;
+  const std::string stored_types = q.text(3);
+  std::string_view types = stored_types;
+  while (!types.empty()) {
+    const std::size_t comma = types.find(',');
+    token.entity_types.emplace_back(types.substr(0, comma));
+    types = comma == std::string_view::npos ? std::string_view() : types.substr(comma + 1);
+  }
+  token.token_hash = q.text(4);
+  token.created_at = q.timestamp(5);
+  if (!q.is_null(6)) token.last_used_at = q.timestamp(6);
+  if (!q.is_null(7)) token.revoked_at = q.timestamp(7);
+  return token;
+}
+
 }  // namespace ojsync

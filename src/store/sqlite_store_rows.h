@@ -26,8 +26,11 @@
 #define OJSYNC_JOB_COLUMNS                                                                          \
   "id, type, entity_id, direction, triggered_by, state, attempts, run_at, lease_until, leased_by, " \
   "last_error, created_at"
-#define OJSYNC_AUDIT_COLUMNS \
-  "id, at, actor, action, type, entity_id, before_hash, after_hash, reason, details"
+#define OJSYNC_AUDIT_COLUMNS                                                                  \
+  "id, at, actor, action, type, entity_id, before_hash, after_hash, reason, details, prev_hash, " \
+  "payload_hash, entry_hash, redacted"
+#define OJSYNC_TOKEN_COLUMNS \
+  "id, name, role, entity_types, token_hash, created_at, last_used_at, revoked_at"
 
 namespace ojsync {
 
@@ -46,5 +49,31 @@ Result<SyncRecord> read_record(const Query& q);
 Result<ConflictRecord> read_conflict(const Query& q);
 Result<Job> read_job(const Query& q);
 Result<AuditEntry> read_audit(const Query& q);
+Result<ChainedAuditEntry> read_chained_audit(const Query& q);
+Result<ApiToken> read_token(const Query& q);
+
+// Collects every row of `q` through `read`.
+template <typename T>
+Result<std::vector<T>> read_all(Query& q, Result<T> (*read)(const Query&)) {
+  std::vector<T> rows;
+  while (true) {
+    OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+    if (!row) return rows;
+    OJSYNC_ASSIGN_OR_RETURN(T value, read(q));
+    rows.push_back(std::move(value));
+  }
+}
+
+// The single row of `q` through `read`, or nullopt.
+template <typename T>
+Result<std::optional<T>> read_optional(Query& q, Result<T> (*read)(const Query&)) {
+  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+  if (!row) return std::optional<T>();
+  OJSYNC_ASSIGN_OR_RETURN(T value, read(q));
+  return std::optional<T>(std::move(value));
+}
+
+// A token's entity types as stored: comma-separated.
+std::string entity_types_text(const std::vector<std::string>& types);
 
 }  // namespace ojsync

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "store/sqlite_audit_log.h"
+
 namespace ojsync {
 
 namespace {
@@ -147,9 +149,52 @@ CREATE TABLE received_events (
 CREATE INDEX received_events_by_time ON received_events (received_at);
 )sql";
 
+// Access control and a verifiable audit log. Entries get their chain hashes (audit_chain.h);
+// entries written before this version are chained by the migration's finish step. Once an
+// entry is chained, the only update allowed is the redaction of its payload (details becomes
+// 'null', redacted 1) with every hashed column unchanged. audit_head records the newest entry,
+// so removing the last one is found too. Tokens are kept only as SHA-256 hashes; a name is
+// unique among tokens not revoked.
+constexpr const char* kV3Schema = R"sql(
+ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN payload_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN entry_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0 CHECK (redacted IN (0, 1));
+DROP TRIGGER audit_log_no_update;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+WHEN OLD.entry_hash <> '' AND NOT (
+  OLD.redacted = 0 AND NEW.redacted = 1 AND NEW.details = 'null' AND NEW.id = OLD.id
+  AND NEW.at = OLD.at AND NEW.actor = OLD.actor AND NEW.action = OLD.action
+  AND NEW.type = OLD.type AND NEW.entity_id = OLD.entity_id
+  AND NEW.before_hash = OLD.before_hash AND NEW.after_hash = OLD.after_hash
+  AND NEW.reason = OLD.reason AND NEW.prev_hash = OLD.prev_hash
+  AND NEW.payload_hash = OLD.payload_hash AND NEW.entry_hash = OLD.entry_hash)
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only (only a payload may be redacted)'); END;
+CREATE INDEX audit_log_by_time ON audit_log (at) WHERE redacted = 0;
+
+CREATE TABLE audit_head (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  last_id   INTEGER NOT NULL,
+  last_hash TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE api_tokens (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  name         TEXT NOT NULL,
+  role         TEXT NOT NULL CHECK (role = 'admin' OR role = 'editor' OR role = 'agent' OR role = 'viewer' OR role = 'ojs-events'),
+  entity_types TEXT NOT NULL,
+  token_hash   TEXT NOT NULL UNIQUE,
+  created_at   INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at   INTEGER
+) STRICT;
+CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (name) WHERE revoked_at IS NULL;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "sync state, records, conflicts, statistics, jobs, audit log", kV1Schema},
     Migration{2, "service settings, received events", kV2Schema},
+    Migration{3, "audit hash chain, API tokens", kV3Schema, seal_unchained_audit_entries},
 };
 
 }  // namespace

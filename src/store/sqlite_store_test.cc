@@ -8,6 +8,7 @@
 #include "ojsync/store.h"
 #include "store/sqlite_db.h"
 #include "store/store_conformance.h"
+#include "store/testing/raw_db.h"
 #include "store/testing/temp_dir.h"
 
 namespace ojsync::testing {
@@ -29,34 +30,6 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformanceTest,
                          ::testing::Values(StoreFactory{"memory", [] { return open_or_null(":memory:"); }},
                                            StoreFactory{"file", open_on_disk}),
                          store_factory_name);
-
-// A raw connection to the store's file, as an operator with the sqlite3 shell would have.
-class RawDb {
- public:
-  explicit RawDb(const std::string& path) { sqlite3_open(path.c_str(), &db_); }
-  ~RawDb() { sqlite3_close(db_); }
-  RawDb(const RawDb&) = delete;
-  RawDb& operator=(const RawDb&) = delete;
-
-  int exec(const char* sql) {
-    const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
-    return rc == SQLITE_OK ? rc : sqlite3_extended_errcode(db_);
-  }
-  // The first column of the first row, as text ("" when there is none).
-  std::string scalar(const char* sql) {
-    sqlite3_stmt* stmt = nullptr;
-    std::string value;
-    if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) {
-      const unsigned char* text = sqlite3_column_text(stmt, 0);
-      if (text != nullptr) value = reinterpret_cast<const char*>(text);
-    }
-    sqlite3_finalize(stmt);
-    return value;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
@@ -144,14 +117,15 @@ TEST_F(SqliteStoreTest, AuditLogRefusesUpdateAndDelete) {
 TEST_F(SqliteStoreTest, SchemaIsVersionedStrictAndInWalMode) {
   RawDb raw(path_);
   EXPECT_EQ(raw.scalar("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.scalar("SELECT group_concat(version) FROM schema_migrations"), "1,2");
+  EXPECT_EQ(raw.scalar("SELECT group_concat(version) FROM schema_migrations"), "1,2,3");
   auto again = store_->migrate();
   OJSYNC_ASSERT_OK(again);
-  EXPECT_EQ(*again, 2);
-  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_migrations"), "2");
+  EXPECT_EQ(*again, 3);
+  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_migrations"), "3");
   EXPECT_EQ(raw.scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_list "
                        "WHERE schema = 'main' AND strict = 1 AND name <> 'schema_migrations' ORDER BY name)"),
-            "audit_log,received_events,service_settings,sync_conflicts,sync_jobs,sync_records,sync_state,sync_statistics");
+            "api_tokens,audit_head,audit_log,received_events,service_settings,sync_conflicts,sync_jobs,"
+            "sync_records,sync_state,sync_statistics");
   // The invariants the store relies on are in the schema, not only in code.
   EXPECT_EQ(raw.exec("INSERT INTO sync_jobs (type, entity_id, direction, triggered_by, state, attempts, "
                      "run_at, lease_until, leased_by, last_error, created_at) "

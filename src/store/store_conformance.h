@@ -53,6 +53,8 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
   static SyncRecord make_record(const EntityKey& key, SyncOutcome outcome, Timestamp started,
                                 Duration duration);
   static ConflictRecord make_conflict(const EntityKey& key, Timestamp created);
+  // An audit entry by "engine" with the reason "merged" and a small payload.
+  static AuditEntry make_audit(const EntityKey& key, std::string action, Timestamp when);
 
   // Commits a sync of `key` that writes only its record.
   Result<CommitResult> commit_record(const EntityKey& key, SyncOutcome outcome, Timestamp started,

@@ -61,6 +61,19 @@ ConflictRecord StoreConformanceTest::make_conflict(const EntityKey& key, Timesta
   return conflict;
 }
 
+AuditEntry StoreConformanceTest::make_audit(const EntityKey& key, std::string action, Timestamp when) {
+  AuditEntry entry;
+  entry.at = when;
+  entry.actor = "engine";
+  entry.action = std::move(action);
+  entry.key = key;
+  entry.before_hash = "before";
+  entry.after_hash = "after";
+  entry.reason = "merged";
+  entry.details = Json(Json::Object{{"field", "title.en"}, {"lost", "agents"}});
+  return entry;
+}
+
 Result<CommitResult> StoreConformanceTest::commit_record(const EntityKey& key, SyncOutcome outcome,
                                                          Timestamp started, Duration duration) {
   SyncCommit commit;
@@ -125,18 +138,6 @@ std::vector<std::int64_t> ids_of(const std::vector<ConflictRecord>& conflicts) {
   return ids;
 }
 
-AuditEntry make_audit(const EntityKey& key, std::string action, Timestamp when) {
-  AuditEntry entry;
-  entry.at = when;
-  entry.actor = "engine";
-  entry.action = std::move(action);
-  entry.key = key;
-  entry.before_hash = "before";
-  entry.after_hash = "after";
-  entry.reason = "merged";
-  entry.details = Json(Json::Object{{"field", "title.en"}, {"lost", "agents"}});
-  return entry;
-}
 
 // ------------------------------------------------------------------------ schema, archive
 
@@ -555,6 +556,16 @@ TEST_P(StoreConformanceTest, ClosingAConflictResolvesIt) {
   EXPECT_EQ(c.resolution, "manual");
   EXPECT_EQ(text(c.resolved_document), R"({"title":"agreed"})");
   EXPECT_EQ(text(c.ojs), R"({"title":"from ojs"})");  // The evidence stays.
+  // Who settled it is in the audit log, appended by the same commit.
+  auto audit = store_->list_audit(kKey, 10);
+  OJSYNC_ASSERT_OK(audit);
+  ASSERT_EQ(audit->size(), 1u);
+  EXPECT_EQ(audit->front().action, "conflict_resolved");
+  EXPECT_EQ(audit->front().actor, "editor:alice");
+  EXPECT_EQ(audit->front().reason, "manual");
+  EXPECT_EQ(audit->front().at, *c.resolved_at);
+  EXPECT_EQ(audit->front().after_hash, close.state->base_hash);
+  EXPECT_EQ(audit->front().details.get_int("conflict_id"), opened->conflict_id);
   auto none = store_->open_conflict_for(kKey);
   OJSYNC_ASSERT_OK(none);
   EXPECT_FALSE(none->has_value());
@@ -800,6 +811,35 @@ TEST_P(StoreConformanceTest, ReleasePutsALeasedJobBackWithoutCountingAnAttempt) 
   EXPECT_EQ(store_->release_job(987654).code(), StatusCode::kNotFound);
 }
 
+TEST_P(StoreConformanceTest, DeferPutsALeasedJobBackForLaterWithoutCountingAnAttempt) {
+  auto id = enqueue_and_claim(kKey, at(0));
+  OJSYNC_ASSERT_OK(id);
+  OJSYNC_ASSERT_OK(store_->defer_job(*id, at(30)));
+  std::optional<Job> job = find_job(*id);
+  ASSERT_TRUE(job.has_value());
+  EXPECT_EQ(job->state, JobState::kPending);
+  EXPECT_EQ(job->attempts, 0);
+  EXPECT_EQ(job->run_at, at(30));
+  auto early = store_->claim_jobs("w2", 10, at(29), std::chrono::seconds(5));
+  OJSYNC_ASSERT_OK(early);
+  EXPECT_TRUE(early->empty());
+  auto due = store_->claim_jobs("w2", 10, at(30), std::chrono::seconds(5));
+  OJSYNC_ASSERT_OK(due);
+  EXPECT_EQ(ids_of(*due), (std::vector<std::int64_t>{*id}));
+
+  // Deferred next to a job queued meanwhile: one pending job, which waits as long as asked.
+  auto queued = store_->enqueue(kKey, Direction::kBoth, "event", at(31));
+  OJSYNC_ASSERT_OK(queued);
+  OJSYNC_ASSERT_OK(store_->defer_job(*id, at(60)));
+  auto jobs = store_->list_jobs(std::nullopt, 10);
+  OJSYNC_ASSERT_OK(jobs);
+  ASSERT_EQ(jobs->size(), 1u);
+  EXPECT_EQ(jobs->front().run_at, at(60));
+
+  EXPECT_EQ(store_->defer_job(jobs->front().id, at(90)).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->defer_job(987654, at(90)).code(), StatusCode::kNotFound);
+}
+
 TEST_P(StoreConformanceTest, ReplayRevivesADeadJobWithAttemptsReset) {
   auto id = enqueue_and_claim(kKey, at(0));
   OJSYNC_ASSERT_OK(id);
@@ -947,8 +987,10 @@ TEST_P(StoreConformanceTest, EmptyStoreHasZeroStatistics) {
 
 TEST_P(StoreConformanceTest, CleanupRemovesOldHistoryButKeepsOpenConflictsAndLiveStates) {
   const Timestamp cutoff = at(100);
-  for (int t : {10, 50, 99, 100, 150}) OJSYNC_ASSERT_OK(commit_record(kKey, SyncOutcome::kNoop, at(t)));
-  // Conflicts: resolved before the cutoff (goes), resolved after (stays), open since long ago (stays).
+  for (int t : {10, 50, 99, 100, 150})
+    OJSYNC_ASSERT_OK(commit_record(kKey, SyncOutcome::kNoop, at(t)));
+  // Conflicts: resolved before the cutoff (goes), resolved after (stays), open since long ago
+  // (stays).
   std::vector<std::int64_t> conflicts;
   for (auto [id, closed_at] : {std::pair{"r1", 10}, std::pair{"r2", 120}, std::pair{"open", -1}}) {
     const EntityKey key{"manuscript", id};

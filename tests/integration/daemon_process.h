@@ -53,6 +53,7 @@ class ChildProcess {
   }
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
   // Sends SIGTERM and waits up to `grace` for the exit; then SIGKILL. Returns the exit code,

@@ -37,7 +37,8 @@ struct World {
   std::unique_ptr<ChildProcess> emulator;
   std::unique_ptr<ChildProcess> daemon;
   std::unique_ptr<HttpTransport> http;
-  std::string token;
+  std::string token;                           // OJS's API token.
+  std::string admin_token;                     // The main daemon's admin API token.
   std::deque<std::string> queued_submissions;  // Unpublished, so OJS lets us edit them.
   std::map<std::string, std::string> publication_of;
 
@@ -53,9 +54,18 @@ struct World {
     if (const std::string* etag = r->header("ETag")) reply.etag = *etag;
     return reply;
   }
+  // A request to the main daemon with its admin token.
   Reply api(const std::string& method, const std::string& path, const std::string& body = "",
             HttpHeaders headers = {}) const {
+    headers.emplace_back("Authorization", "Bearer " + admin_token);
     return send(method, daemon->origin() + path, body, std::move(headers));
+  }
+  // A request to any daemon with `api_token` (none when empty).
+  Reply api_to(const std::string& origin, const std::string& api_token, const std::string& method,
+               const std::string& path, const std::string& body = "") const {
+    HttpHeaders headers;
+    if (!api_token.empty()) headers.emplace_back("Authorization", "Bearer " + api_token);
+    return send(method, origin + path, body, std::move(headers));
   }
   Reply ojs(const std::string& method, const std::string& path,
             const std::string& body = "") const {
@@ -99,22 +109,51 @@ struct World {
                  {"webhook-signature", signer.sign(id, ts, body)}});
   }
 
-  std::string config_file(const std::string& name, const std::string& store) const {
+  // A daemon configuration on its own store; `ojs_origin` defaults to the shared emulator and
+  // `sync_keys` are extra lines for the [sync] section.
+  std::string config_file(const std::string& name, const std::string& store,
+                          const std::string& ojs_origin = "",
+                          const std::string& sync_keys = "") const {
     const std::string path = dir.file(name);
     std::ofstream out(path);
     out << "[store]\npath = \"" << dir.file(store + ".db") << "\"\n"
         << "[agents]\npath = \"" << dir.file(store + "-agents.db") << "\"\n"
         << "[sync]\nconflict_resolution = \"manual\"\nsync_interval = \"1h\"\n"
-        << "[server]\nport = 0\nlog_level = \"info\"\n"
-        << "[ojs]\nbase_url = \"" << emulator->origin()
+        << sync_keys << "[server]\nport = 0\nlog_level = \"info\"\n"
+        << "[ojs]\nbase_url = \"" << (ojs_origin.empty() ? emulator->origin() : ojs_origin)
         << "\"\njournal = \"testj\"\nversion = \"3.3\"\n"
         << "token_file = \"" << dir.file("token") << "\"\n"
         << "[webhooks]\nsecret_files = [\"" << dir.file("webhook-secret") << "\"]\n";
     return path;
   }
+
+  // Creates a token on the store of `config` with the CLI, as an operator bootstraps a daemon;
+  // writes it to `token_file` (for the CLI's --token-file) and returns it.
+  std::string create_token(const std::string& config, const std::string& name,
+                           const std::string& role, const std::string& token_file) const {
+    const CommandResult made = run_command(
+        OJSYNC_BINARY,
+        {"token", "create", "--config", config, "--name", name, "--role", role, "--json"});
+    auto parsed = Json::parse(made.out);
+    if (made.exit_code != 0 || !parsed.ok()) return "";
+    const std::string secret = parsed->get_string("token");
+    std::ofstream(token_file) << secret << "\n";
+    return secret;
+  }
 };
 
 World* world = nullptr;
+
+// The emulator the suite runs: OJS 3.3 with 40 seeded submissions. The same arguments give the
+// same journal and accept the same token, so a second one on `port` is a restarted OJS.
+std::unique_ptr<ChildProcess> start_emulator(const std::string& stderr_path, int port = 0) {
+  return std::make_unique<ChildProcess>(
+      OJSYNC_EMULATOR_BINARY,
+      std::vector<std::string>{"--port", std::to_string(port), "--seed", "11", "--submissions",
+                               "40", "--reviewers", "4", "--api-key-secret", "it-secret",
+                               "--admin-api-key", "it-admin-key"},
+      stderr_path);
+}
 
 // Polls `done` every 2 ms for at most `limit`; true when it came true.
 template <typename Predicate>
@@ -132,12 +171,7 @@ class DaemonTest : public ::testing::Test {
   static void SetUpTestSuite() {
     world = new World;
     World& w = *world;
-    w.emulator = std::make_unique<ChildProcess>(
-        OJSYNC_EMULATOR_BINARY,
-        std::vector<std::string>{"--port", "0", "--seed", "11", "--submissions", "40",
-                                 "--reviewers", "4", "--api-key-secret", "it-secret",
-                                 "--admin-api-key", "it-admin-key"},
-        w.dir.file("emulator.err"));
+    w.emulator = start_emulator(w.dir.file("emulator.err"));
     ASSERT_GT(w.emulator->port(), 0) << "the emulator did not start";
     w.http = make_curl_transport({}).value();
     w.token = w.send("GET", w.emulator->origin() + "/__emulator/token?user=admin")
@@ -154,10 +188,12 @@ class DaemonTest : public ::testing::Test {
     }
     ASSERT_GE(w.queued_submissions.size(), 8u);
 
-    w.daemon = std::make_unique<ChildProcess>(
-        OJSYNC_BINARY,
-        std::vector<std::string>{"serve", "--config", w.config_file("main.toml", "main")},
-        w.dir.file("daemon.err"));
+    const std::string config = w.config_file("main.toml", "main");
+    w.admin_token = w.create_token(config, "it-admin", "admin", w.dir.file("main-admin.token"));
+    ASSERT_FALSE(w.admin_token.empty()) << "ojsync token create failed";
+    w.daemon = std::make_unique<ChildProcess>(OJSYNC_BINARY,
+                                              std::vector<std::string>{"serve", "--config", config},
+                                              w.dir.file("daemon.err"));
     ASSERT_GT(w.daemon->port(), 0) << "the daemon did not start:\n" << w.daemon->stderr_text();
     // The first sweep imports the journal; wait until its jobs are done.
     ASSERT_TRUE(eventually(
@@ -205,7 +241,7 @@ TEST_F(DaemonTest, SeedUsageExamplesEndToEnd) {
   EXPECT_TRUE(outcome == "noop" || outcome == "applied") << outcome;
   const Reply held = w.api("GET", "/v1/entities/manuscript/" + ms);
   ASSERT_EQ(held.status, 200);
-  EXPECT_EQ(held.body.find("title")->get_string("en_US"), w.ojs_title(ms));
+  EXPECT_EQ(held.body.find("title")->get_string("en"), w.ojs_title(ms));
 
   // bridge.get_sync_status("manuscript", "manuscript_001")
   const Reply status = w.api("GET", "/v1/sync/manuscript/" + ms);
@@ -228,7 +264,7 @@ TEST_F(DaemonTest, SeedUsageExamplesEndToEnd) {
   const Reply before = w.api("GET", "/v1/entities/manuscript/" + c);
   ASSERT_EQ(before.status, 200);
   Json edited = before.body;
-  edited["title"]["en_US"] = "Title edited by an agent";
+  edited["title"]["en"] = "Title edited by an agent";
   ASSERT_EQ(
       w.api("PUT", "/v1/entities/manuscript/" + c, edited.dump(), quiet_agent(before.etag)).status,
       200);
@@ -244,20 +280,21 @@ TEST_F(DaemonTest, SeedUsageExamplesEndToEnd) {
     listed |= item.get_int("id") == conflict_id;
   EXPECT_TRUE(listed);
   const CommandResult cli_list =
-      run_command(OJSYNC_BINARY, {"conflicts", "list", "--server", w.daemon->origin(), "--json"});
+      run_command(OJSYNC_BINARY, {"conflicts", "list", "--server", w.daemon->origin(), "--json",
+                                  "--token-file", w.dir.file("main-admin.token")});
   EXPECT_EQ(cli_list.exit_code, 0);
   EXPECT_NE(cli_list.out.find("\"id\":" + std::to_string(conflict_id)), std::string::npos)
       << cli_list.out;
 
   Json resolution = Json::object();
   resolution["resolution"]["title"] = *edited.find("title");
-  resolution["resolution"]["title"]["en_US"] = "Resolved Title";
+  resolution["resolution"]["title"]["en"] = "Resolved Title";
   resolution["resolved_by"] = "editor:alice";
   const Reply resolved =
       w.api("POST", "/v1/conflicts/" + std::to_string(conflict_id) + "/resolve", resolution.dump());
   ASSERT_EQ(resolved.status, 200) << resolved.body.dump();
   EXPECT_EQ(w.ojs_title(c), "Resolved Title");
-  EXPECT_EQ(w.api("GET", "/v1/entities/manuscript/" + c).body.find("title")->get_string("en_US"),
+  EXPECT_EQ(w.api("GET", "/v1/entities/manuscript/" + c).body.find("title")->get_string("en"),
             "Resolved Title");
 
   // bridge.get_sync_statistics() and bridge.health_check(), over the API and the CLI.
@@ -268,23 +305,67 @@ TEST_F(DaemonTest, SeedUsageExamplesEndToEnd) {
   const Reply ready = w.api("GET", "/readyz");
   EXPECT_EQ(ready.status, 200);
   EXPECT_EQ(ready.body.get_string("status"), "ok") << ready.body.dump();
+  const std::string admin_file = w.dir.file("main-admin.token");
   const CommandResult cli_stats =
-      run_command(OJSYNC_BINARY, {"stats", "--server", w.daemon->origin(), "--json"});
+      run_command(OJSYNC_BINARY,
+                  {"stats", "--server", w.daemon->origin(), "--json", "--token-file", admin_file});
   EXPECT_EQ(cli_stats.exit_code, 0);
   auto cli_json = Json::parse(cli_stats.out);
   ASSERT_TRUE(cli_json.ok()) << cli_stats.out;
   EXPECT_GT(cli_json->get_int("total_syncs"), 40);
   EXPECT_EQ(run_command(OJSYNC_BINARY, {"health", "--server", w.daemon->origin()}).exit_code, 0);
-  EXPECT_EQ(
-      run_command(OJSYNC_BINARY, {"sync", "manuscript", "999999", "--server", w.daemon->origin()})
-          .exit_code,
-      3);
+  EXPECT_EQ(run_command(OJSYNC_BINARY, {"sync", "manuscript", "999999", "--server",
+                                        w.daemon->origin(), "--token-file", admin_file})
+                .exit_code,
+            3);
   const std::string metrics = [&] {
-    auto r = w.http->send({"GET", w.daemon->origin() + "/metrics", {}, ""});
+    auto r = w.http->send({"GET",
+                           w.daemon->origin() + "/metrics",
+                           {{"Authorization", "Bearer " + w.admin_token}},
+                           ""});
     return r.ok() ? r->body : std::string();
   }();
   EXPECT_NE(metrics.find("ojsync_syncs_total{outcome=\"conflict\",type=\"manuscript\"}"),
             std::string::npos);
+}
+
+// Access over real HTTP: tokens made by the CLI on the running daemon's store work at once,
+// roles are enforced, a revocation takes effect at the next request, and the audit log of
+// everything the suite did so far verifies.
+TEST_F(DaemonTest, TokensAreCheckedAndARevocationTakesEffectAtOnce) {
+  World& w = *world;
+  const std::string origin = w.daemon->origin();
+  const std::string config = w.dir.file("main.toml");
+  EXPECT_EQ(w.api_to(origin, "", "GET", "/v1/stats").status, 401);
+  const Reply wrong = w.api_to(origin, "ojs_not-a-token", "GET", "/v1/stats");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.body.get_string("error"), "unauthenticated");
+  EXPECT_EQ(w.api_to(origin, "", "GET", "/healthz").status, 200);
+  EXPECT_EQ(w.api_to(origin, "", "GET", "/metrics").status, 401);
+
+  const std::string file = w.dir.file("dashboard.token");
+  const std::string viewer = w.create_token(config, "it-dashboard", "viewer", file);
+  ASSERT_FALSE(viewer.empty());
+  EXPECT_EQ(w.api_to(origin, viewer, "GET", "/v1/stats").status, 200);
+  const Reply denied = w.api_to(origin, viewer, "POST", "/v1/sync/manuscript/1");
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_EQ(denied.body.get_string("error"), "permission_denied");
+  EXPECT_EQ(
+      run_command(OJSYNC_BINARY, {"stats", "--server", origin, "--token-file", file}).exit_code, 0);
+  EXPECT_EQ(
+      run_command(OJSYNC_BINARY, {"token", "revoke", "it-dashboard", "--config", config}).exit_code,
+      0);
+  EXPECT_EQ(w.api_to(origin, viewer, "GET", "/v1/stats").status, 401);
+  EXPECT_EQ(
+      run_command(OJSYNC_BINARY, {"stats", "--server", origin, "--token-file", file}).exit_code, 1);
+
+  const CommandResult verified =
+      run_command(OJSYNC_BINARY, {"audit", "verify", "--config", config, "--json"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out;
+  auto report = Json::parse(verified.out);
+  ASSERT_TRUE(report.ok()) << verified.out;
+  EXPECT_TRUE(report->find("ok")->as_bool());
+  EXPECT_GE(report->get_int("entries"), 3);  // At least the three token changes.
 }
 
 TEST_F(DaemonTest, SignedEventBringsTheOjsChangeToTheAgents) {
@@ -300,7 +381,7 @@ TEST_F(DaemonTest, SignedEventBringsTheOjsChangeToTheAgents) {
   const bool applied = eventually([&] {
     const Reply doc = w.api("GET", "/v1/entities/manuscript/" + ms);
     return doc.status == 200 &&
-           doc.body.find("title")->get_string("en_US") == "Changed in OJS, announced by webhook";
+           doc.body.find("title")->get_string("en") == "Changed in OJS, announced by webhook";
   });
   const auto seen = std::chrono::steady_clock::now();
   ASSERT_TRUE(applied);
@@ -370,7 +451,7 @@ TEST_F(DaemonTest, SignatureFailuresAreRejectedAndWriteNothing) {
   const Reply stats = w.api("GET", "/v1/stats");
   EXPECT_EQ(stats.body.get_int("total_syncs"), syncs_before);
   EXPECT_EQ(stats.body.get_int("queue_depth"), 0);
-  EXPECT_NE(w.api("GET", "/v1/entities/manuscript/" + ms).body.find("title")->get_string("en_US"),
+  EXPECT_NE(w.api("GET", "/v1/entities/manuscript/" + ms).body.find("title")->get_string("en"),
             "Must not arrive through a forged event");
   // Nothing was remembered: the genuine delivery with the same id goes through.
   EXPECT_EQ(w.deliver("evt_forged_" + ms, body).status, 202);
@@ -384,17 +465,17 @@ TEST_F(DaemonTest, StaleAgentWritesAreRefused) {
   ASSERT_EQ(first.status, 200);
   ASSERT_FALSE(first.etag.empty());
   Json doc = first.body;
-  doc["title"]["en_US"] = "Agent one";
+  doc["title"]["en"] = "Agent one";
   const Reply one =
       w.api("PUT", "/v1/entities/manuscript/" + ms, doc.dump(), quiet_agent(first.etag));
   ASSERT_EQ(one.status, 200) << one.body.dump();
-  doc["title"]["en_US"] = "Agent two, from a stale read";
+  doc["title"]["en"] = "Agent two, from a stale read";
   const Reply two =
       w.api("PUT", "/v1/entities/manuscript/" + ms, doc.dump(), quiet_agent(first.etag));
   EXPECT_EQ(two.status, 412);
   EXPECT_EQ(two.body.get_string("error"), "failed_precondition");
   EXPECT_EQ(w.api("PUT", "/v1/entities/manuscript/" + ms, doc.dump(), quiet_agent()).status, 428);
-  EXPECT_EQ(w.api("GET", "/v1/entities/manuscript/" + ms).body.find("title")->get_string("en_US"),
+  EXPECT_EQ(w.api("GET", "/v1/entities/manuscript/" + ms).body.find("title")->get_string("en"),
             "Agent one");
 }
 
@@ -404,7 +485,7 @@ TEST_F(DaemonTest, AgentWriteWithAutoSyncReachesOjs) {
   const Reply current = w.api("GET", "/v1/entities/manuscript/" + ms);
   ASSERT_EQ(current.status, 200);
   Json doc = current.body;
-  doc["title"]["en_US"] = "Written by an agent with auto-sync";
+  doc["title"]["en"] = "Written by an agent with auto-sync";
   const Reply put = w.api("PUT", "/v1/entities/manuscript/" + ms, doc.dump(),
                           {{"X-Agent", "eager_agent"}, {"If-Match", current.etag}});
   ASSERT_EQ(put.status, 200) << put.body.dump();
@@ -418,10 +499,13 @@ TEST_F(DaemonTest, AgentWriteWithAutoSyncReachesOjs) {
 // own daemon so the dead letter does not make the shared one degraded.
 TEST_F(DaemonTest, EveryEventTypeQueuesAndAPermanentFailureIsDeadLetteredThenReplayed) {
   World& w = *world;
-  ChildProcess third(OJSYNC_BINARY, {"serve", "--config", w.config_file("third.toml", "third")},
-                     w.dir.file("third.err"));
+  const std::string config = w.config_file("third.toml", "third");
+  const std::string token_file = w.dir.file("third-editor.token");
+  const std::string editor = w.create_token(config, "it-editor", "editor", token_file);
+  ASSERT_FALSE(editor.empty());
+  ChildProcess third(OJSYNC_BINARY, {"serve", "--config", config}, w.dir.file("third.err"));
   ASSERT_GT(third.port(), 0) << third.stderr_text();
-  auto stats = [&] { return w.send("GET", third.origin() + "/v1/stats").body; };
+  auto stats = [&] { return w.api_to(third.origin(), editor, "GET", "/v1/stats").body; };
   ASSERT_TRUE(eventually(
       [&] { return stats().get_int("total_syncs") >= 40 && stats().get_int("queue_depth") == 0; },
       60s));
@@ -443,7 +527,7 @@ TEST_F(DaemonTest, EveryEventTypeQueuesAndAPermanentFailureIsDeadLetteredThenRep
     EXPECT_EQ(r.status, 202) << events[i] << " " << r.body.dump();
   }
   ASSERT_TRUE(eventually([&] { return stats().get_int("queue_depth") == 0; }, 60s));
-  const Reply dead = w.send("GET", third.origin() + "/v1/dlq");
+  const Reply dead = w.api_to(third.origin(), editor, "GET", "/v1/dlq");
   ASSERT_EQ(dead.status, 200);
   ASSERT_EQ(dead.body.get_int("count"), 1) << dead.body.dump();
   const Json job = dead.body.find("jobs")->as_array()[0];
@@ -455,39 +539,153 @@ TEST_F(DaemonTest, EveryEventTypeQueuesAndAPermanentFailureIsDeadLetteredThenRep
   EXPECT_EQ(ready.body.get_string("status"), "degraded");
   EXPECT_EQ(run_command(OJSYNC_BINARY, {"health", "--server", third.origin()}).exit_code, 5);
 
-  const CommandResult listed =
-      run_command(OJSYNC_BINARY, {"dlq", "list", "--server", third.origin(), "--json"});
+  const CommandResult listed = run_command(
+      OJSYNC_BINARY,
+      {"dlq", "list", "--server", third.origin(), "--json", "--token-file", token_file});
   EXPECT_EQ(listed.exit_code, 0);
   EXPECT_NE(listed.out.find("\"entity_id\":\"8:1\""), std::string::npos) << listed.out;
   const std::string job_id = std::to_string(job.get_int("id"));
-  const CommandResult replayed =
-      run_command(OJSYNC_BINARY, {"dlq", "replay", job_id, "--server", third.origin()});
+  const CommandResult replayed = run_command(
+      OJSYNC_BINARY,
+      {"dlq", "replay", job_id, "--server", third.origin(), "--token-file", token_file});
   EXPECT_EQ(replayed.exit_code, 0);
   // It runs again and, OJS 3.3 being what it is, is dead-lettered again.
   EXPECT_TRUE(eventually([&] {
-    const Reply again = w.send("GET", third.origin() + "/v1/dlq");
+    const Reply again = w.api_to(third.origin(), editor, "GET", "/v1/dlq");
     return again.body.get_int("count") == 1 && stats().get_int("queue_depth") == 0;
   }));
-  EXPECT_EQ(
-      run_command(OJSYNC_BINARY, {"dlq", "replay", "999999", "--server", third.origin()}).exit_code,
-      3);
+  EXPECT_EQ(run_command(OJSYNC_BINARY, {"dlq", "replay", "999999", "--server", third.origin(),
+                                        "--token-file", token_file})
+                .exit_code,
+            3);
   EXPECT_EQ(third.terminate(30s), 0) << third.stderr_text();
+}
+
+// OJS goes down while agents keep writing: the OJS endpoint's circuit breaker opens (readyz,
+// metrics), queued jobs wait for it without spending attempts (retry_limit is 2 here, and none
+// is dead-lettered), and once OJS is back the breaker closes and every edit arrives.
+TEST_F(DaemonTest, OjsOutageOpensTheBreakerAndEveryEditArrivesAfterIt) {
+  World& w = *world;
+  auto ojs = start_emulator(w.dir.file("outage-emulator.err"));
+  ASSERT_GT(ojs->port(), 0);
+  const int ojs_port = ojs->port();
+  const std::string config =
+      w.config_file("outage.toml", "outage", ojs->origin(),
+                    "retry_limit = 2\nretry_backoff_base = \"50ms\"\n"
+                    "breaker_failure_threshold = 2\nbreaker_open_duration = \"1s\"\n");
+  const std::string admin =
+      w.create_token(config, "outage-admin", "admin", w.dir.file("outage-admin.token"));
+  ASSERT_FALSE(admin.empty());
+  ChildProcess daemon(OJSYNC_BINARY, {"serve", "--config", config}, w.dir.file("outage.err"));
+  ASSERT_GT(daemon.port(), 0) << daemon.stderr_text();
+  auto get = [&](const std::string& path) { return w.api_to(daemon.origin(), admin, "GET", path); };
+  auto metrics = [&] {
+    auto r = w.http->send(
+        {"GET", daemon.origin() + "/metrics", {{"Authorization", "Bearer " + admin}}, ""});
+    return r.ok() ? r->body : std::string();
+  };
+  ASSERT_TRUE(eventually(
+      [&] {
+        const Json stats = get("/v1/stats").body;
+        return stats.get_int("total_syncs") >= 40 && stats.get_int("queue_depth") == 0;
+      },
+      60s));
+  auto breaker_state = [&] {
+    const Reply ready = get("/readyz");
+    for (const Json& b : ready.body.find("circuit_breakers")->as_array()) {
+      if (b.get_string("endpoint") == "ojs/manuscript") return b.get_string("state");
+    }
+    return std::string("missing");
+  };
+  EXPECT_EQ(breaker_state(), "closed");
+
+  ojs->terminate(10s);                         // OJS is down.
+  std::map<std::string, std::string> written;  // Submission → the agents' new title.
+  for (const auto& [id, publication] : w.publication_of) {
+    if (written.size() == 6) break;
+    const std::string path = "/v1/entities/manuscript/" + id;
+    const Reply current = get(path);
+    ASSERT_EQ(current.status, 200) << id;
+    Json doc = current.body;
+    doc["title"]["en"] = "Written during the outage " + id;
+    const Reply put = w.send("PUT", daemon.origin() + path, doc.dump(),
+                             {{"Authorization", "Bearer " + admin},
+                              {"X-Agent", "outage_agent"},
+                              {"If-Match", current.etag}});
+    ASSERT_EQ(put.status, 200) << put.body.dump();
+    written[id] = doc.find("title")->get_string("en");
+  }
+  ASSERT_TRUE(eventually([&] { return breaker_state() == "open"; }, 20s))
+      << get("/readyz").body.dump();
+  const Reply ready = get("/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body.get_string("status"), "degraded");
+  // Several cool-downs pass, each with one failed probe; no job is given up.
+  std::this_thread::sleep_for(3s);
+  EXPECT_EQ(get("/v1/dlq").body.get_int("count"), 0) << get("/v1/dlq").body.dump();
+  EXPECT_GT(get("/v1/stats").body.get_int("queue_depth"), 0);
+  const std::string during = metrics();  // Open (2), or half-open (1) between probes.
+  EXPECT_NE(during.find(R"(ojsync_circuit_breaker_state{endpoint="ojs/manuscript"})"),
+            std::string::npos)
+      << during;
+  EXPECT_EQ(during.find(R"(ojsync_circuit_breaker_state{endpoint="ojs/manuscript"} 0)"),
+            std::string::npos);
+
+  ojs = start_emulator(w.dir.file("outage-emulator-2.err"), ojs_port);  // OJS is back.
+  ASSERT_EQ(ojs->port(), ojs_port);
+  auto title_in_ojs = [&](const std::string& id) {
+    const Reply r = w.send("GET",
+                           ojs->origin() + kJournalApi + "/submissions/" + id + "/publications/" +
+                               w.publication_of.at(id),
+                           "", {{"Authorization", "Bearer " + w.token}});
+    const Json* title = r.body.find("title");
+    return title == nullptr ? std::string() : title->get_string("en_US");
+  };
+  EXPECT_TRUE(eventually(
+      [&] {
+        for (const auto& [id, title] : written) {
+          if (title_in_ojs(id) != title) return false;
+        }
+        return get("/v1/stats").body.get_int("queue_depth") == 0;
+      },
+      60s))
+      << get("/v1/stats").body.dump();
+  EXPECT_EQ(breaker_state(), "closed");
+  EXPECT_EQ(get("/readyz").body.get_string("status"), "ok") << get("/readyz").body.dump();
+  EXPECT_EQ(get("/v1/dlq").body.get_int("count"), 0);
+  const std::string text = metrics();
+  EXPECT_NE(text.find(R"(ojsync_circuit_breaker_state{endpoint="ojs/manuscript"} 0)"),
+            std::string::npos);
+  EXPECT_EQ(text.find(R"(ojsync_circuit_breaker_openings_total{endpoint="ojs/manuscript"} 0)"),
+            std::string::npos)
+      << text;
+  const std::string log = daemon.stderr_text();
+  EXPECT_NE(log.find("\"event\":\"breaker_opened\""), std::string::npos) << log;
+  EXPECT_NE(log.find("\"event\":\"breaker_closed\""), std::string::npos);
+  EXPECT_EQ(daemon.terminate(30s), 0) << daemon.stderr_text();
 }
 
 TEST_F(DaemonTest, SigtermStopsGracefullyAndARestartLosesNothing) {
   World& w = *world;
   const std::string config = w.config_file("second.toml", "second");
+  const std::string viewer =
+      w.create_token(config, "it-viewer", "viewer", w.dir.file("second-viewer.token"));
+  ASSERT_FALSE(viewer.empty());
   ChildProcess second(OJSYNC_BINARY, {"serve", "--config", config}, w.dir.file("second.err"));
   ASSERT_GT(second.port(), 0) << second.stderr_text();
   // Stop once the first import has begun: jobs claimed then finish, the others stay queued.
   EXPECT_TRUE(eventually(
-      [&] { return w.send("GET", second.origin() + "/v1/stats").body.get_int("total_syncs") > 0; },
+      [&] {
+        return w.api_to(second.origin(), viewer, "GET", "/v1/stats").body.get_int("total_syncs") >
+               0;
+      },
       30s));
   EXPECT_EQ(second.terminate(30s), 0) << second.stderr_text();
   const std::string log = second.stderr_text();
   EXPECT_NE(log.find("\"event\":\"stopped\""), std::string::npos) << log;
   EXPECT_EQ(log.find(w.token), std::string::npos);  // The token never reaches the log.
   EXPECT_EQ(log.find(kSecret), std::string::npos);
+  EXPECT_EQ(log.find(viewer), std::string::npos);
   const CommandResult stats = run_command(OJSYNC_BINARY, {"stats", "--config", config, "--json"});
   EXPECT_EQ(stats.exit_code, 0) << stats.out;  // The store is consistent and readable.
   if (auto before = Json::parse(stats.out); before.ok()) {
@@ -500,7 +698,8 @@ TEST_F(DaemonTest, SigtermStopsGracefullyAndARestartLosesNothing) {
   ChildProcess again(OJSYNC_BINARY, {"serve", "--config", config}, w.dir.file("again.err"));
   ASSERT_GT(again.port(), 0) << again.stderr_text();
   auto in_sync = [&](int id) {
-    const Reply r = w.send("GET", again.origin() + "/v1/sync/manuscript/" + std::to_string(id));
+    const Reply r =
+        w.api_to(again.origin(), viewer, "GET", "/v1/sync/manuscript/" + std::to_string(id));
     const Json* state = r.body.find("state");
     return r.status == 200 && state != nullptr && state->is_object() &&
            state->find("in_sync")->as_bool();

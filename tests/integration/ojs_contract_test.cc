@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "connectors/http/curl_transport.h"
-#include "support/listening_port.h"
 #include "ojsync/ojs_connector.h"
+#include "support/listening_port.h"
 
 namespace ojsync {
 namespace {
@@ -111,7 +111,25 @@ class OjsContractTest : public ::testing::TestWithParam<Param> {
     return std::move(c).value();
   }
 
-  std::string locale() const { return GetParam().expected == OjsVersion::k3_3 ? "en_US" : "en"; }
+  // Documents name English "en" whatever the version (locale_keys.h); the journal's own name.
+  static std::string locale() { return "en"; }
+  std::string journal_locale() const {
+    return GetParam().expected == OjsVersion::k3_3 ? "en_US" : "en";
+  }
+
+  // A submission's current publication as OJS itself answers it.
+  static Json raw_publication(const Emulator& emu, const std::string& id) {
+    auto http = make_curl_transport({}).value();
+    const std::string api = emu.origin() + "/index.php/testj/api/v1/submissions/" + id;
+    const HttpHeaders auth{{"Authorization", "Bearer " + get_token(emu)}};
+    auto submission = http->send({"GET", api, auth, ""});
+    if (!submission.ok()) return Json();
+    const std::int64_t pid = Json::parse(submission->body).value().get_int("currentPublicationId");
+    auto publication = http->send({"GET", api + "/publications/" + std::to_string(pid), auth, ""});
+    if (!publication.ok()) return Json();
+    auto parsed = Json::parse(publication->body);
+    return parsed.ok() ? std::move(parsed).value() : Json();
+  }
 
   // Pages list_changed to its end, retrying retryable errors from the same cursor.
   static std::map<std::string, int> scan(Connector& c, std::string_view type, std::string& cursor,
@@ -223,6 +241,42 @@ TEST_P(OjsContractTest, FetchWriteRoundTripAndVersionRules) {
   auto missing = ojs->fetch("manuscript", "987654");
   ASSERT_TRUE(missing.ok()) << missing.status().to_string();
   EXPECT_FALSE(missing->has_value());
+}
+
+TEST_P(OjsContractTest, DocumentsUseOneLocaleSpellingAndWritesUseTheJournals) {
+  auto emu = start();
+  auto ojs = connect(*emu, GetParam().expected);
+  std::string cursor;
+  const auto all = scan(*ojs, "manuscript", cursor, 100);
+  for (const auto& [id, n] : all) {
+    const Json doc = ojs->fetch("manuscript", id).value()->document;
+    for (const char* field : {"title", "abstract", "keywords"}) {
+      const Json* f = doc.find(field);
+      if (f == nullptr) continue;
+      for (const auto& [key, value] : f->as_object()) {
+        EXPECT_TRUE(key == "en" || key == "fr_CA" || key == "es" || key == "ru" || key == "ja" ||
+                    key == "ar")
+            << "manuscript " << id << " " << field << "." << key;
+      }
+    }
+  }
+  const std::string id = find_submission(*ojs, all, 3);
+  ASSERT_FALSE(id.empty());
+  Json doc = ojs->fetch("manuscript", id).value()->document;
+  doc["subtitle"] = Json::object();
+  doc["subtitle"]["en"] = "Written as en";
+  auto written = ojs->write("manuscript", id, doc, "locale-spelling");
+  ASSERT_TRUE(written.ok()) << written.status().to_string();
+  EXPECT_EQ(written->stored.document.find("subtitle")->get_string("en"), "Written as en");
+  EXPECT_EQ(raw_publication(*emu, id).find("subtitle")->get_string(journal_locale()),
+            "Written as en");
+  // en_US beside en: on 3.3 the same locale twice, refused before anything is sent; on 3.4+
+  // a locale the journal does not have, which OJS refuses (400).
+  doc["subtitle"]["en_US"] = "Twice";
+  EXPECT_EQ(ojs->write("manuscript", id, doc, "locale-twice").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(raw_publication(*emu, id).find("subtitle")->get_string(journal_locale()),
+            "Written as en");
 }
 
 TEST_P(OjsContractTest, AuthorsCreatesAndRemoves) {
@@ -353,6 +407,47 @@ TEST_P(OjsContractTest, ScanCompletesThroughInjectedFaults) {
   const auto all = scan(*ojs, "manuscript", cursor, 50, nullptr, &retries);
   EXPECT_EQ(all.size(), static_cast<std::size_t>(kSubmissions));
   EXPECT_GT(retries, 0);
+}
+
+// The same journal seen through OJS 3.3 and through OJS 3.4 (as after an upgrade, which renamed
+// en_US to en and so on) gives the agents' side the same documents, locale keys included.
+TEST(OjsLocaleContractTest, TheSameJournalReadsAlikeThroughOjs33And34) {
+  auto start = [](const std::string& version) {
+    return std::make_unique<Emulator>(std::vector<std::string>{
+        "--port", "0", "--ojs-version", version, "--seed", "7", "--submissions", "60",
+        "--api-key-secret", "contract-secret", "--admin-api-key", "contract-admin-key"});
+  };
+  auto connect = [](const Emulator& emu, OjsVersion version) {
+    setenv(kTokenEnv, get_token(emu).c_str(), 1);
+    OjsConnectorOptions o;
+    o.base_url = emu.origin();
+    o.journal_path = "testj";
+    o.api_token_env = kTokenEnv;
+    o.version = version;
+    return make_ojs_connector(o).value();
+  };
+  auto emu33 = start("3.3");
+  auto emu34 = start("3.4");
+  ASSERT_GT(emu33->port(), 0);
+  ASSERT_GT(emu34->port(), 0);
+  auto ojs33 = connect(*emu33, OjsVersion::k3_3);
+  auto ojs34 = connect(*emu34, OjsVersion::k3_4);
+  int compared = 0;
+  for (int id = 1; id <= 60; ++id) {
+    auto a = ojs33->fetch("manuscript", std::to_string(id));
+    auto b = ojs34->fetch("manuscript", std::to_string(id));
+    ASSERT_TRUE(a.ok() && b.ok());
+    if (!a->has_value() || !b->has_value()) continue;
+    for (const char* field : {"locale", "title", "subtitle", "abstract", "keywords", "authors"}) {
+      const Json* x = (*a)->document.find(field);
+      const Json* y = (*b)->document.find(field);
+      ASSERT_TRUE(x != nullptr && y != nullptr ? *x == *y : x == y)
+          << "manuscript " << id << " " << field << ": " << (x ? x->dump() : "-") << " vs "
+          << (y ? y->dump() : "-");
+    }
+    ++compared;
+  }
+  EXPECT_GT(compared, 50);
 }
 
 INSTANTIATE_TEST_SUITE_P(Versions, OjsContractTest,

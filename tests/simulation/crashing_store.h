@@ -50,8 +50,16 @@ class CrashingStore final : public Store {
     return real_.list_audit(key, limit);
   }
   Result<std::int64_t> append_audit(const AuditEntry& entry) override {
-    return real_.append_audit(entry);
+    crash_.point();
+    auto result = real_.append_audit(entry);
+    crash_.point();
+    return result;
   }
+  Result<std::vector<ChainedAuditEntry>> read_audit_chain(std::int64_t after_id,
+                                                          std::size_t limit) override {
+    return real_.read_audit_chain(after_id, limit);
+  }
+  Result<AuditHead> audit_head() override { return real_.audit_head(); }
   Result<std::optional<ConflictRecord>> get_conflict(std::int64_t id) override {
     crash_.point();
     return real_.get_conflict(id);
@@ -79,6 +87,12 @@ class CrashingStore final : public Store {
     return result;
   }
   Status release_job(std::int64_t job_id) override { return real_.release_job(job_id); }
+  Status defer_job(std::int64_t job_id, Timestamp run_at) override {
+    crash_.point();
+    Status status = real_.defer_job(job_id, run_at);
+    crash_.point();
+    return status;
+  }
   Result<std::vector<Job>> list_jobs(std::optional<JobState> state, std::size_t limit) override {
     return real_.list_jobs(state, limit);
   }
@@ -97,6 +111,18 @@ class CrashingStore final : public Store {
                             std::span<const QueuedSync> syncs) override {
     return real_.accept_event(event_id, received_at, syncs);
   }
+  Result<ApiToken> create_token(const ApiToken& token, std::string_view actor) override {
+    return real_.create_token(token, actor);
+  }
+  Result<std::optional<ApiToken>> find_token(std::string_view token_hash) override {
+    return real_.find_token(token_hash);
+  }
+  Result<std::vector<ApiToken>> list_tokens() override { return real_.list_tokens(); }
+  Result<ApiToken> revoke_token(std::string_view name_or_id, Timestamp at,
+                                std::string_view actor) override {
+    return real_.revoke_token(name_or_id, at, actor);
+  }
+  Status touch_token(std::int64_t id, Timestamp at) override { return real_.touch_token(id, at); }
   Result<std::int64_t> forget_events(Timestamp cutoff) override {
     return real_.forget_events(cutoff);
   }

@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -30,20 +31,27 @@ namespace ojsync::simulation {
 struct SimulatedCrash {};
 
 // Counts crash points down to a crash; once crashed, every later point throws too, so work the
-// dying process had queued (other jobs of the same batch) never takes effect.
+// dying process had queued (other jobs of the same batch) never takes effect. A throw on a
+// worker thread ends that job without telling anyone, so those are counted for the harness.
 class CrashSwitch {
  public:
+  CrashSwitch() : harness_thread_(std::this_thread::get_id()) {}
+
   void arm(int points_from_now) {
     std::lock_guard lock(mu_);
     countdown_ = points_from_now;
   }
   void point() {
     std::lock_guard lock(mu_);
-    if (dead_) throw SimulatedCrash{};
-    if (countdown_ > 0 && --countdown_ == 0) {
-      dead_ = true;
-      throw SimulatedCrash{};
-    }
+    if (countdown_ > 0 && --countdown_ == 0) dead_ = true;
+    if (!dead_) return;
+    if (std::this_thread::get_id() != harness_thread_) ++worker_crashes_;
+    throw SimulatedCrash{};
+  }
+  // Jobs ended by a crash so far.
+  std::size_t worker_crashes() const {
+    std::lock_guard lock(mu_);
+    return worker_crashes_;
   }
   bool dead() const {
     std::lock_guard lock(mu_);
@@ -56,9 +64,11 @@ class CrashSwitch {
   }
 
  private:
+  const std::thread::id harness_thread_;
   mutable std::mutex mu_;
   int countdown_ = 0;
   bool dead_ = false;
+  std::size_t worker_crashes_ = 0;
 };
 
 // When a side call fails. `after_effect` faults are the nasty ones: the write happened but the

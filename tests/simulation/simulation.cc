@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -175,8 +176,14 @@ class Simulation {
     static const int kCrashPermille[] = {0, 10, 30};
     crash_permille_ = kCrashPermille[pick(3)];
     steps_ = 120 + static_cast<int>(pick(180));
-    if (options_.force_poison || chance(30))
+    if (options_.force_poison || chance(30)) {
       poison_at_ = static_cast<int>(pick(static_cast<std::uint64_t>(steps_) / 2));
+      // A circuit breaker cannot tell a record that always fails from an outage: the poisoned
+      // record opens it, and as a failed probe spends no attempt it may probe forever, holding
+      // every other record of the endpoint (known gap G3). Breakers stay on in the other seeds.
+      // TODO(docs/invariants.md#g3): keep them on here too once G3 is settled.
+      sync_options_.breaker.failure_threshold = 0;
+    }
     append_only_ = {kDecision};
   }
 
@@ -257,7 +264,28 @@ class Simulation {
     try {
       f();
     } catch (const SimulatedCrash&) {
-      restart();
+    }
+    if (crash_.dead()) restart();  // Also when only a job on the worker died.
+  }
+
+  // SyncManager::run_due_jobs, except that a crash ends the wait: run_due_jobs waits for every
+  // job to report its end, which a job of a dead process never does.
+  void run_jobs() {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::size_t finished = 0;
+    const std::size_t crashed_before = crash_.worker_crashes();
+    auto claimed = manager_->start_due_jobs("sim", sync_options_.batch_size, [&](JobOutcome) {
+      std::lock_guard lock(mu);
+      ++finished;
+      cv.notify_one();
+    });
+    if (!claimed.ok()) return;
+    std::unique_lock lock(mu);
+    // A crashed job says nothing, so the wait looks again every millisecond; with one worker the
+    // jobs run in claim order, so the run is the same whatever the timing.
+    while (finished + (crash_.worker_crashes() - crashed_before) < *claimed) {
+      cv.wait_for(lock, milliseconds(1));
     }
   }
 
@@ -290,7 +318,7 @@ class Simulation {
     } else if (roll < 68) {
       deliver_events();
     } else if (roll < 82) {
-      guarded([&] { (void)manager_->run_due_jobs("sim"); });
+      guarded([&] { run_jobs(); });
       clock_.advance(milliseconds(pick(3000)));
     } else if (roll < 91) {
       direct_sync();

@@ -25,7 +25,7 @@ std::string OjsClient::redact(std::string text) const {
   return text;
 }
 
-Status OjsClient::redacted(const Status& s) const { return {s.code(), redact(s.message())}; }
+Status OjsClient::redacted(const Status& s) const { return s.with_message(redact(s.message())); }
 
 HttpRequest OjsClient::build(const ApiCall& call, bool token_in_query) const {
   HttpRequest request;
@@ -45,8 +45,7 @@ HttpRequest OjsClient::build(const ApiCall& call, bool token_in_query) const {
 Result<ApiReply> OjsClient::send_once(const ApiCall& call, bool token_in_query) const {
   auto response = transport_->send(build(call, token_in_query));
   if (!response.ok()) {
-    return Status(response.status().code(),
-                  call.what() + ": " + redact(response.status().message()));
+    return response.status().with_message(call.what() + ": " + redact(response.status().message()));
   }
   ApiReply reply;
   reply.http_status = response->status;

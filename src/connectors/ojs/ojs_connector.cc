@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "connectors/http/curl_transport.h"
+#include "connectors/ojs/locale_keys.h"
 #include "connectors/ojs/ojs_context.h"
 #include "connectors/ojs/ojs_decisions.h"
 #include "connectors/ojs/ojs_manuscripts.h"
@@ -70,6 +71,9 @@ Status check_options(const OjsConnectorOptions& o) {
   if (o.overlap_margin < Duration::zero() || o.overlap_margin > std::chrono::hours(24)) {
     return InvalidArgument("overlap_margin must be within 0..24h");
   }
+  if (o.listing_reuse < Duration::zero() || o.listing_reuse > std::chrono::minutes(1)) {
+    return InvalidArgument("listing_reuse must be within 0..60s");
+  }
   if (o.connect_timeout <= Duration::zero() || o.request_timeout <= Duration::zero()) {
     return InvalidArgument("timeouts must be positive");
   }
@@ -97,8 +101,10 @@ class OjsConnector final : public Connector {
   Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view side_id) override {
     return guarded<std::optional<Snapshot>>(
         [&](const OjsContext& ctx) -> Result<std::optional<Snapshot>> {
-          if (type == "manuscript") return fetch_manuscript(ctx, side_id);
-          if (type == "reviewer") return fetch_reviewer(ctx, side_id);
+          if (type == "manuscript")
+            return in_document_locales(type, ctx, fetch_manuscript(ctx, side_id));
+          if (type == "reviewer")
+            return in_document_locales(type, ctx, fetch_reviewer(ctx, side_id));
           if (type == "decision") return fetch_decision(ctx, side_id);
           return unknown_type(type);
         });
@@ -117,7 +123,14 @@ class OjsConnector final : public Connector {
   Result<WriteResult> write(std::string_view type, std::string_view side_id, const Json& document,
                             std::string_view idempotency_key) override {
     return guarded<WriteResult>([&](const OjsContext& ctx) -> Result<WriteResult> {
-      if (type == "manuscript") return write_manuscript(ctx, side_id, document, idempotency_key);
+      if (type == "manuscript") {
+        OJSYNC_ASSIGN_OR_RETURN(Json in_ojs, document_locales_to_ojs(type, document, ctx.version));
+        OJSYNC_ASSIGN_OR_RETURN(WriteResult written,
+                                write_manuscript(ctx, side_id, in_ojs, idempotency_key));
+        written.stored.document =
+            document_locales_from_ojs(type, std::move(written.stored.document), ctx.version);
+        return written;
+      }
       if (type == "reviewer") return reviewer_write_refused();
       if (type == "decision") return write_decision(ctx, side_id, document, idempotency_key);
       return unknown_type(type);
@@ -146,6 +159,15 @@ class OjsConnector final : public Connector {
   }
 
  private:
+  // Documents carry one locale spelling whatever the version (locale_keys.h).
+  static Result<std::optional<Snapshot>> in_document_locales(
+      std::string_view type, const OjsContext& ctx, Result<std::optional<Snapshot>> fetched) {
+    if (!fetched.ok() || !fetched->has_value()) return fetched;
+    Snapshot& snapshot = **fetched;
+    snapshot.document = document_locales_from_ojs(type, std::move(snapshot.document), ctx.version);
+    return fetched;
+  }
+
   static Status unknown_type(std::string_view type) {
     return InvalidArgument("the OJS connector has no entity type '" + std::string(type) + "'");
   }
@@ -170,8 +192,8 @@ class OjsConnector final : public Connector {
       OJSYNC_ASSIGN_OR_RETURN(OjsVersion v, version());
       const std::string locale = options_.default_locale.empty()
                                      ? std::string(version_default_locale(v))
-                                     : options_.default_locale;
-      const OjsContext ctx{*client_, zone_, v, scan_, locale, memo_};
+                                     : locale_to_ojs(options_.default_locale, v);
+      const OjsContext ctx{*client_, zone_, v, scan_, locale, memo_, listing_};
       return body(ctx);
     } catch (const std::exception& e) {
       return Internal(
@@ -184,6 +206,7 @@ class OjsConnector final : public Connector {
   const TimeZone zone_;
   ScanSettings scan_;
   IdempotencyMemo memo_;
+  ListingCache listing_{options_.listing_reuse, 1000};
   std::mutex version_mu_;
   OjsVersion detected_ = OjsVersion::kDetect;  // GUARDED_BY(version_mu_)
 };

@@ -20,8 +20,6 @@ using testing::FakeTransport;
 constexpr const char* kTokenEnv = "OJSYNC_TEST_OJS_TOKEN";
 constexpr OjsVersion kVersions[] = {OjsVersion::k3_3, OjsVersion::k3_4, OjsVersion::k3_5};
 
-std::string locale_of(OjsVersion v) { return v == OjsVersion::k3_3 ? "en_US" : "en"; }
-
 OjsConnectorOptions options(OjsVersion v) {
   setenv(kTokenEnv, FakeOjs::kToken, 1);
   OjsConnectorOptions o;
@@ -64,7 +62,7 @@ TEST(OjsConnectorTest, FetchesManuscriptsInEveryVersionAndAbsenceIsNullopt) {
     ASSERT_TRUE(snap.ok()) << snap.status().to_string();
     ASSERT_TRUE(snap->has_value());
     const Json& doc = (*snap)->document;
-    EXPECT_EQ(doc.find("title")->get_string(locale_of(v)), "Title 1");
+    EXPECT_EQ(doc.find("title")->get_string("en"), "Title 1");
     EXPECT_EQ(doc.get_string("dateLastActivity"), "2026-05-01T10:00:00Z");
     EXPECT_EQ(doc.get_int("stageId"), 3);
     EXPECT_EQ((*snap)->modified, parse_timestamp("2026-05-01T10:00:00Z").value());
@@ -144,6 +142,39 @@ TEST(OjsConnectorTest, ChangeListingSeesEverySubmissionOnceAndThenOnlyChanges) {
   }
 }
 
+TEST(OjsConnectorTest, AFetchRightAfterTheListingReadsOnlyThePublication) {
+  for (OjsVersion v : kVersions) {
+    auto fake = std::make_shared<FakeOjs>(v);
+    for (int i = 0; i < 3; ++i) fake->add_submission("2026-05-01 10:00:0" + std::to_string(i));
+    ManualClock clock(parse_timestamp("2026-05-01T10:00:05Z").value());
+    OjsConnectorOptions o = options(v);
+    o.clock = &clock;
+    auto ojs = connect(fake, o);
+    const Json fresh = ojs->fetch("manuscript", "1").value()->document;
+    std::string cursor;
+    ASSERT_EQ(scan_all(*ojs, "manuscript", cursor, 10).size(), 3u);
+    // The listed submission plus a fresh publication: the same document, one request.
+    std::size_t sent = fake->requests().size();
+    EXPECT_EQ(ojs->fetch("manuscript", "1").value()->document, fresh);
+    ASSERT_EQ(fake->requests().size(), sent + 1);
+    EXPECT_NE(fake->requests().back().url.find("/submissions/1/publications/"), std::string::npos);
+    // Taken once: the next fetch reads OJS whole again.
+    sent = fake->requests().size();
+    ASSERT_TRUE(ojs->fetch("manuscript", "1").ok());
+    EXPECT_EQ(fake->requests().size(), sent + 2);
+    // Deleted after the listing: absent, not a submission without its publication.
+    fake->erase(2);
+    auto gone = ojs->fetch("manuscript", "2");
+    ASSERT_TRUE(gone.ok()) << gone.status().to_string();
+    EXPECT_FALSE(gone->has_value());
+    // Too old a listing is not used.
+    clock.advance(std::chrono::seconds(6));
+    sent = fake->requests().size();
+    ASSERT_TRUE(ojs->fetch("manuscript", "3").value().has_value());
+    EXPECT_EQ(fake->requests().size(), sent + 2);
+  }
+}
+
 TEST(OjsConnectorTest, UpdatesWriteWhatTheVersionAcceptsAndReportTheRest) {
   for (OjsVersion v : kVersions) {
     auto fake = std::make_shared<FakeOjs>(v);
@@ -151,16 +182,19 @@ TEST(OjsConnectorTest, UpdatesWriteWhatTheVersionAcceptsAndReportTheRest) {
     auto ojs = connect(fake, options(v));
     Json doc = (*ojs->fetch("manuscript", "1").value()).document;
     doc["title"] = Json::object();
-    doc["title"][locale_of(v)] = "New title";
+    doc["title"]["en"] = "New title";
     doc["title"]["fr_CA"] = "Nouveau titre";
     doc["status"] = 4;
-    doc["keywords"][locale_of(v)] = Json::Array{"soil", "drought"};
+    doc["keywords"]["en"] = Json::Array{"soil", "drought"};
     doc["favouriteColour"] = "teal";
     auto written = ojs->write("manuscript", "1", doc, "k1");
     ASSERT_TRUE(written.ok()) << written.status().to_string();
     const Json& stored = written->stored.document;
     EXPECT_EQ(stored.find("title")->get_string("fr_CA"), "Nouveau titre");
-    EXPECT_EQ(stored.find("keywords")->find(locale_of(v))->as_array().size(), 2u);
+    EXPECT_EQ(stored.find("keywords")->find("en")->as_array().size(), 2u);
+    // Documents say "en" for every version; OJS keeps its own name for it.
+    const std::string journal_en = v == OjsVersion::k3_3 ? "en_US" : "en";
+    EXPECT_EQ(fake->publication(id).find("title")->get_string(journal_en), "New title");
     if (v == OjsVersion::k3_3) {
       EXPECT_EQ(fake->submission(id).get_int("status"), 4);
       EXPECT_EQ(written->rejected_fields, (std::vector<std::string>{"favouriteColour"}));
@@ -192,10 +226,10 @@ TEST(OjsConnectorTest, AuthorsGoThroughTheContributorApiFrom34AndAreRejectedIn33
     ASSERT_EQ(doc.find("authors")->as_array().size(), 2u);
     Json authors = Json::array();
     Json ada = doc.find("authors")->as_array()[0];
-    ada["givenName"][locale_of(v)] = "Augusta Ada";
+    ada["givenName"]["en"] = "Augusta Ada";
     authors.as_array().push_back(ada);
     Json cy = Json::object();
-    cy["givenName"][locale_of(v)] = "Cy";
+    cy["givenName"]["en"] = "Cy";
     cy["email"] = "cy@example.org";
     cy["seq"] = 2;
     authors.as_array().push_back(cy);
@@ -216,7 +250,7 @@ TEST(OjsConnectorTest, AuthorsGoThroughTheContributorApiFrom34AndAreRejectedIn33
     EXPECT_TRUE(w->rejected_fields.empty());
     const auto& stored = w->stored.document.find("authors")->as_array();
     ASSERT_EQ(stored.size(), 2u);
-    EXPECT_EQ(stored[0].find("givenName")->get_string(locale_of(v)), "Augusta Ada");
+    EXPECT_EQ(stored[0].find("givenName")->get_string("en"), "Augusta Ada");
     EXPECT_EQ(stored[1].get_string("email"), "cy@example.org");
     EXPECT_GT(stored[1].get_int("id"), 0);
     EXPECT_EQ(stored[1].get_int("userGroupId"), 14);  // Borrowed from the existing authors.
@@ -230,8 +264,8 @@ TEST(OjsConnectorTest, CreatesFollowEachVersionsFlowAndSurviveALostResponse) {
     auto fake = std::make_shared<FakeOjs>(v);
     auto ojs = connect(fake, options(v));
     Json doc = Json::object();
-    doc["title"][locale_of(v)] = "Fresh";
-    doc["abstract"][locale_of(v)] = "<p>Abstract</p>";
+    doc["title"]["en"] = "Fresh";
+    doc["abstract"]["en"] = "<p>Abstract</p>";
     if (v != OjsVersion::k3_3) {
       EXPECT_EQ(ojs->write("manuscript", "", doc, "new-1").status().code(),
                 StatusCode::kInvalidArgument);
@@ -249,7 +283,7 @@ TEST(OjsConnectorTest, CreatesFollowEachVersionsFlowAndSurviveALostResponse) {
     auto created = ojs->write("manuscript", "", doc, "new-1");
     ASSERT_TRUE(created.ok()) << created.status().to_string();
     EXPECT_EQ(fake->submission_count(), 1u);
-    EXPECT_EQ(created->stored.document.find("title")->get_string(locale_of(v)), "Fresh");
+    EXPECT_EQ(created->stored.document.find("title")->get_string("en"), "Fresh");
     EXPECT_EQ(fake->count_requests("POST", "/publications"), v == OjsVersion::k3_3 ? 1 : 0);
     EXPECT_EQ(ojs->remove("manuscript", created->stored.side_id).ok(), true);
     EXPECT_EQ(ojs->remove("manuscript", created->stored.side_id).ok(), true);  // Already gone.

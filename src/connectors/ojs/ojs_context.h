@@ -9,6 +9,7 @@
 
 #include "connectors/ojs/change_scan.h"
 #include "connectors/ojs/idempotency_memo.h"
+#include "connectors/ojs/listing_cache.h"
 #include "connectors/ojs/ojs_client.h"
 #include "connectors/ojs/ojs_datetime.h"
 #include "connectors/ojs/time_zone.h"
@@ -23,6 +24,7 @@ struct OjsContext {
   const ScanSettings& scan;
   std::string default_locale;  // For creates whose document names none.
   IdempotencyMemo& memo;
+  ListingCache& listing;  // Submissions the activity listing just returned.
 
   UtcSeconds now() const { return utc_from_timestamp(client.clock().now()); }
 };

@@ -246,6 +246,7 @@ OjsError classify_ojs_response(const HttpResponse& response, std::string_view wh
   } else {
     e.status = make(StatusCode::kUnknown, what, http, body);
   }
+  if (e.retry_after) e.status.set_retry_after(*e.retry_after);
   return e;
 }
 

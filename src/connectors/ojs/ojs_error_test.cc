@@ -134,11 +134,13 @@ TEST(OjsErrorTest, RateLimitsAndOutagesAreRetryableWithRetryAfter) {
   ASSERT_TRUE(e.retry_after.has_value());
   EXPECT_EQ(*e.retry_after, std::chrono::seconds(30));
   EXPECT_NE(e.status.message().find("retry after 30s"), std::string::npos);
+  EXPECT_EQ(e.status.retry_after(), std::chrono::seconds(30));  // What the engine's backoff reads.
 
   e = classify_ojs_response(response(503, "", {{"Retry-After", "Wed, 25 Nov 2026 13:02:00 GMT"}}),
                             "GET /s", kNow);
   EXPECT_EQ(e.status.code(), StatusCode::kUnavailable);
   EXPECT_EQ(e.retry_after, std::chrono::seconds(120));
+  EXPECT_EQ(e.status.retry_after(), std::chrono::seconds(120));
 
   EXPECT_EQ(classify_ojs_response(response(502, "<html>"), "GET /s", kNow).status.code(),
             StatusCode::kUnavailable);

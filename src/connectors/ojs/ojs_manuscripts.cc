@@ -33,6 +33,21 @@ Status expect_object(const Json& body, const ApiCall& call) {
   return FailedPrecondition(call.what() + ": OJS answered with something other than a JSON object");
 }
 
+// The submission as the listing returned it moments ago, with its publication read now; nullopt
+// when it was not listed recently or its publication is gone (then a full read decides).
+Result<std::optional<RawManuscript>> read_listed(const OjsContext& ctx, std::int64_t id) {
+  std::optional<Json> listed = ctx.listing.take(id, ctx.client.clock().now());
+  if (!listed) return std::optional<RawManuscript>();
+  const Json* pid = listed->find("currentPublicationId");
+  if (pid == nullptr || !pid->is_int()) return std::optional<RawManuscript>();
+  const ApiCall get_pub{"GET", publication_path(id, pid->as_int()), {}, std::nullopt};
+  OJSYNC_ASSIGN_OR_RETURN(auto publication, ctx.client.call_optional(get_pub));
+  if (!publication) return std::optional<RawManuscript>();
+  OJSYNC_RETURN_IF_ERROR(expect_object(*publication, get_pub));
+  return std::optional<RawManuscript>(
+      RawManuscript{id, std::move(*listed), std::move(publication)});
+}
+
 Result<std::optional<RawManuscript>> read_raw(const OjsContext& ctx, std::int64_t id) {
   const ApiCall get{"GET", submission_path(id), {}, std::nullopt};
   OJSYNC_ASSIGN_OR_RETURN(auto submission, ctx.client.call_optional(get));
@@ -211,12 +226,15 @@ Result<std::vector<ListedItem>> fetch_activity_page(const OjsContext& ctx, std::
   OJSYNC_ASSIGN_OR_RETURN(Json::Array items, ctx.client.call_list(list));
   std::vector<ListedItem> page;
   std::vector<bool> dated;
-  for (const auto& item : items) {
+  for (auto& item : items) {
     const Json* id = item.find("id");
     if (id == nullptr || !id->is_int())
       return FailedPrecondition(list.what() + ": a listed submission has no id");
+    const std::int64_t submission_id = id->as_int();
     auto activity = activity_of(item);
-    page.push_back({id->as_int(), activity.value_or(0)});
+    page.push_back({submission_id, activity.value_or(0)});
+    item.as_object().erase("publications");  // Summaries; the projection reads its own GET.
+    ctx.listing.put(submission_id, std::move(item), ctx.client.clock().now());
     dated.push_back(activity.has_value());
   }
   // An entry without any readable date takes its neighbour's key: its position is what the
@@ -236,7 +254,10 @@ Result<std::vector<ListedItem>> fetch_activity_page(const OjsContext& ctx, std::
 
 Result<std::optional<Snapshot>> fetch_manuscript(const OjsContext& ctx, std::string_view side_id) {
   OJSYNC_ASSIGN_OR_RETURN(std::int64_t id, parse_ojs_id(side_id, kType));
-  OJSYNC_ASSIGN_OR_RETURN(auto raw, read_raw(ctx, id));
+  OJSYNC_ASSIGN_OR_RETURN(auto raw, read_listed(ctx, id));
+  if (!raw) {
+    OJSYNC_ASSIGN_OR_RETURN(raw, read_raw(ctx, id));
+  }
   if (!raw) return std::optional<Snapshot>();
   return std::optional<Snapshot>(snapshot_of(ctx, *raw));
 }

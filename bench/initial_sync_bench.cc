@@ -1,0 +1,295 @@
+// Initial sync of a whole journal from the ojs-emulator on loopback into the embedded store
+// (issue 3's benchmark). Two phases, each in its own child process so each peak RSS is its own:
+//
+//   floor: the same HTTP requests the OJS connector makes for a full import (list pages of 100,
+//          plus each listed submission's current publication), sent with the same libcurl transport
+//          and parsed with the same JSON parser, by as many threads as the sync uses. Nothing else.
+//   sync:  the product path: list_changed pages → SyncManager::batch_sync(kFromOjs) into a new
+//          SQLite store and agents' embedded store, every submission checked to be applied.
+//
+// Prints entities/s of both, the ratio sync/floor, the sync's peak RSS, and the emulator's
+// request counts. Not a test: `make bench` runs it (bench/run.sh).
+//
+//   ojsync_initial_sync_bench --emulator build/emulator/ojs-emulator [--submissions 100000]
+//                             [--ojs-version 3.4] [--workers 4] [--phase both|floor|sync]
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "connectors/http/curl_transport.h"
+#include "ojsync/embedded_store.h"
+#include "ojsync/ojs_connector.h"
+#include "ojsync/sync_manager.h"
+#include "support/listening_port.h"
+
+namespace ojsync::bench {
+namespace {
+
+struct Args {
+  std::string emulator;
+  int submissions = 100'000;
+  std::string version = "3.4";
+  int workers = 4;
+  std::string phase = "both";
+};
+
+struct Emulator {
+  pid_t pid = -1;
+  int port = 0;
+  std::string origin() const { return "http://127.0.0.1:" + std::to_string(port); }
+};
+
+Emulator start_emulator(const Args& args) {
+  int out[2];
+  if (::pipe(out) != 0) std::abort();
+  Emulator emu;
+  emu.pid = ::fork();
+  if (emu.pid == 0) {
+    ::dup2(out[1], STDOUT_FILENO);
+    ::close(out[0]);
+    ::close(out[1]);
+    std::vector<std::string> argv_s{args.emulator,
+                                    "--port",
+                                    "0",
+                                    "--ojs-version",
+                                    args.version,
+                                    "--seed",
+                                    "11",
+                                    "--submissions",
+                                    std::to_string(args.submissions),
+                                    "--api-key-secret",
+                                    "bench-secret",
+                                    "--admin-api-key",
+                                    "bench-admin-key"};
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  emu.port = ojsync::testing::read_listening_port(out[0], std::chrono::seconds(600));
+  ::close(out[0]);
+  return emu;
+}
+
+std::string fetch_text(HttpTransport& http, const std::string& url, const std::string& token = "") {
+  HttpHeaders headers;
+  if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
+  auto r = http.send({"GET", url, std::move(headers), ""});
+  if (!r.ok() || r->status != 200) {
+    std::fprintf(stderr, "GET failed: %s\n",
+                 r.ok() ? std::to_string(r->status).c_str() : r.status().to_string().c_str());
+    std::exit(1);
+  }
+  return std::move(r->body);
+}
+
+Json fetch_json(HttpTransport& http, const std::string& url, const std::string& token) {
+  auto parsed = Json::parse(fetch_text(http, url, token));
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "bad JSON from %s\n", url.c_str());
+    std::exit(1);
+  }
+  return std::move(parsed).value();
+}
+
+// Runs `fn` on `n` threads, each taking indexes below `count` from a shared counter.
+template <typename Fn>
+void parallel_for(int n, std::size_t count, Fn fn) {
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < n; ++t) {
+    threads.emplace_back([&] {
+      for (std::size_t i; (i = next.fetch_add(1)) < count;) fn(i);
+    });
+  }
+  for (auto& t : threads) t.join();
+}
+
+// The floor: download and parse what the connector downloads, and nothing more.
+int run_floor(const Args& args, const Emulator& emu, const std::string& token) {
+  auto http = make_curl_transport({}).value();
+  const std::string api = emu.origin() + "/index.php/testj/api/v1";
+  const std::string order = args.version == "3.3" ? "dateLastActivity" : "lastActivity";
+  std::atomic<std::size_t> entities{0};
+  for (int offset = 0;; offset += 100) {
+    Json page = fetch_json(*http,
+                           api + "/submissions?count=100&orderBy=" + order +
+                               "&orderDirection=DESC&offset=" + std::to_string(offset),
+                           token);
+    const Json::Array& items = page.find("items")->as_array();
+    if (items.empty()) break;
+    parallel_for(args.workers, items.size(), [&](std::size_t i) {
+      // The connector reads each listed submission's current publication (the listing has
+      // the submission itself, but only a summary of the publication).
+      fetch_json(*http,
+                 api + "/submissions/" + std::to_string(items[i].get_int("id")) + "/publications/" +
+                     std::to_string(items[i].get_int("currentPublicationId")),
+                 token);
+      entities.fetch_add(1);
+    });
+    if (items.size() < 100) break;
+  }
+  return entities == static_cast<std::size_t>(args.submissions) ? 0 : 1;
+}
+
+// The product path, into a fresh store.
+int run_sync(const Args& args, const Emulator& emu, const std::string& token) {
+  char pattern[] = "/tmp/ojsync-initial-sync-XXXXXX";
+  const std::string dir = ::mkdtemp(pattern);
+  const std::string token_file = dir + "/token";
+  if (FILE* f = std::fopen(token_file.c_str(), "w")) {
+    std::fputs(token.c_str(), f);
+    std::fclose(f);
+  }
+  OjsConnectorOptions o;
+  o.base_url = emu.origin();
+  o.journal_path = "testj";
+  o.api_token_file = token_file;
+  o.version = args.version == "3.3"   ? OjsVersion::k3_3
+              : args.version == "3.5" ? OjsVersion::k3_5
+                                      : OjsVersion::k3_4;
+  auto ojs = make_ojs_connector(o).value();
+  auto agents = EmbeddedDocumentStore::open({dir + "/agents.db"}).value();
+  auto store = open_sqlite_store({dir + "/ojsync.db"}).value();
+  if (!store->migrate().ok()) return 1;
+  SyncOptions options;
+  options.workers = static_cast<std::size_t>(args.workers);
+  SyncEnv env;
+  env.store = store.get();
+  env.ojs = ojs.get();
+  env.agents = agents.get();
+  auto manager = SyncManager::create(options, env).value();
+
+  std::size_t applied = 0, failed = 0;
+  std::string cursor;
+  for (bool more = true; more;) {
+    auto page = ojs->list_changed("manuscript", cursor, 100);
+    if (!page.ok()) {
+      std::fprintf(stderr, "list_changed: %s\n", page.status().to_string().c_str());
+      return 1;
+    }
+    std::vector<std::string> ids;
+    for (auto& c : page->changes) ids.push_back(std::move(c.side_id));
+    for (const auto& [id, r] :
+         manager->batch_sync("manuscript", ids, Direction::kFromOjs, "bench")) {
+      if (r.ok() && r->outcome == SyncOutcome::kApplied) {
+        ++applied;
+      } else {
+        ++failed;
+        if (!r.ok()) std::fprintf(stderr, "%s: %s\n", id.c_str(), r.status().to_string().c_str());
+      }
+    }
+    cursor = std::move(page->next_cursor);
+    more = page->has_more;
+  }
+  manager.reset();
+  std::filesystem::remove_all(dir);
+  std::fprintf(stderr, "  sync: %zu applied, %zu failed\n", applied, failed);
+  return applied == static_cast<std::size_t>(args.submissions) && failed == 0 ? 0 : 1;
+}
+
+struct PhaseResult {
+  double seconds = 0;
+  long max_rss_kb = 0;
+  bool ok = false;
+};
+
+template <typename Fn>
+PhaseResult in_child(Fn fn) {
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t pid = ::fork();
+  if (pid == 0) ::_exit(fn());
+  int status = 0;
+  rusage usage{};
+  ::wait4(pid, &status, 0, &usage);
+  PhaseResult r;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.max_rss_kb = usage.ru_maxrss;
+  r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  return r;
+}
+
+void report(const char* name, const PhaseResult& r, int n) {
+  std::printf("%-6s %s  %8.2f s  %9.0f entities/s  peak RSS %6.1f MB\n", name,
+              r.ok ? "ok    " : "FAILED", r.seconds, n / r.seconds, r.max_rss_kb / 1024.0);
+}
+
+int run(const Args& args) {
+  std::printf("initial sync: %d submissions, OJS %s emulator, %d workers, %u cores\n",
+              args.submissions, args.version.c_str(), args.workers,
+              std::thread::hardware_concurrency());
+  const auto boot = std::chrono::steady_clock::now();
+  Emulator emu = start_emulator(args);
+  if (emu.port == 0) {
+    std::fprintf(stderr, "the emulator did not start\n");
+    return 1;
+  }
+  std::printf("emulator ready in %.1f s\n",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - boot).count());
+  std::string token;
+  {
+    auto http = make_curl_transport({}).value();
+    auto body = Json::parse(fetch_text(*http, emu.origin() + "/__emulator/token?user=admin"));
+    token = body.ok() ? body->get_string("token") : "";
+  }
+  bool ok = true;
+  PhaseResult floor, sync;
+  if (args.phase != "sync") {
+    floor = in_child([&] { return run_floor(args, emu, token); });
+    report("floor", floor, args.submissions);
+    ok = ok && floor.ok;
+  }
+  if (args.phase != "floor") {
+    sync = in_child([&] { return run_sync(args, emu, token); });
+    report("sync", sync, args.submissions);
+    ok = ok && sync.ok;
+  }
+  if (args.phase == "both") std::printf("ratio sync/floor: %.2f\n", sync.seconds / floor.seconds);
+  ::kill(emu.pid, SIGTERM);
+  ::waitpid(emu.pid, nullptr, 0);
+  return ok ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace ojsync::bench
+
+int main(int argc, char** argv) {
+  ojsync::bench::Args args;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--emulator") {
+      args.emulator = value;
+    } else if (flag == "--submissions") {
+      args.submissions = std::atoi(value.c_str());
+    } else if (flag == "--ojs-version") {
+      args.version = value;
+    } else if (flag == "--workers") {
+      args.workers = std::atoi(value.c_str());
+    } else if (flag == "--phase") {
+      args.phase = value;
+    } else {
+      std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
+      return 2;
+    }
+  }
+  if (args.emulator.empty() || args.submissions <= 0 || args.workers <= 0) {
+    std::fprintf(stderr,
+                 "usage: %s --emulator PATH [--submissions N] [--ojs-version 3.3|3.4|3.5] "
+                 "[--workers N] [--phase both|floor|sync]\n",
+                 argv[0]);
+    return 2;
+  }
+  return ojsync::bench::run(args);
+}
