@@ -12,6 +12,7 @@
 //
 //   ojsync_initial_sync_bench --emulator build/emulator/ojs-emulator [--submissions 100000]
 //                             [--ojs-version 3.4] [--workers 4] [--phase both|floor|sync]
+//                             [--listing-reuse on|off]
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -21,6 +22,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -41,6 +43,7 @@ struct Args {
   std::string version = "3.4";
   int workers = 4;
   std::string phase = "both";
+  bool listing_reuse = true;  // false: the connector GETs each submission again (the old path).
 };
 
 struct Emulator {
@@ -131,12 +134,15 @@ int run_floor(const Args& args, const Emulator& emu, const std::string& token) {
     const Json::Array& items = page.find("items")->as_array();
     if (items.empty()) break;
     parallel_for(args.workers, items.size(), [&](std::size_t i) {
-      // The connector reads each listed submission's current publication (the listing has
-      // the submission itself, but only a summary of the publication).
-      fetch_json(*http,
-                 api + "/submissions/" + std::to_string(items[i].get_int("id")) + "/publications/" +
-                     std::to_string(items[i].get_int("currentPublicationId")),
-                 token);
+      // With listing reuse the connector reads each listed submission's current publication
+      // (the listing has the submission itself, but only a summary of the publication);
+      // without, it reads the submission first.
+      const std::string id = std::to_string(items[i].get_int("id"));
+      std::int64_t pid = items[i].get_int("currentPublicationId");
+      if (!args.listing_reuse) {
+        pid = fetch_json(*http, api + "/submissions/" + id, token).get_int("currentPublicationId");
+      }
+      fetch_json(*http, api + "/submissions/" + id + "/publications/" + std::to_string(pid), token);
       entities.fetch_add(1);
     });
     if (items.size() < 100) break;
@@ -157,6 +163,7 @@ int run_sync(const Args& args, const Emulator& emu, const std::string& token) {
   o.base_url = emu.origin();
   o.journal_path = "testj";
   o.api_token_file = token_file;
+  if (!args.listing_reuse) o.listing_reuse = Duration::zero();
   o.version = args.version == "3.3"   ? OjsVersion::k3_3
               : args.version == "3.5" ? OjsVersion::k3_5
                                       : OjsVersion::k3_4;
@@ -202,6 +209,7 @@ int run_sync(const Args& args, const Emulator& emu, const std::string& token) {
 
 struct PhaseResult {
   double seconds = 0;
+  double cpu_seconds = 0;  // User + system time of the phase's process.
   long max_rss_kb = 0;
   bool ok = false;
 };
@@ -217,19 +225,55 @@ PhaseResult in_child(Fn fn) {
   PhaseResult r;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.max_rss_kb = usage.ru_maxrss;
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  r.cpu_seconds = secs(usage.ru_utime) + secs(usage.ru_stime);
   r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   return r;
 }
 
-void report(const char* name, const PhaseResult& r, int n) {
-  std::printf("%-6s %s  %8.2f s  %9.0f entities/s  peak RSS %6.1f MB\n", name,
-              r.ok ? "ok    " : "FAILED", r.seconds, n / r.seconds, r.max_rss_kb / 1024.0);
+// CPU seconds the emulator has used so far (from /proc), to split the machine's work.
+double process_cpu_seconds(pid_t pid) {
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr) return 0;
+  char buf[1024];
+  const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = '\0';
+  const char* p = std::strrchr(buf, ')');  // Fields after the command name; utime is the 12th.
+  unsigned long utime = 0, stime = 0;
+  if (p == nullptr || std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+                                  &utime, &stime) != 2) {
+    return 0;
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+// The emulator's request counts by route since the last call (then reset).
+std::string take_request_counts(const Emulator& emu) {
+  auto http = make_curl_transport({}).value();
+  auto stats = Json::parse(fetch_text(*http, emu.origin() + "/__emulator/stats"));
+  (void)http->send({"POST", emu.origin() + "/__emulator/stats/reset", {}, ""});
+  std::string out;
+  if (!stats.ok() || stats->find("byRoute") == nullptr) return out;
+  for (const auto& [route, n] : stats->find("byRoute")->as_object()) {
+    out += (out.empty() ? "" : ", ") + route + " " + std::to_string(n.as_int());
+  }
+  return out;
+}
+
+void report(const char* name, const PhaseResult& r, int n, double emulator_cpu) {
+  std::printf(
+      "%-6s %s  %7.2f s  %7.0f entities/s  peak RSS %5.1f MB  CPU: this side %.2f s, emulator "
+      "%.2f s\n",
+      name, r.ok ? "ok    " : "FAILED", r.seconds, n / r.seconds, r.max_rss_kb / 1024.0,
+      r.cpu_seconds, emulator_cpu);
 }
 
 int run(const Args& args) {
-  std::printf("initial sync: %d submissions, OJS %s emulator, %d workers, %u cores\n",
-              args.submissions, args.version.c_str(), args.workers,
-              std::thread::hardware_concurrency());
+  std::printf(
+      "initial sync: %d submissions, OJS %s emulator, %d workers, listing reuse %s, %u cores\n",
+      args.submissions, args.version.c_str(), args.workers, args.listing_reuse ? "on" : "off",
+      std::thread::hardware_concurrency());
   const auto boot = std::chrono::steady_clock::now();
   Emulator emu = start_emulator(args);
   if (emu.port == 0) {
@@ -244,16 +288,21 @@ int run(const Args& args) {
     auto body = Json::parse(fetch_text(*http, emu.origin() + "/__emulator/token?user=admin"));
     token = body.ok() ? body->get_string("token") : "";
   }
+  take_request_counts(emu);  // Not the token request.
   bool ok = true;
   PhaseResult floor, sync;
   if (args.phase != "sync") {
+    const double before = process_cpu_seconds(emu.pid);
     floor = in_child([&] { return run_floor(args, emu, token); });
-    report("floor", floor, args.submissions);
+    report("floor", floor, args.submissions, process_cpu_seconds(emu.pid) - before);
+    std::printf("       requests: %s\n", take_request_counts(emu).c_str());
     ok = ok && floor.ok;
   }
   if (args.phase != "floor") {
+    const double before = process_cpu_seconds(emu.pid);
     sync = in_child([&] { return run_sync(args, emu, token); });
-    report("sync", sync, args.submissions);
+    report("sync", sync, args.submissions, process_cpu_seconds(emu.pid) - before);
+    std::printf("       requests: %s\n", take_request_counts(emu).c_str());
     ok = ok && sync.ok;
   }
   if (args.phase == "both") std::printf("ratio sync/floor: %.2f\n", sync.seconds / floor.seconds);
@@ -279,6 +328,8 @@ int main(int argc, char** argv) {
       args.workers = std::atoi(value.c_str());
     } else if (flag == "--phase") {
       args.phase = value;
+    } else if (flag == "--listing-reuse") {
+      args.listing_reuse = value != "off";
     } else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
       return 2;
@@ -287,7 +338,7 @@ int main(int argc, char** argv) {
   if (args.emulator.empty() || args.submissions <= 0 || args.workers <= 0) {
     std::fprintf(stderr,
                  "usage: %s --emulator PATH [--submissions N] [--ojs-version 3.3|3.4|3.5] "
-                 "[--workers N] [--phase both|floor|sync]\n",
+                 "[--workers N] [--phase both|floor|sync] [--listing-reuse on|off]\n",
                  argv[0]);
     return 2;
   }

@@ -1,5 +1,6 @@
 // The commands on access and accountability: API tokens and the audit log. They work on the
 // store directly (--config), so the first admin token can be made before the daemon runs.
+#include <charconv>
 #include <iostream>
 
 #include "commands.h"
@@ -125,11 +126,37 @@ int cmd_token_revoke(const service::DaemonConfig& config, const Printer& out,
       "token '" + revoked->name + "' (id " + std::to_string(revoked->id) + ") revoked");
 }
 
-int cmd_audit_verify(const service::DaemonConfig& config, const Printer& out) {
+// "<id>:<hash>", as `audit verify` prints the head.
+Result<AuditHead> parse_anchor(const std::string& text) {
+  const std::size_t colon = text.find(':');
+  AuditHead anchor;
+  if (colon != std::string::npos) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + colon, anchor.last_id);
+    anchor.last_hash = text.substr(colon + 1);
+    if (ec == std::errc() && end == text.data() + colon && anchor.last_id > 0 &&
+        anchor.last_hash.size() == 64)
+      return anchor;
+  }
+  return InvalidArgument("--anchor is <id>:<hash>, as audit verify prints the head");
+}
+
+int cmd_audit_verify(const service::DaemonConfig& config, const Printer& out,
+                     const std::string& anchor_text) {
+  std::optional<AuditHead> anchor;
+  if (!anchor_text.empty()) {
+    auto parsed = parse_anchor(anchor_text);
+    if (!parsed.ok()) return fail(out, parsed.status());
+    anchor = *parsed;
+  }
   auto store = service::open_store(config);
   if (!store.ok()) return fail(out, store.status());
   auto verified = verify_audit_chain(**store);
   if (!verified.ok()) return fail(out, verified.status());
+  if (anchor && verified->ok()) {
+    auto against = check_audit_anchor(**store, *anchor);
+    if (!against.ok()) return fail(out, against.status());
+    verified->first_break = std::move(*against);
+  }
   Json result = Json::object();
   result["ok"] = verified->ok();
   result["entries"] = verified->entries;
@@ -146,8 +173,9 @@ int cmd_audit_verify(const service::DaemonConfig& config, const Printer& out) {
   } else {
     result["break"] = Json();
     text = "audit log intact: " + std::to_string(verified->entries) + " entries (" +
-           std::to_string(verified->redacted) + " redacted); head #" +
-           std::to_string(verified->head.last_id) + " " + verified->head.last_hash;
+           std::to_string(verified->redacted) + " redacted); head " +
+           std::to_string(verified->head.last_id) + ":" + verified->head.last_hash +
+           (anchor ? " (the anchor matches)" : "");
   }
   print_json_or(out, result, text);
   return verified->ok() ? kExitOk : kExitFailed;

@@ -51,8 +51,11 @@ int cmd_token_create(const service::DaemonConfig& config, const Printer& out,
 int cmd_token_list(const service::DaemonConfig& config, const Printer& out);
 int cmd_token_revoke(const service::DaemonConfig& config, const Printer& out,
                      const std::string& name_or_id, const std::string& actor);
-// Exit 0 when the chain is intact, 1 (failed) at the first altered, inserted or removed entry.
-int cmd_audit_verify(const service::DaemonConfig& config, const Printer& out);
+// Exit 0 when the chain is intact (and, with an `anchor` "<id>:<hash>" kept from an earlier
+// run, entry <id> still has that hash), 1 (failed) at the first altered, inserted or removed
+// entry.
+int cmd_audit_verify(const service::DaemonConfig& config, const Printer& out,
+                     const std::string& anchor);
 
 // Prints `status` as the command's error and returns its exit code.
 int fail(const Printer& out, const Status& status);

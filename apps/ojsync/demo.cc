@@ -8,7 +8,6 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
-#include <sstream>
 
 #include "connectors/http/curl_transport.h"
 #include "ojsync/embedded_store.h"
@@ -19,6 +18,7 @@ namespace ojsync::cli {
 namespace {
 
 constexpr std::string_view kType = "manuscript";
+constexpr std::string_view kEnglish = "en";
 
 // At most `n` characters of UTF-8 `text`, with "…" when cut.
 std::string shorten(const std::string& text, std::size_t n = 60) {
@@ -117,23 +117,11 @@ class Demo {
     return held->document;
   }
 
-  // The English text of a multilingual member, whatever the locale key's spelling.
+  // The English text of a multilingual member. Documents name English "en" whatever the OJS
+  // version (docs/ojs-connector.md, "Locale keys").
   static const Json* english(const Json& doc, std::string_view member) {
     const Json* field = doc.find(member);
-    if (field == nullptr || !field->is_object()) return nullptr;
-    for (const auto& [locale, value] : field->as_object()) {
-      if (locale.rfind("en", 0) == 0) return &value;
-    }
-    return nullptr;
-  }
-  static std::string english_key(const Json& doc) {
-    const Json* title = doc.find("title");
-    if (title != nullptr && title->is_object()) {
-      for (const auto& [locale, value] : title->as_object()) {
-        if (locale.rfind("en", 0) == 0) return locale;
-      }
-    }
-    return "en";
+    return field != nullptr ? field->find(kEnglish) : nullptr;
   }
 
   Result<SyncReport> sync(const std::string& id) {
@@ -263,10 +251,8 @@ class Demo {
     const std::string keyword = "reviewer-matched";
     std::cout << "\n3. An agent adds the keyword \"" << keyword << "\" to manuscript/" << id
               << "\n";
-    OJSYNC_ASSIGN_OR_RETURN(Json before, agents_document(id));
-    const std::string locale = english_key(before);
     OJSYNC_RETURN_IF_ERROR(agents_put(id, [&](Json& doc) {
-      Json& list = doc["keywords"][locale];
+      Json& list = doc["keywords"][kEnglish];
       if (!list.is_array()) list = Json::array();
       list.as_array().emplace_back(keyword);
     }));
@@ -287,10 +273,8 @@ class Demo {
     std::cout << "\n4. The editor (in OJS) and an agent both rewrite the abstract of manuscript/"
               << id << "\n";
     OJSYNC_RETURN_IF_ERROR(ojs_put(id, "abstract", "<p>Revised by the editor.</p>"));
-    OJSYNC_ASSIGN_OR_RETURN(Json before, agents_document(id));
-    const std::string locale = english_key(before);
     OJSYNC_RETURN_IF_ERROR(agents_put(id, [&](Json& doc) {
-      doc["abstract"][locale] = "<p>Shortened by the summarising agent.</p>";
+      doc["abstract"][kEnglish] = "<p>Shortened by the summarising agent.</p>";
     }));
     OJSYNC_ASSIGN_OR_RETURN(SyncReport report, sync(id));
     OJSYNC_RETURN_IF_ERROR(
@@ -305,7 +289,7 @@ class Demo {
     std::cout << "   neither side was overwritten; an editor settles it:\n";
     const std::string settled = "<p>Revised by the editor, shortened by the agent.</p>";
     Json resolution = Json::object();
-    resolution["abstract"][locale] = settled;
+    resolution["abstract"][kEnglish] = settled;
     OJSYNC_ASSIGN_OR_RETURN(
         SyncReport resolved,
         manager_->resolve_conflict(pending.front().id, resolution, "editor:demo"));

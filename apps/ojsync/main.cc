@@ -208,6 +208,10 @@ int main(int argc, char** argv) {
   audit_cmd->require_subcommand(1);
   auto* audit_verify_cmd = audit_cmd->add_subcommand(
       "verify", "Walk the chain; exit 1 naming the first altered, inserted or removed entry");
+  std::string anchor;
+  audit_verify_cmd->add_option("--anchor", anchor,
+                               "<id>:<hash> of an earlier run's head, kept elsewhere: the log up "
+                               "to it must be unchanged");
   add_target(audit_verify_cmd, t, false);
 
   try {
@@ -236,7 +240,7 @@ int main(int argc, char** argv) {
     if (token_list_cmd->parsed()) return cmd_token_list(*config, out);
     if (token_revoke_cmd->parsed())
       return cmd_token_revoke(*config, out, token_ref, default_resolver());
-    return cmd_audit_verify(*config, out);
+    return cmd_audit_verify(*config, out, anchor);
   }
   auto backend = backend_for(t);
   if (!backend.ok()) return fail(out, backend.status());

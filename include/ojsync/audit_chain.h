@@ -9,8 +9,9 @@
 // every column except the payload: id, at, actor, action, type, entity_id, before_hash,
 // after_hash, reason, payload_hash, prev_hash. Because the header names the payload only by
 // its hash, retention can redact an old payload (details becomes null, `redacted` is set) and
-// the chain still verifies. Ids are consecutive from 1, and the store records the head (last
-// id and hash) separately, so a removed entry — the last one included — is found.
+// the chain still verifies. Ids are consecutive from 1 and never reused, and the store keeps
+// the head (the highest id given) apart from the entries, so a removed entry — the last one
+// included — is found.
 //
 // What the chain proves: nobody changed, inserted or removed an entry without recomputing
 // every later hash and the head. Someone with write access to the file can still rewrite the
@@ -52,5 +53,10 @@ struct AuditVerification {
 // Walks the whole log through Store::read_audit_chain in pages of `page` entries, stopping at
 // the first break. Errors are the store's (a break is a result, not an error).
 Result<AuditVerification> verify_audit_chain(Store& store, std::size_t page = 1000);
+
+// Compares a head kept elsewhere (`anchor`: an id and the hash verify reported for it then)
+// with the log: nullopt when entry anchor.last_id still has that hash, else the break (kRemoved
+// when the entry is gone, kAltered when its hash differs: the history up to it was rewritten).
+Result<std::optional<AuditBreak>> check_audit_anchor(Store& store, const AuditHead& anchor);
 
 }  // namespace ojsync

@@ -146,7 +146,9 @@ struct ChainedAuditEntry {
   bool redacted = false;  // Retention removed the payload: entry.details is null.
 };
 
-// The newest entry of the audit log as the store recorded it on append; {0, ""} when empty.
+// The head of the audit log: the highest id the store ever gave an entry (kept apart from the
+// entries, so removing the last one shows) and that entry's hash ("" when it is gone);
+// {0, ""} before the first append.
 struct AuditHead {
   std::int64_t last_id = 0;
   std::string last_hash;
@@ -281,6 +283,11 @@ class Store {
   // circuit breaker is open: waiting is not failing). Errors like release_job; merging into a
   // pending job keeps the later run_at.
   virtual Status defer_job(std::int64_t job_id, Timestamp run_at) = 0;
+  // Puts every job leased by `worker` back to pending without counting an attempt, and returns
+  // how many. A worker calls it when it starts: leases still held under its name were taken by
+  // its previous run, which died (kill -9, power loss) before finishing them, and would
+  // otherwise wait out job_lease. Merges like release_job.
+  virtual Result<std::size_t> release_leases(std::string_view worker) = 0;
   // Ordered by run_at, then id; `state` nullopt = all.
   virtual Result<std::vector<Job>> list_jobs(std::optional<JobState> state, std::size_t limit) = 0;
   // Dead-lettered job back to pending, attempts reset. kNotFound for an unknown job,
@@ -293,9 +300,11 @@ class Store {
   virtual Result<StoreStatistics> statistics(Timestamp now) = 0;
 
   // Deletes records and resolved conflicts older than `cutoff`, and tombstones deleted before it
-  // (unless their entity has an open conflict), and redacts the payload (details) of audit
-  // entries older than it. Open conflicts, live states, the audit entries themselves (with
-  // their hashes, so the chain still verifies), the statistics rollup and the job queue are kept.
+  // (unless their entity has an open conflict), and redacts the payload (details) of the audit
+  // entries older than it: those in id order up to the first entry at or after `cutoff` (an
+  // entry stamped out of order waits for a later cleanup). Open conflicts, live states, the
+  // audit entries themselves (with their hashes, so the chain still verifies), the statistics
+  // rollup and the job queue are kept.
   virtual Result<CleanupCounts> cleanup(Timestamp cutoff) = 0;
 
   // --- the service's own durable state

@@ -28,6 +28,9 @@ constexpr Credential kCredentials[] = {
     Credential::kAdmin,     Credential::kEditor, Credential::kAgent, Credential::kViewer,
     Credential::kOjsEvents, Credential::kNone,   Credential::kWrong, Credential::kRevoked};
 
+// The first five are the roles, in Role's order, so a credential converts to its role.
+static_assert(static_cast<int>(Credential::kOjsEvents) == static_cast<int>(Role::kOjsEvents));
+
 std::string credential_name(Credential c) {
   switch (c) {
     case Credential::kNone:

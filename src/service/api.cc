@@ -81,8 +81,7 @@ ApiRouter::ApiRouter(const ApiContext* context) : ctx_(*context), agents_(contex
   add("POST", "/v1/conflicts/{id}/resolve", P::token({admin, editor}),
       bind(&ApiRouter::resolve_conflict));
   add("GET", "/v1/dlq", P::token({admin, editor}), bind(&ApiRouter::list_dead_jobs));
-  add("POST", "/v1/dlq/{id}/replay", P::token({admin, editor}),
-      bind(&ApiRouter::replay_dead_job));
+  add("POST", "/v1/dlq/{id}/replay", P::token({admin, editor}), bind(&ApiRouter::replay_dead_job));
   add("POST", "/v1/events", P::signed_event({admin, events}), bind(&ApiRouter::receive_event));
   const auto granted = RoutePolicy::AgentScope::kGrantedType;
   const auto own = RoutePolicy::AgentScope::kOwnName;
@@ -159,8 +158,7 @@ Status ApiRouter::admit(const HttpRequest& request, const RouteMatch& match,
 // them), nor are events: they are authenticated by their signature, come from OJS's few
 // addresses at OJS's pace, and a forged one is refused before any work.
 bool ApiRouter::throttled(const HttpRequest& request, std::string_view pattern,
-                          const std::optional<Principal>& principal,
-                          HttpResponse& response) const {
+                          const std::optional<Principal>& principal, HttpResponse& response) const {
   if (ctx_.limiter == nullptr || !pattern.starts_with("/v1/") || pattern == "/v1/events") {
     return false;
   }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "service/job_runner.h"
 #include "service/json_log.h"
 #include "service/periodic_task.h"
+#include "service/store_lock.h"
 
 namespace ojsync::service {
 namespace {
@@ -47,10 +49,12 @@ Result<std::vector<std::string>> webhook_secrets(const WebhookSettings& s, const
   return secrets;
 }
 
+// The name this daemon leases jobs under. It is the same after a restart, so the next run can
+// release what a killed one held (StoreLock makes it the only daemon on its store).
 std::string worker_name() {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-  return std::string(host) + ":" + std::to_string(::getpid());
+  return host[0] != '\0' ? std::string(host) : std::string("ojsync");
 }
 
 void log_record(const SyncRecord& r) {
@@ -82,6 +86,7 @@ Json counts_json(std::initializer_list<std::pair<const char*, std::int64_t>> cou
 // uses a part is gone before the part.
 struct Daemon::Parts {
   DaemonConfig config;
+  std::optional<StoreLock> store_lock;  // First in, last out: held while anything runs.
   Metrics metrics;  // Before the engine: its observer records here.
   Engine engine;
   Store* store = nullptr;  // Shorthands into `engine`.
@@ -108,6 +113,8 @@ struct Daemon::Parts {
 };
 
 Status Daemon::Parts::open(const EnvLookup& env) {
+  OJSYNC_ASSIGN_OR_RETURN(StoreLock lock, StoreLock::acquire(config.store_path));
+  store_lock.emplace(std::move(lock));
   OJSYNC_ASSIGN_OR_RETURN(engine, open_engine(config, [this](const SyncRecord& r) {
                             metrics.record_sync(r);
                             log_record(r);
@@ -127,8 +134,14 @@ Status Daemon::Parts::open(const EnvLookup& env) {
                   {"reason", Json("no webhook secret configured; POST /v1/events answers 503")}}));
   }
   agent_settings = std::make_unique<AgentSettings>(store, config.auto_sync_default);
-  jobs = std::make_unique<JobRunner>(manager, worker_name(), kJobPollInterval,
-                                     manager->options().workers);
+  const std::string worker = worker_name();
+  OJSYNC_ASSIGN_OR_RETURN(const std::size_t released, store->release_leases(worker));
+  if (released > 0) {
+    log_event(LogLevel::kWarn, "leases_released",
+              Json(Json::Object{{"jobs", Json(static_cast<std::int64_t>(released))},
+                                {"reason", Json("left leased by a previous run that died")}}));
+  }
+  jobs = std::make_unique<JobRunner>(manager, worker, kJobPollInterval, manager->options().workers);
 
   context.manager = manager;
   context.store = store;

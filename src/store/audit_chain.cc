@@ -123,4 +123,22 @@ Result<AuditVerification> verify_audit_chain(Store& store, std::size_t page) {
   return result;
 }
 
+Result<std::optional<AuditBreak>> check_audit_anchor(Store& store, const AuditHead& anchor) {
+  if (anchor.last_id <= 0) return std::optional<AuditBreak>();
+  OJSYNC_ASSIGN_OR_RETURN(std::vector<ChainedAuditEntry> found,
+                          store.read_audit_chain(anchor.last_id - 1, 1));
+  if (found.empty() || found.front().entry.id != anchor.last_id) {
+    return std::optional<AuditBreak>(
+        make_break(AuditBreak::Kind::kRemoved, anchor.last_id,
+                   entry_name(anchor.last_id) + ", named by the anchor, is missing"));
+  }
+  if (found.front().entry_hash != anchor.last_hash) {
+    return std::optional<AuditBreak>(
+        make_break(AuditBreak::Kind::kAltered, anchor.last_id,
+                   entry_name(anchor.last_id) +
+                       " no longer has the anchor's hash: the log up to it was rewritten"));
+  }
+  return std::optional<AuditBreak>();
+}
+
 }  // namespace ojsync

@@ -98,6 +98,16 @@ TEST_P(StoreConformanceTest, RetentionRedactsOldPayloadsAndTheChainStillVerifies
   OJSYNC_ASSERT_OK(verified);
   EXPECT_TRUE(verified->ok());
   EXPECT_EQ(verified->redacted, 1);
+
+  // An entry stamped before the one ahead of it is redacted once a cleanup gets past that one.
+  OJSYNC_ASSERT_OK(store_->append_audit(make_audit(kKey, "agent_update", at(60))));
+  auto later = store_->cleanup(at(80));
+  OJSYNC_ASSERT_OK(later);
+  EXPECT_EQ(later->audit_payloads, 0);  // Entry 2 (at 100) still holds entry 3 (at 60) back.
+  auto past = store_->cleanup(at(150));
+  OJSYNC_ASSERT_OK(past);
+  EXPECT_EQ(past->audit_payloads, 2);
+  EXPECT_EQ(verify_audit_chain(*store_).value().redacted, 3);
 }
 
 }  // namespace

@@ -1,24 +1,18 @@
 #include "store/sqlite_audit_log.h"
 
+#include <charconv>
 #include <limits>
 
 #include "ojsync/audit_chain.h"
+#include "store/sqlite_service_state.h"
 #include "store/sqlite_store_rows.h"
 
 namespace ojsync {
 namespace {
 
-Status write_head(SqliteDb& db, std::int64_t last_id, const std::string& last_hash) {
-  OJSYNC_ASSIGN_OR_RETURN(
-      Query q, db.query("INSERT INTO audit_head (singleton, last_id, last_hash) VALUES (1, ?, ?) "
-                        "ON CONFLICT (singleton) DO UPDATE SET last_id = excluded.last_id, "
-                        "last_hash = excluded.last_hash"));
-  return q.bind(last_id, last_hash).run();
-}
-
-// `entry` as the entry `id` that follows `head`, hashes filled in.
-ChainedAuditEntry chained(const AuditEntry& entry, std::int64_t id, const AuditHead& head) {
-  ChainedAuditEntry c{entry, head.last_hash, audit_payload_hash(entry.details), "", false};
+// `entry` as entry `id`, linked to the entry whose hash is `prev_hash`, hashes filled in.
+ChainedAuditEntry chained(const AuditEntry& entry, std::int64_t id, std::string prev_hash) {
+  ChainedAuditEntry c{entry, std::move(prev_hash), audit_payload_hash(entry.details), "", false};
   c.entry.id = id;
   c.entry_hash = audit_entry_hash(c);
   return c;
@@ -26,24 +20,33 @@ ChainedAuditEntry chained(const AuditEntry& entry, std::int64_t id, const AuditH
 
 }  // namespace
 
+// The head as SQLite's sequence has it, with the hash of that entry ("" when it is gone).
 Result<AuditHead> read_audit_head(SqliteDb& db) {
   OJSYNC_ASSIGN_OR_RETURN(
-      Query q, db.query("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1"));
+      Query q, db.query("SELECT s.seq, COALESCE(a.entry_hash, '') FROM sqlite_sequence s "
+                        "LEFT JOIN audit_log a ON a.id = s.seq WHERE s.name = 'audit_log'"));
   OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
   if (!row) return AuditHead{};
   return AuditHead{q.int64(0), q.text(1)};
 }
 
+// The entry takes the id after the head and links to the newest entry present. Should entries
+// have been removed behind the store's back, their ids are not reused: the gap stays for
+// `audit verify` to report, instead of a new entry papering over it.
 Result<std::int64_t> append_audit_entry(SqliteDb& db, const AuditEntry& entry) {
-  OJSYNC_ASSIGN_OR_RETURN(const AuditHead head, read_audit_head(db));
-  const ChainedAuditEntry c = chained(entry, head.last_id + 1, head);
+  OJSYNC_ASSIGN_OR_RETURN(
+      Query last, db.query("SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'), "
+                           "(SELECT entry_hash FROM audit_log ORDER BY id DESC LIMIT 1)"));
+  OJSYNC_ASSIGN_OR_RETURN(const bool row, last.step());
+  const std::int64_t head = row && !last.is_null(0) ? last.int64(0) : 0;
+  const ChainedAuditEntry c =
+      chained(entry, head + 1, row ? last.optional_text(1).value_or("") : "");
   const AuditEntry& e = c.entry;
   OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("INSERT INTO audit_log (" OJSYNC_AUDIT_COLUMNS
                                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"));
   q.bind(e.id, e.at, e.actor, e.action, e.key.type, e.key.id, e.before_hash, e.after_hash, e.reason,
          e.details.dump(), c.prev_hash, c.payload_hash, c.entry_hash);
   OJSYNC_RETURN_IF_ERROR(q.run());
-  OJSYNC_RETURN_IF_ERROR(write_head(db, e.id, c.entry_hash));
   return e.id;
 }
 
@@ -56,26 +59,39 @@ Result<std::vector<ChainedAuditEntry>> read_audit_entries(SqliteDb& db, std::int
 }
 
 Result<std::int64_t> redact_audit_before(SqliteDb& db, Timestamp cutoff) {
+  constexpr std::string_view kCursor = "audit.redacted_through";
+  OJSYNC_ASSIGN_OR_RETURN(std::optional<std::string> stored, read_setting(db, kCursor));
+  std::int64_t from = 0;
+  if (stored) std::from_chars(stored->data(), stored->data() + stored->size(), from);
+  OJSYNC_ASSIGN_OR_RETURN(Query bound,
+                          db.query("SELECT COALESCE((SELECT id - 1 FROM audit_log WHERE id > ?1 "
+                                   "AND at >= ?2 ORDER BY id LIMIT 1), "
+                                   "(SELECT MAX(id) FROM audit_log), 0)"));
+  OJSYNC_ASSIGN_OR_RETURN(const bool row, bound.bind(from, cutoff).step());
+  const std::int64_t through = row ? bound.int64(0) : 0;
+  if (through <= from) return 0;
   OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("UPDATE audit_log SET details = 'null', redacted = 1 "
-                                            "WHERE at < ? AND redacted = 0"));
-  OJSYNC_RETURN_IF_ERROR(q.bind(cutoff).run());
-  return db.changes();
+                                            "WHERE id > ? AND id <= ? AND redacted = 0"));
+  OJSYNC_RETURN_IF_ERROR(q.bind(from, through).run());
+  const std::int64_t redacted = db.changes();
+  OJSYNC_RETURN_IF_ERROR(write_setting(db, kCursor, std::to_string(through)));
+  return redacted;
 }
 
 Status seal_unchained_audit_entries(SqliteDb& db) {
   OJSYNC_ASSIGN_OR_RETURN(std::vector<ChainedAuditEntry> legacy,
                           read_audit_entries(db, 0, std::numeric_limits<std::size_t>::max()));
-  AuditHead head;
+  std::string prev_hash;
   for (const ChainedAuditEntry& old : legacy) {
     // The id is kept: an id once shown keeps meaning the same entry.
-    const ChainedAuditEntry c = chained(old.entry, old.entry.id, head);
+    const ChainedAuditEntry c = chained(old.entry, old.entry.id, prev_hash);
     OJSYNC_ASSIGN_OR_RETURN(Query q,
                             db.query("UPDATE audit_log SET prev_hash = ?, payload_hash = ?, "
                                      "entry_hash = ? WHERE id = ?"));
     OJSYNC_RETURN_IF_ERROR(q.bind(c.prev_hash, c.payload_hash, c.entry_hash, c.entry.id).run());
-    head = AuditHead{c.entry.id, c.entry_hash};
+    prev_hash = c.entry_hash;
   }
-  return legacy.empty() ? OkStatus() : write_head(db, head.last_id, head.last_hash);
+  return OkStatus();
 }
 
 }  // namespace ojsync

@@ -1,6 +1,7 @@
-// The SQLite store's hash-chained audit log (audit_log, audit_head; ojsync/audit_chain.h).
-// Every function runs inside the caller's transaction: an append reads the head, inserts the
-// entry with the next id and moves the head, so the three must commit together.
+// The SQLite store's hash-chained audit log (audit_log; ojsync/audit_chain.h). Its head is
+// the highest id ever given, which SQLite keeps in sqlite_sequence (audit_log is AUTOINCREMENT).
+// Every function runs inside the caller's transaction: an append reads the newest entry and
+// inserts the next one, so the two must happen under one write lock.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +20,10 @@ Result<std::vector<ChainedAuditEntry>> read_audit_entries(SqliteDb& db, std::int
                                                           std::size_t limit);
 Result<AuditHead> read_audit_head(SqliteDb& db);
 
-// Redacts the payload of entries appended before `cutoff`; returns how many.
+// Redacts the payload of the entries appended before `cutoff`, walking by id from where the
+// last pass stopped (kept in service_settings) to the first entry at or after `cutoff`, so a
+// pass reads only entries it has not seen. An entry whose time is out of order (earlier than
+// an entry before it) is redacted by the pass that gets past it. Returns how many.
 Result<std::int64_t> redact_audit_before(SqliteDb& db, Timestamp cutoff);
 
 // Migration 3's finish step: chains the entries written before the log had hashes, in id

@@ -109,6 +109,26 @@ Status defer_leased_job(SqliteDb& db, std::int64_t job_id, Timestamp run_at) {
   return make_pending(db, job, run_at, job.attempts, job.last_error, RunAtMerge::kLater);
 }
 
+Result<std::size_t> release_worker_leases(SqliteDb& db, std::string_view worker) {
+  std::vector<Job> held;
+  {
+    OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_JOB_COLUMNS " FROM sync_jobs "
+                                              "WHERE state = 'leased' AND leased_by = ?"));
+    q.bind(worker);
+    while (true) {
+      OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+      if (!row) break;
+      OJSYNC_ASSIGN_OR_RETURN(Job job, read_job(q));
+      held.push_back(std::move(job));
+    }
+  }
+  for (const Job& job : held) {
+    OJSYNC_RETURN_IF_ERROR(
+        make_pending(db, job, job.run_at, job.attempts, job.last_error, RunAtMerge::kEarlier));
+  }
+  return held.size();
+}
+
 Status replay_job(SqliteDb& db, std::int64_t job_id, Timestamp run_at) {
   OJSYNC_ASSIGN_OR_RETURN(std::optional<Job> job, find_job(db, job_id));
   if (!job) return NotFound("job " + std::to_string(job_id) + " does not exist");

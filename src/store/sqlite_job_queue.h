@@ -36,6 +36,9 @@ Status release_leased_job(SqliteDb& db, std::int64_t job_id);
 // Store::defer_job: like release_leased_job, at `run_at` (a merge keeps the later run_at).
 Status defer_leased_job(SqliteDb& db, std::int64_t job_id, Timestamp run_at);
 
+// Store::release_leases: every job leased by `worker`, released like release_leased_job.
+Result<std::size_t> release_worker_leases(SqliteDb& db, std::string_view worker);
+
 // Store::replay_dead_job: kNotFound for an unknown job, kFailedPrecondition unless it is dead.
 Status replay_job(SqliteDb& db, std::int64_t job_id, Timestamp run_at);
 

@@ -150,10 +150,14 @@ class SqliteStore final : public Store {
     if (side_id.empty()) return std::optional<SyncState>();
     return with_db([&](SqliteDb& db) -> Result<std::optional<SyncState>> {
       OJSYNC_ASSIGN_OR_RETURN(
+          // INDEXED BY: without statistics SQLite prefers the primary key's `type = ?` prefix,
+          // a scan of every entity of the type, which made each sweep page cost O(entities).
           Query q, db.query(side == Side::kOjs
-                                ? "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state WHERE type = ? "
+                                ? "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
+                                  "INDEXED BY sync_state_by_ojs_id WHERE type = ? "
                                   "AND ojs_id = ? ORDER BY tombstone, updated_at DESC LIMIT 1"
-                                : "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state WHERE type = ? "
+                                : "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
+                                  "INDEXED BY sync_state_by_agents_id WHERE type = ? "
                                   "AND agents_id = ? ORDER BY tombstone, updated_at DESC LIMIT 1"));
       q.bind(type, side_id);
       return read_optional(q, read_state);
@@ -278,6 +282,11 @@ class SqliteStore final : public Store {
   Status release_job(std::int64_t job_id) override {
     return transact(Transaction::Mode::kWrite,
                     [&](SqliteDb& db) { return release_leased_job(db, job_id); });
+  }
+
+  Result<std::size_t> release_leases(std::string_view worker) override {
+    return transact(Transaction::Mode::kWrite,
+                    [&](SqliteDb& db) { return release_worker_leases(db, worker); });
   }
 
   Status defer_job(std::int64_t job_id, Timestamp run_at) override {

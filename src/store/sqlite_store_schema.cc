@@ -191,10 +191,61 @@ CREATE TABLE api_tokens (
 CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (name) WHERE revoked_at IS NULL;
 )sql";
 
+// The audit log's head moves into SQLite's AUTOINCREMENT sequence: sqlite_sequence is written by
+// every sync commit anyway (for sync_records), so the head no longer costs a page write of its
+// own, and ids are never reused, so an entry removed behind the store's back leaves a gap that
+// new entries do not fill. The table is rebuilt (AUTOINCREMENT is only given at creation); the
+// sequence starts at the head version 3 recorded, or the highest id, whichever is further, so a
+// last entry removed before this migration still shows. Retention no longer needs the time index:
+// it redacts by id from a cursor (sqlite_audit_log.h). Version 3's chaining step (migration
+// `finish`) no longer writes audit_head: this one takes the highest id when that is empty.
+constexpr const char* kV4Schema = R"sql(
+CREATE TABLE audit_log_sequenced (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  at           INTEGER NOT NULL,
+  actor        TEXT NOT NULL,
+  action       TEXT NOT NULL,
+  type         TEXT NOT NULL,
+  entity_id    TEXT NOT NULL,
+  before_hash  TEXT NOT NULL,
+  after_hash   TEXT NOT NULL,
+  reason       TEXT NOT NULL,
+  details      TEXT NOT NULL,
+  prev_hash    TEXT NOT NULL,
+  payload_hash TEXT NOT NULL,
+  entry_hash   TEXT NOT NULL,
+  redacted     INTEGER NOT NULL CHECK (redacted IN (0, 1))
+) STRICT;
+INSERT INTO audit_log_sequenced (id, at, actor, action, type, entity_id, before_hash, after_hash,
+                                 reason, details, prev_hash, payload_hash, entry_hash, redacted)
+  SELECT id, at, actor, action, type, entity_id, before_hash, after_hash, reason, details,
+         prev_hash, payload_hash, entry_hash, redacted FROM audit_log ORDER BY id;
+DROP TABLE audit_log;
+ALTER TABLE audit_log_sequenced RENAME TO audit_log;
+DELETE FROM sqlite_sequence WHERE name = 'audit_log_sequenced' OR name = 'audit_log';
+INSERT INTO sqlite_sequence (name, seq)
+  SELECT 'audit_log', MAX(COALESCE((SELECT last_id FROM audit_head), 0),
+                          COALESCE((SELECT MAX(id) FROM audit_log), 0));
+DROP TABLE audit_head;
+CREATE INDEX audit_log_by_entity ON audit_log (type, entity_id, id);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+WHEN OLD.entry_hash <> '' AND NOT (
+  OLD.redacted = 0 AND NEW.redacted = 1 AND NEW.details = 'null' AND NEW.id = OLD.id
+  AND NEW.at = OLD.at AND NEW.actor = OLD.actor AND NEW.action = OLD.action
+  AND NEW.type = OLD.type AND NEW.entity_id = OLD.entity_id
+  AND NEW.before_hash = OLD.before_hash AND NEW.after_hash = OLD.after_hash
+  AND NEW.reason = OLD.reason AND NEW.prev_hash = OLD.prev_hash
+  AND NEW.payload_hash = OLD.payload_hash AND NEW.entry_hash = OLD.entry_hash)
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only (only a payload may be redacted)'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "sync state, records, conflicts, statistics, jobs, audit log", kV1Schema},
     Migration{2, "service settings, received events", kV2Schema},
     Migration{3, "audit hash chain, API tokens", kV3Schema, seal_unchained_audit_entries},
+    Migration{4, "audit head in the AUTOINCREMENT sequence", kV4Schema},
 };
 
 }  // namespace

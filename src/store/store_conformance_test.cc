@@ -840,6 +840,37 @@ TEST_P(StoreConformanceTest, DeferPutsALeasedJobBackForLaterWithoutCountingAnAtt
   EXPECT_EQ(store_->defer_job(987654, at(90)).code(), StatusCode::kNotFound);
 }
 
+TEST_P(StoreConformanceTest, ReleaseLeasesFreesOneWorkersJobsAtOnce) {
+  const EntityKey other{"manuscript", "other"}, third{"reviewer", "3"};
+  ASSERT_TRUE(store_->enqueue(kKey, Direction::kBoth, "sweep", at(0)).ok());
+  ASSERT_TRUE(store_->enqueue(other, Direction::kBoth, "sweep", at(0)).ok());
+  auto mine = store_->claim_jobs("host-a", 2, at(0), std::chrono::minutes(5));
+  OJSYNC_ASSERT_OK(mine);
+  ASSERT_EQ(mine->size(), 2u);
+  ASSERT_TRUE(store_->enqueue(third, Direction::kBoth, "sweep", at(0)).ok());
+  auto theirs = store_->claim_jobs("host-b", 5, at(0), std::chrono::minutes(5));
+  OJSYNC_ASSERT_OK(theirs);
+  ASSERT_EQ(theirs->size(), 1u);
+  // The same key queued again while leased: releasing merges into it.
+  ASSERT_TRUE(store_->enqueue(kKey, Direction::kBoth, "event", at(9)).ok());
+
+  auto released = store_->release_leases("host-a");
+  OJSYNC_ASSERT_OK(released);
+  EXPECT_EQ(*released, 2u);
+  auto pending = store_->list_jobs(JobState::kPending, 10);
+  OJSYNC_ASSERT_OK(pending);
+  ASSERT_EQ(pending->size(), 2u);  // kKey (merged, run_at 0) and other.
+  for (const Job& job : *pending) {
+    EXPECT_EQ(job.attempts, 0);
+    EXPECT_EQ(job.run_at, at(0));
+  }
+  auto leased = store_->list_jobs(JobState::kLeased, 10);
+  OJSYNC_ASSERT_OK(leased);
+  ASSERT_EQ(leased->size(), 1u);
+  EXPECT_EQ(leased->front().leased_by, "host-b");  // Another worker's lease is left alone.
+  EXPECT_EQ(store_->release_leases("host-a").value(), 0u);
+}
+
 TEST_P(StoreConformanceTest, ReplayRevivesADeadJobWithAttemptsReset) {
   auto id = enqueue_and_claim(kKey, at(0));
   OJSYNC_ASSERT_OK(id);

@@ -73,6 +73,16 @@ class ChildProcess {
     return exit_status_ = decode(status);
   }
 
+  // kill -9: no chance to finish anything. Returns 128 + SIGKILL once it is gone.
+  int kill_now() {
+    if (pid_ <= 0) return -1;
+    if (exit_status_ >= 0) return exit_status_;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    return exit_status_ = decode(status);
+  }
+
   std::string stderr_text() const {
     std::ifstream in(stderr_path_);
     std::stringstream s;

@@ -665,6 +665,18 @@ TEST_F(DaemonTest, OjsOutageOpensTheBreakerAndEveryEditArrivesAfterIt) {
   EXPECT_EQ(daemon.terminate(30s), 0) << daemon.stderr_text();
 }
 
+TEST_F(DaemonTest, ASecondDaemonOnTheSameStoreIsRefused) {
+  World& w = *world;
+  ChildProcess second(OJSYNC_BINARY, {"serve", "--config", w.dir.file("main.toml")},
+                      w.dir.file("second-on-main.err"));
+  EXPECT_EQ(second.port(), 0);
+  EXPECT_EQ(second.terminate(10s), 4);  // Refused by the state: exit code "conflict".
+  EXPECT_NE(second.stderr_text().find("another `ojsync serve` is using the store"),
+            std::string::npos)
+      << second.stderr_text();
+  EXPECT_EQ(w.api("GET", "/v1/stats").status, 200);  // The first one serves on.
+}
+
 TEST_F(DaemonTest, SigtermStopsGracefullyAndARestartLosesNothing) {
   World& w = *world;
   const std::string config = w.config_file("second.toml", "second");

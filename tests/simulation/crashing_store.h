@@ -87,6 +87,9 @@ class CrashingStore final : public Store {
     return result;
   }
   Status release_job(std::int64_t job_id) override { return real_.release_job(job_id); }
+  Result<std::size_t> release_leases(std::string_view worker) override {
+    return real_.release_leases(worker);
+  }
   Status defer_job(std::int64_t job_id, Timestamp run_at) override {
     crash_.point();
     Status status = real_.defer_job(job_id, run_at);

@@ -43,6 +43,10 @@ class Scan {
       }
       if (c.boundary && page->back().key == *c.boundary && next_offset() <= offset)
         read_group_by_position(offset, *page);
+      // One window per call once it has yielded changes: with the overlap, a window holds
+      // fewer new entries than a page, and topping a call up to `limit` would cost a second
+      // request for the last few (every page of a full scan read twice).
+      if (!step_.changes.empty()) break;
     }
     step_.has_more = true;
     return std::move(step_);

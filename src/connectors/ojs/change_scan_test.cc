@@ -102,6 +102,17 @@ TEST(ChangeScanTest, FullScanWithHeavyTiesEmitsEveryEntryExactlyOnceInOrder) {
   EXPECT_FALSE(run.positional);
 }
 
+TEST(ChangeScanTest, AFullScanReadsEachWindowOnce) {
+  ListModel model;
+  for (std::int64_t id = 1; id <= 1000; ++id) model.items[id] = 1'800'000'000 + id / 3;
+  const auto run = run_scan(model, {}, settings(100, 10), {100});
+  EXPECT_EQ(counts(run.emitted).size(), 1000u);
+  // A window of 100 re-reads 10 positions, so it yields 90 new entries; a call returns those
+  // rather than asking OJS again for the last 10 of its limit.
+  EXPECT_LE(model.fetches, 1000 / 90 + 2);
+  EXPECT_EQ(model.fetches, run.calls);
+}
+
 TEST(ChangeScanTest, TiesReorderedAdversariallyAtEveryPageBoundary) {
   for (std::size_t limit : {1u, 2u, 3u, 5u}) {
     ListModel model;
