@@ -179,7 +179,8 @@ TEST_F(SyncManagerTest, CreateRetriedAfterALostReplyAndAnEditMakesNoTwin) {
   options.retry_limit = 1;
   start(options);
   agents_.put("manuscript", "a1", J(R"({"t":"first"})"));
-  ojs_.lose_next_replies(1, Unavailable("connection reset after the write"));
+  // The create and the engine's immediate second asking both lose their replies.
+  ojs_.lose_next_replies(2, Unavailable("connection reset after the write"));
   EXPECT_FALSE(manager_->sync("manuscript", "a1").ok());
   ASSERT_TRUE(ojs_.get("manuscript", "srv1").has_value());
   agents_.put("manuscript", "a1", J(R"({"t":"edited"})"));
@@ -190,6 +191,47 @@ TEST_F(SyncManagerTest, CreateRetriedAfterALostReplyAndAnEditMakesNoTwin) {
   auto status = manager_->status("manuscript", "a1");
   ASSERT_TRUE(status.ok() && status->state.has_value());
   EXPECT_EQ(status->state->ojs_id, "srv1");
+}
+
+// Found by the simulation (seed 900): the first sync's write to the agents took effect but its
+// reply was lost, so no base was committed; OJS then removed a locale, and the next sync took
+// the engine's own earlier write for an agents' edit and put the locale back.
+TEST_F(SyncManagerTest, WriteWhoseReplyWasLostIsConfirmedByLookingAtTheSide) {
+  SyncOptions options;
+  options.retry_limit = 1;
+  start(options);
+  ojs_.put("manuscript", "1", J(R"({"title":{"en":"Soil","fr_CA":"Sol"}})"));
+  agents_.lose_next_replies(1, DeadlineExceeded("timeout after the write"));
+  EXPECT_EQ(sync_ok("1").outcome, SyncOutcome::kApplied);  // The side holds what was written.
+  tick();
+  ojs_.put("manuscript", "1", J(R"({"title":{"en":"Soil"}})"));
+  sync_ok("1");
+  EXPECT_EQ(ojs_.get("manuscript", "1"), J(R"({"title":{"en":"Soil"}})"));
+  EXPECT_EQ(agents_.get("manuscript", "1"), J(R"({"title":{"en":"Soil"}})"));
+}
+
+TEST_F(SyncManagerTest, DeleteWhoseReplyWasLostIsConfirmedByLookingAtTheSide) {
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  sync_ok("1");
+  ojs_.erase("manuscript", "1");
+  agents_.lose_next_replies(1, Unavailable("reset after the delete"));
+  const auto r = sync_ok("1");
+  EXPECT_EQ(r.retries, 0) << "the first attempt learned that the delete happened";
+  EXPECT_FALSE(agents_.get("manuscript", "1").has_value());
+}
+
+// Found by the simulation: while a create's reply was lost, OJS's change listing found the new
+// submission, unknown to the store, and imported it as an entity of its own (a twin on the
+// agents' side). Asking again at once learns the id before anything else can look.
+TEST_F(SyncManagerTest, CreateWhoseReplyWasLostIsAskedAgainAtOnce) {
+  agents_.put("manuscript", "a1", J(R"({"t":"new"})"));
+  ojs_.lose_next_replies(1, DeadlineExceeded("timeout after the create"));
+  const auto r = sync_ok("a1");
+  EXPECT_EQ(r.retries, 0) << "the first attempt learned the new id";
+  auto mapped = store_->find_state_by_side_id("manuscript", Side::kOjs, "srv1");
+  ASSERT_TRUE(mapped.ok() && mapped->has_value());
+  EXPECT_EQ((*mapped)->key.id, "a1");
+  EXPECT_FALSE(ojs_.get("manuscript", "srv2").has_value()) << "a twin was created";
 }
 
 TEST_F(SyncManagerTest, ManualConflictWritesNothingUntilResolved) {
