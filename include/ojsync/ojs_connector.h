@@ -50,11 +50,12 @@ struct OjsConnectorOptions {
 
   // Tries of one idempotent request (GET, PUT) that meets a transient failure (5xx, 429,
   // timeout, reset), 100 ms then 200 ms apart, or after OJS's Retry-After when that is at most
-  // request_retry_max_wait (a longer pause is left to the engine's backoff and breaker). Without
-  // them a sync that needs four requests to a server failing 30% of the time fails 76% of the
-  // time. POSTs are never repeated here (the engine's idempotency keys cover creates).
+  // request_retry_max_wait: a longer pause is left to the engine, which requeues the job so the
+  // worker thread serves others meanwhile. Without them a sync that needs four requests to a
+  // server failing 30% of the time fails 76% of the time. POSTs are never repeated here (the
+  // engine's idempotency keys cover creates).
   int request_attempts = 3;
-  Duration request_retry_max_wait = std::chrono::seconds(2);
+  Duration request_retry_max_wait = std::chrono::milliseconds(500);
 
   Duration connect_timeout = std::chrono::seconds(10);
   Duration request_timeout = std::chrono::seconds(60);

@@ -232,6 +232,9 @@ Status read_all(ConfigReader& r, DaemonConfig& c) {
   OJSYNC_RETURN_IF_ERROR(r.string("ojs", "ca_path", o.ca_path));
   OJSYNC_RETURN_IF_ERROR(r.duration("ojs", "connect_timeout", o.connect_timeout));
   OJSYNC_RETURN_IF_ERROR(r.duration("ojs", "request_timeout", o.request_timeout));
+  OJSYNC_RETURN_IF_ERROR(r.integer("ojs", "request_attempts", o.request_attempts, 1, 10));
+  OJSYNC_RETURN_IF_ERROR(
+      r.duration("ojs", "request_retry_max_wait", o.request_retry_max_wait));
 
   OJSYNC_RETURN_IF_ERROR(r.strings("webhooks", "secret_files", c.webhooks.secret_files));
   OJSYNC_RETURN_IF_ERROR(r.string("webhooks", "secret_env", c.webhooks.secret_env));

@@ -24,6 +24,8 @@ struct OjsSettings {
   std::string ca_path;                         // Extra CA bundle; TLS verification is always on.
   Duration connect_timeout = std::chrono::seconds(5);
   Duration request_timeout = std::chrono::seconds(30);
+  int request_attempts = 3;  // Tries of an idempotent request on a transient failure.
+  Duration request_retry_max_wait = std::chrono::milliseconds(500);  // Longer: the engine's.
 };
 
 struct WebhookSettings {

@@ -34,6 +34,8 @@ Result<std::unique_ptr<Connector>> open_ojs(const OjsSettings& s) {
   o.ca_path = s.ca_path;
   o.connect_timeout = s.connect_timeout;
   o.request_timeout = s.request_timeout;
+  o.request_attempts = s.request_attempts;
+  o.request_retry_max_wait = s.request_retry_max_wait;
   return make_ojs_connector(std::move(o));
 }
 

@@ -562,8 +562,9 @@ TEST_F(DaemonTest, EveryEventTypeQueuesAndAPermanentFailureIsDeadLetteredThenRep
 }
 
 // OJS goes down while agents keep writing: the OJS endpoint's circuit breaker opens (readyz,
-// metrics), queued jobs wait for it without spending attempts (retry_limit is 2 here, and none
-// is dead-lettered), and once OJS is back the breaker closes and every edit arrives.
+// metrics), queued jobs wait for it, only each cool-down's probe spending an attempt (about
+// four probes in this outage; retry_limit is 10, and none is dead-lettered), and once OJS is
+// back the breaker closes and every edit arrives.
 TEST_F(DaemonTest, OjsOutageOpensTheBreakerAndEveryEditArrivesAfterIt) {
   World& w = *world;
   auto ojs = start_emulator(w.dir.file("outage-emulator.err"));
@@ -571,7 +572,7 @@ TEST_F(DaemonTest, OjsOutageOpensTheBreakerAndEveryEditArrivesAfterIt) {
   const int ojs_port = ojs->port();
   const std::string config =
       w.config_file("outage.toml", "outage", ojs->origin(),
-                    "retry_limit = 2\nretry_backoff_base = \"50ms\"\n"
+                    "retry_limit = 10\nretry_backoff_base = \"50ms\"\n"
                     "breaker_failure_threshold = 2\nbreaker_open_duration = \"1s\"\n");
   const std::string admin =
       w.create_token(config, "outage-admin", "admin", w.dir.file("outage-admin.token"));

@@ -262,7 +262,9 @@ TEST(OjsConnectorTest, AuthorsGoThroughTheContributorApiFrom34AndAreRejectedIn33
 TEST(OjsConnectorTest, CreatesFollowEachVersionsFlowAndSurviveALostResponse) {
   for (OjsVersion v : kVersions) {
     auto fake = std::make_shared<FakeOjs>(v);
-    auto ojs = connect(fake, options(v));
+    OjsConnectorOptions o = options(v);
+    o.request_attempts = 1;  // The lost answer must reach the connector's create recovery.
+    auto ojs = connect(fake, o);
     Json doc = Json::object();
     doc["title"]["en"] = "Fresh";
     doc["abstract"]["en"] = "<p>Abstract</p>";
