@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "ojsync/random.h"
+#include "support/forwarding_connector.h"
 #include "support/memory_connector.h"
 
 namespace ojsync::service {
@@ -11,34 +12,19 @@ namespace {
 Json doc(std::string_view title) { return Json(Json::Object{{"title", Json(title)}}); }
 
 // OJS whose change listing fails the next `failures` calls (MemoryConnector never fails one).
-class FlakyListing final : public Connector {
+class FlakyListing final : public testing::ForwardingConnector {
  public:
-  explicit FlakyListing(Connector* inner) : inner_(inner) {}
+  using ForwardingConnector::ForwardingConnector;
   int failures = 0;
 
-  std::string_view name() const override { return inner_->name(); }
-  Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view id) override {
-    return inner_->fetch(type, id);
-  }
   Result<ChangePage> list_changed(std::string_view type, std::string_view cursor,
                                   std::size_t limit) override {
     if (failures > 0) {
       --failures;
       return Unavailable("OJS is down");
     }
-    return inner_->list_changed(type, cursor, limit);
+    return ForwardingConnector::list_changed(type, cursor, limit);
   }
-  Result<WriteResult> write(std::string_view type, std::string_view id, const Json& d,
-                            std::string_view key) override {
-    return inner_->write(type, id, d, key);
-  }
-  Status remove(std::string_view type, std::string_view id) override {
-    return inner_->remove(type, id);
-  }
-  Status ping() override { return inner_->ping(); }
-
- private:
-  Connector* inner_;
 };
 
 class ChangeSweepTest : public ::testing::Test {

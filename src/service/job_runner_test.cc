@@ -5,26 +5,40 @@
 #include <future>
 
 #include "ojsync/random.h"
+#include "support/forwarding_connector.h"
 #include "support/memory_connector.h"
 
 namespace ojsync::service {
 namespace {
 
+// The engine on an in-memory store, between two borrowed sides.
+struct TestEngine {
+  TestEngine(Connector* ojs, Connector* agents, std::size_t workers) {
+    store = open_sqlite_store({":memory:"}).value();
+    EXPECT_TRUE(store->migrate().ok());
+    SyncEnv env;
+    env.store = store.get();
+    env.ojs = ojs;
+    env.agents = agents;
+    env.random = &random;
+    SyncOptions options;
+    options.workers = workers;
+    manager = SyncManager::create(options, env).value();
+  }
+  SeededRandom random{5};
+  std::unique_ptr<Store> store;
+  std::unique_ptr<SyncManager> manager;
+};
+
 TEST(JobRunnerTest, RunsQueuedJobsWhenWokenAndStopsPromptly) {
-  SeededRandom random(5);
   testing::MemoryConnector ojs("ojs", SystemClock::instance()),
       agents("agents", SystemClock::instance());
-  auto store = open_sqlite_store({":memory:"}).value();
-  ASSERT_TRUE(store->migrate().ok());
-  SyncEnv env;
-  env.store = store.get();
-  env.ojs = &ojs;
-  env.agents = &agents;
-  env.random = &random;
-  auto manager = SyncManager::create({}, env).value();
+  TestEngine engine(&ojs, &agents, 4);
+  SyncManager* manager = engine.manager.get();
+  Store* store = engine.store.get();
 
   // A poll interval far beyond the test: only wake() can make it run the job in time.
-  JobRunner runner(manager.get(), "test-worker", std::chrono::hours(1), /*capacity=*/4);
+  JobRunner runner(manager, "test-worker", std::chrono::hours(1), /*capacity=*/4);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // Let it go idle first.
   ojs.put("manuscript", "1", Json(Json::Object{{"title", Json("t")}}));
   ASSERT_TRUE(manager->enqueue("manuscript", "1", Direction::kBoth, "test").ok());
@@ -43,56 +57,34 @@ TEST(JobRunnerTest, RunsQueuedJobsWhenWokenAndStopsPromptly) {
 }
 
 // OJS where fetching submission "slow" blocks until the test opens the gate.
-class GatedOjs final : public Connector {
+class GatedOjs final : public testing::ForwardingConnector {
  public:
-  explicit GatedOjs(Connector* inner) : inner_(inner), gate_(opened_.get_future().share()) {}
+  explicit GatedOjs(Connector* inner)
+      : ForwardingConnector(inner), gate_(opened_.get_future().share()) {}
   void open() { opened_.set_value(); }
   std::future<void> slow_started() { return started_.get_future(); }
 
-  std::string_view name() const override { return inner_->name(); }
   Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view id) override {
     if (id == "slow") {
       started_.set_value();
       gate_.wait();
     }
-    return inner_->fetch(type, id);
+    return ForwardingConnector::fetch(type, id);
   }
-  Result<ChangePage> list_changed(std::string_view type, std::string_view cursor,
-                                  std::size_t limit) override {
-    return inner_->list_changed(type, cursor, limit);
-  }
-  Result<WriteResult> write(std::string_view type, std::string_view id, const Json& d,
-                            std::string_view key) override {
-    return inner_->write(type, id, d, key);
-  }
-  Status remove(std::string_view type, std::string_view id) override {
-    return inner_->remove(type, id);
-  }
-  Status ping() override { return inner_->ping(); }
 
  private:
-  Connector* inner_;
   std::promise<void> opened_;
   std::shared_future<void> gate_;
   std::promise<void> started_;
 };
 
 TEST(JobRunnerTest, ASlowJobHoldsBackNothingButItself) {
-  SeededRandom random(6);
   testing::MemoryConnector memory("ojs", SystemClock::instance()),
       agents("agents", SystemClock::instance());
   GatedOjs ojs(&memory);
-  auto store = open_sqlite_store({":memory:"}).value();
-  ASSERT_TRUE(store->migrate().ok());
-  SyncEnv env;
-  env.store = store.get();
-  env.ojs = &ojs;
-  env.agents = &agents;
-  env.random = &random;
-  SyncOptions options;
-  options.workers = 2;
-  auto manager = SyncManager::create(options, env).value();
-  JobRunner runner(manager.get(), "test-worker", std::chrono::hours(1), options.workers);
+  TestEngine engine(&ojs, &agents, 2);
+  SyncManager* manager = engine.manager.get();
+  JobRunner runner(manager, "test-worker", std::chrono::hours(1), /*capacity=*/2);
 
   memory.put("manuscript", "slow", Json(Json::Object{{"title", Json("slow")}}));
   std::future<void> slow_started = ojs.slow_started();
