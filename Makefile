@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 
 SOAK_SEEDS ?= 5000
 
-.PHONY: deps configure build test demo bench soak soak-simulation clean
+.PHONY: deps configure build test demo bench soak soak-simulation soak-daemon clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -30,7 +30,7 @@ bench: build
 	bash bench/run.sh $(BUILD_DIR)
 
 # Everything long-running that proves the invariants; more soaks join this list.
-soak: soak-simulation
+soak: soak-simulation soak-daemon
 
 # The deterministic simulation over SOAK_SEEDS seeds (CTest runs 500); a failing seed prints
 # the command that replays it.
@@ -41,3 +41,10 @@ soak-simulation: configure
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# The daemon and ojs-emulator as processes for 10 minutes: 200 signed events/s, each after a
+# real edit in OJS, and an agent's edit through the API with every fourth; reports latency,
+# the daemon's RSS, descriptors and queue depth over time, and fails unless both sides agree.
+soak-daemon: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target ojsync_event_latency
+	$(BUILD_DIR)/bench/ojsync_event_latency --rate 200 --seconds 600 --agent-edits-every 4

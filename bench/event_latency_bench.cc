@@ -7,14 +7,22 @@
 // applied when the first sync of its submission that started after the event was sent has
 // committed (that sync read OJS after the edit). Latency = commit time - send time.
 //
+// With --agent-edits-every N, every Nth event is accompanied by an agent's title edit of
+// another submission through the daemon's API (auto-sync to OJS): edits flow on both sides. The daemon's RSS, open file
+// descriptors and queue depth are sampled every 10 s, and at the end every edited submission
+// must hold the same title on both sides. `make soak` runs it for 10 minutes at 200/s.
+//
 //   build/bench/ojsync_event_latency [--rate 500] [--seconds 10] [--submissions 300]
+//                                    [--agent-edits-every 0]
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
@@ -41,6 +49,7 @@ struct Args {
   int rate = 500;
   int seconds = 10;
   int submissions = 300;
+  int agent_edits_every = 0;  // 0: OJS edits only.
 };
 
 [[noreturn]] void die(const std::string& why) {
@@ -53,13 +62,15 @@ Args parse_args(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const int value = std::atoi(argv[i + 1]);
-    if (value <= 0) die("bad value for " + flag);
+    if (value < 0 || (value == 0 && flag != "--agent-edits-every")) die("bad value for " + flag);
     if (flag == "--rate")
       a.rate = value;
     else if (flag == "--seconds")
       a.seconds = value;
     else if (flag == "--submissions")
       a.submissions = value;
+    else if (flag == "--agent-edits-every")
+      a.agent_edits_every = value;
     else
       die("unknown flag " + flag);
   }
@@ -106,8 +117,12 @@ class Bench {
   int run() {
     start_processes();
     const double idle_cpu = measure_idle_cpu(10s);
+    std::thread sampler([this] { sample_until_stopped(); });
     const auto [sent, elapsed] = send_events();
     wait_for_quiet();
+    stop_sampling_ = true;
+    sampler.join();
+    const std::size_t diverged = count_diverged();
     if (daemon_->terminate(30s) != 0) die("the daemon did not stop cleanly");
     const Matched matched = match_latencies(sent);
     const std::vector<double>& latencies_ms = matched.total_ms;
@@ -122,12 +137,21 @@ class Bench {
         percentile(matched.wait_ms, 50), percentile(matched.wait_ms, 99),
         percentile(matched.sync_ms, 50), percentile(matched.sync_ms, 99));
     std::printf("daemon idle CPU: %.3f%% of one core over 10 s\n", idle_cpu * 100);
-    return latencies_ms.size() == sent.size() ? 0 : 1;
+    print_samples();
+    std::printf("agents' edits: %d; submissions differing between the sides at the end: %zu of %zu\n",
+                agent_edits_.load(), diverged, editable_.size());
+    return latencies_ms.size() == sent.size() && diverged == 0 ? 0 : 1;
   }
 
  private:
   struct Matched {
     std::vector<double> total_ms, wait_ms, sync_ms;
+  };
+  struct Sample {
+    double at_s = 0;
+    long rss_kb = 0;
+    long fds = 0;
+    std::int64_t queue = 0;
   };
   struct SentEvent {
     std::string submission;
@@ -147,6 +171,7 @@ class Bench {
     return std::move(parsed).value();
   }
   HttpHeaders ojs_auth() const { return {{"Authorization", "Bearer " + token_}}; }
+  HttpHeaders api_auth() const { return {{"Authorization", "Bearer " + api_token_}}; }
 
   void start_processes() {
     emulator_ = std::make_unique<testing::ChildProcess>(
@@ -186,7 +211,7 @@ class Bench {
                           << "[webhooks]\nsecret_files = [\"" << dir_.file("webhook-secret")
                           << "\"]\n";
     const testing::CommandResult made = testing::run_command(
-        OJSYNC_BINARY, {"token", "create", "--config", config, "--name", "bench", "--role", "viewer",
+        OJSYNC_BINARY, {"token", "create", "--config", config, "--name", "bench", "--role", "admin",
                         "--json"});
     auto made_json = Json::parse(made.out);
     if (made.exit_code != 0 || !made_json.ok()) die("ojsync token create failed");
@@ -203,11 +228,80 @@ class Bench {
     const auto deadline = Clock::now() + 5min;
     while (Clock::now() < deadline) {
       const Json stats =
-          get_json(daemon_->origin() + "/v1/stats", {{"Authorization", "Bearer " + api_token_}});
+          get_json(daemon_->origin() + "/v1/stats", api_auth());
       if (stats.get_int("total_syncs") >= syncs && stats.get_int("queue_depth") == 0) return;
       std::this_thread::sleep_for(50ms);
     }
     die("the daemon's queue did not drain within 5 minutes");
+  }
+
+  // Every 10 s until stopped: the daemon's RSS, open descriptors and queue depth.
+  void sample_until_stopped() {
+    const auto start = Clock::now();
+    while (!stop_sampling_) {
+      Sample sample;
+      sample.at_s = std::chrono::duration<double>(Clock::now() - start).count();
+      std::ifstream status("/proc/" + std::to_string(daemon_->pid()) + "/status");
+      for (std::string line; std::getline(status, line);) {
+        if (line.rfind("VmRSS:", 0) == 0) sample.rss_kb = std::atol(line.c_str() + 6);
+      }
+      const std::filesystem::path fd_dir = "/proc/" + std::to_string(daemon_->pid()) + "/fd";
+      for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(fd_dir)) {
+        ++sample.fds;
+      }
+      sample.queue = get_json(daemon_->origin() + "/v1/stats", api_auth()).get_int("queue_depth");
+      samples_.push_back(sample);
+      for (int i = 0; i < 100 && !stop_sampling_; ++i) std::this_thread::sleep_for(100ms);
+    }
+  }
+
+  void print_samples() const {
+    if (samples_.empty()) return;
+    long rss_max = 0, fds_max = 0;
+    std::int64_t queue_max = 0;
+    for (const Sample& s : samples_) {
+      rss_max = std::max(rss_max, s.rss_kb);
+      fds_max = std::max(fds_max, s.fds);
+      queue_max = std::max(queue_max, s.queue);
+    }
+    // The first minute is warm-up (caches, the SQLite page cache filling).
+    const Sample& settled = samples_[std::min<std::size_t>(6, samples_.size() - 1)];
+    std::printf("daemon RSS: %ld kB after 1 min, %ld kB at the end, max %ld kB\n", settled.rss_kb,
+                samples_.back().rss_kb, rss_max);
+    std::printf("daemon open descriptors: %ld after 1 min, %ld at the end, max %ld\n",
+                settled.fds, samples_.back().fds, fds_max);
+    std::printf("queue depth: max %lld over %zu samples\n", static_cast<long long>(queue_max),
+                samples_.size());
+  }
+
+  // Submissions whose English title differs between OJS and the agents' side.
+  std::size_t count_diverged() const {
+    std::size_t diverged = 0;
+    for (const std::string& id : editable_) {
+      const Json agents = get_json(daemon_->origin() + "/v1/entities/manuscript/" + id, api_auth());
+      const Json ojs = get_json(emulator_->origin() + kJournalApi + "/submissions/" + id +
+                                    "/publications/" + publication_of_.at(id),
+                                ojs_auth());
+      const Json* a = agents.find("title");
+      const Json* o = ojs.find("title");
+      if (a == nullptr || o == nullptr || a->get_string("en") != o->get_string("en_US")) ++diverged;
+    }
+    return diverged;
+  }
+
+  // An agent retitles `id` through the daemon's API (auto-sync carries it to OJS).
+  void agent_edit(const std::string& id, int n) const {
+    const std::string url = daemon_->origin() + "/v1/entities/manuscript/" + id;
+    HttpHeaders headers = api_auth();
+    const HttpResponse current = send("GET", url, "", headers);
+    if (current.status != 200) return;
+    auto doc = Json::parse(current.body);
+    const std::string* etag = current.header("ETag");
+    if (!doc.ok() || etag == nullptr) return;
+    (*doc)["title"]["en"] = "Agent edit " + std::to_string(n);
+    headers.emplace_back("X-Agent", "soak_agent");
+    headers.emplace_back("If-Match", *etag);
+    if (send("PUT", url, doc->dump(), headers).status == 200) ++agent_edits_;
   }
 
   double measure_idle_cpu(std::chrono::seconds period) const {
@@ -227,6 +321,10 @@ class Bench {
     for (int i = 0; i < total; ++i) {
       std::this_thread::sleep_until(start + i * interval);
       const std::string& id = editable_[static_cast<std::size_t>(i) % editable_.size()];
+      if (args_.agent_edits_every > 0 && i % args_.agent_edits_every == 0) {
+        // Another submission than the event's, so the two edits do not race each other.
+        agent_edit(editable_[(static_cast<std::size_t>(i) + editable_.size() / 2) % editable_.size()], i);
+      }
       Json edit = Json::object();
       edit["title"]["en_US"] = "Edited for event " + std::to_string(i);
       const std::string url = emulator_->origin() + kJournalApi + "/submissions/" + id +
@@ -284,7 +382,10 @@ class Bench {
   std::unique_ptr<testing::ChildProcess> emulator_;
   std::unique_ptr<testing::ChildProcess> daemon_;
   std::string token_;      // OJS's.
-  std::string api_token_;  // The daemon's, for its statistics.
+  std::string api_token_;  // The daemon's (admin: statistics and the agent's edits).
+  std::atomic<bool> stop_sampling_{false};
+  std::vector<Sample> samples_;  // Written by the sampler thread, read after it is joined.
+  mutable std::atomic<int> agent_edits_{0};
   std::vector<std::string> editable_;
   std::map<std::string, std::string> publication_of_;
 };
