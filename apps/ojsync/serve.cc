@@ -21,6 +21,9 @@ int run_serve(const std::string& config_path) {
     std::cerr << "ojsync serve: " << log.message() << "\n";
     return kExitUsage;
   }
+  // A file-size limit (RLIMIT_FSIZE) must make a write fail (SQLite: disk full), which the
+  // store reports and recovers from, not kill the daemon.
+  ::signal(SIGXFSZ, SIG_IGN);
   // Block the stop signals before any thread starts, so every thread inherits the mask and
   // only sigwait below receives them.
   sigset_t stop_signals;

@@ -225,6 +225,9 @@ class Store {
 
   // Brings the schema to the newest version; safe to call on every start. Returns it.
   virtual Result<int> migrate() = 0;
+  // OK when the store answers and can write. After a write failed for want of storage (disk
+  // full, read-only database, I/O error) it probes with a small write, so health reports the
+  // store unhealthy until it can write again.
   virtual Status ping() = 0;
 
   // --- archive (sync_state)

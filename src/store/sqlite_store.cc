@@ -127,11 +127,21 @@ class SqliteStore final : public Store {
     return apply_migrations(*db_, sqlite_store_migrations());
   }
 
+  // Reachable, and able to write: after a write failed for want of storage (disk full,
+  // read-only file, I/O error), a probe write tells whether it can write again.
   Status ping() override {
-    return with_db([](SqliteDb& db) -> Status {
-      OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT 1"));
-      return q.run();
-    });
+    std::lock_guard lock(mu_);
+    if (!write_failure_.ok()) {
+      Status probe = run_transaction(Transaction::Mode::kWrite, [](SqliteDb& db) {
+        return write_setting(db, "health.write_probe", "ok");
+      });
+      note(probe, /*was_write_transaction=*/true);
+      if (!probe.ok()) {
+        return probe.with_message("the store cannot write: " + probe.message());
+      }
+    }
+    OJSYNC_ASSIGN_OR_RETURN(Query q, db_->query("SELECT 1"));
+    return q.run();
   }
 
   Result<std::optional<SyncState>> get_state(const EntityKey& key) override {
@@ -411,13 +421,23 @@ class SqliteStore final : public Store {
   template <typename Body>
   std::invoke_result_t<Body, SqliteDb&> with_db(Body&& body) {
     std::lock_guard lock(mu_);
-    return body(*db_);
+    auto result = body(*db_);
+    note(status_of(result), /*was_write_transaction=*/false);
+    return result;
   }
 
   // Runs `body` in one transaction under the mutex; commits only when it succeeded.
   template <typename Body>
   std::invoke_result_t<Body, SqliteDb&> transact(Transaction::Mode mode, Body&& body) {
     std::lock_guard lock(mu_);
+    auto result = run_transaction(mode, std::forward<Body>(body));
+    note(status_of(result), mode == Transaction::Mode::kWrite);
+    return result;
+  }
+
+  // Requires mu_.
+  template <typename Body>
+  std::invoke_result_t<Body, SqliteDb&> run_transaction(Transaction::Mode mode, Body&& body) {
     OJSYNC_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(*db_, mode));
     auto result = body(*db_);
     if (!result.ok()) return result;
@@ -425,8 +445,27 @@ class SqliteStore final : public Store {
     return result;
   }
 
+  static const Status& status_of(const Status& s) { return s; }
+  template <typename T>
+  static const Status& status_of(const Result<T>& r) {
+    return r.status();
+  }
+
+  // Remembers a failure for want of storage (full, read-only, I/O: sqlite_db.cc's code
+  // mapping) until a write transaction succeeds. Requires mu_.
+  void note(const Status& outcome, bool was_write_transaction) {
+    if (outcome.ok()) {
+      if (was_write_transaction) write_failure_ = OkStatus();
+    } else if (outcome.code() == StatusCode::kResourceExhausted ||
+               outcome.code() == StatusCode::kUnavailable ||
+               outcome.code() == StatusCode::kDataLoss) {
+      write_failure_ = outcome;
+    }
+  }
+
   std::mutex mu_;
   std::unique_ptr<SqliteDb> db_;  // GUARDED_BY(mu_)
+  Status write_failure_;          // GUARDED_BY(mu_): OK, or the last storage failure of a write.
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 // The SQLite store: the shared conformance suite (in memory and on disk), plus what only
 // SQLite can show (the schema itself, raw SQL against the file, error mapping).
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <string>
@@ -136,7 +138,8 @@ TEST_F(SqliteStoreTest, SchemaIsVersionedStrictAndInWalMode) {
                      "VALUES ('m', '1', 'both', 't', 'pending', 0, 0, NULL, '', '', 0)"),
             SQLITE_CONSTRAINT_UNIQUE);
   const char* open_conflict =
-      "INSERT INTO sync_conflicts (type, entity_id, status, strategy, fields, created_at, updated_at, "
+      "INSERT INTO sync_conflicts (type, entity_id, status, strategy, fields, created_at, "
+      "updated_at, "
       "resolved_by, resolution) VALUES ('m', '1', 'open', 'manual', '[]', 0, 0, '', '')";
   EXPECT_EQ(raw.exec(open_conflict), SQLITE_OK);
   EXPECT_EQ(raw.exec(open_conflict), SQLITE_CONSTRAINT_UNIQUE);
@@ -191,6 +194,45 @@ TEST_F(SqliteStoreTest, UndecodableRowsAreDataLoss) {
   RawDb raw(path_);
   ASSERT_EQ(raw.exec("UPDATE sync_state SET base = '{\"unterminated'"), SQLITE_OK);
   EXPECT_EQ(store_->get_state({"manuscript", "1"}).status().code(), StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace ojsync::testing
+
+namespace ojsync::testing {
+namespace {
+
+// The files may not grow (RLIMIT_FSIZE, as a full disk): writes fail, ping() says why, and once
+// the limit is lifted ping()'s probe write succeeds and the store writes again, nothing lost.
+TEST(SqliteStoreFullDiskTest, PingFailsWhileTheStoreCannotWriteAndRecoversAfter) {
+  TempDir dir("ojsync-full");
+  auto store = open_or_null(dir.file("full.db"));
+  ASSERT_NE(store, nullptr);
+  OJSYNC_ASSERT_OK(store->migrate());
+  const EntityKey before{"manuscript", "before"};
+  OJSYNC_ASSERT_OK(store->enqueue(before, Direction::kBoth, "test", Timestamp{}).status());
+
+  ::signal(SIGXFSZ, SIG_IGN);  // Writes past the limit fail with EFBIG instead.
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  rlimit full = saved;
+  full.rlim_cur = 1;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &full), 0);
+  std::string payload(256 * 1024, 'x');  // More than any page already in the files.
+  const Status failed = store->put_setting("big", payload);
+  const Status ping_while_full = store->ping();
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &saved), 0);
+
+  EXPECT_FALSE(failed.ok());
+  EXPECT_FALSE(ping_while_full.ok());
+  EXPECT_NE(ping_while_full.message().find("the store cannot write"), std::string::npos)
+      << ping_while_full.to_string();
+  OJSYNC_ASSERT_OK(store->ping());  // The probe write goes through: healthy again.
+  OJSYNC_ASSERT_OK(store->put_setting("big", payload));
+  auto jobs = store->list_jobs(std::nullopt, 10);
+  OJSYNC_ASSERT_OK(jobs);
+  ASSERT_EQ(jobs->size(), 1u);  // What was written before the failure is still there.
+  EXPECT_EQ(jobs->front().key.id, "before");
 }
 
 }  // namespace

@@ -160,3 +160,85 @@ TEST_F(FaultTest, ThirtyPercentFailuresConvergeWithoutARetryStorm) {
 
 }  // namespace
 }  // namespace ojsync::testing
+
+namespace ojsync::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The disk fills up under the daemon (its files may not grow: RLIMIT_FSIZE set from outside with
+// prlimit, as a full disk would refuse): writes are refused with nothing half-written, /readyz
+// says unhealthy and why, and once space returns the daemon recovers by itself and the edits
+// made meanwhile arrive.
+class StoreFullTest : public JournalFixture {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(start_journal(50, {}, "sync_interval = \"1s\"\n"));
+  }
+  static bool limit_file_size(pid_t pid, const std::string& soft_and_hard) {
+    return run_command("/usr/bin/prlimit",
+                       {"--pid", std::to_string(pid), "--fsize=" + soft_and_hard})
+               .exit_code == 0;
+  }
+};
+
+TEST_F(StoreFullTest, AFullDiskMakesTheDaemonUnhealthyAndItRecoversLosingNothing) {
+  ASSERT_GE(unpublished_.size(), 2u);
+  const std::string by_agent = unpublished_[0], in_ojs = unpublished_[1];
+  std::unique_ptr<ChildProcess> daemon = start_daemon("daemon");
+  ASSERT_GT(daemon->port(), 0) << daemon->stderr_text();
+  auto quiet = [&] {
+    const Reply stats = api("GET", "/v1/stats");
+    return stats.status == 200 && stats.body.get_int("total_syncs") >= 50 &&
+           stats.body.get_int("queue_depth") == 0;
+  };
+  for (int i = 0; i < 600 && !quiet(); ++i) std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(quiet());
+  const std::string title_before = agents_title(by_agent);
+
+  ASSERT_TRUE(limit_file_size(daemon->pid(), "1:unlimited"));  // The disk is full.
+  auto agent_put = [&](const std::string& title) {
+    const Reply current = api("GET", "/v1/entities/manuscript/" + by_agent);
+    Json doc = current.body;
+    doc["title"]["en"] = title;
+    return api(client_, "PUT", "/v1/entities/manuscript/" + by_agent, doc.dump(),
+               {{"X-Agent", "full_agent"}, {"If-Match", current.etag}});
+  };
+  const Reply refused = agent_put("Written while the disk is full");
+  EXPECT_GE(refused.status, 400) << refused.body.dump();
+  EXPECT_TRUE(refused.body.find("error") != nullptr) << refused.body.dump();
+  Json edit = Json::object();
+  edit["title"]["en_US"] = "Edited in OJS while ojsync's disk is full";
+  ASSERT_EQ(ojs("PUT", "/submissions/" + in_ojs + "/publications/" + publication_of_.at(in_ojs),
+                edit.dump())
+                .status,
+            200);
+  Reply ready;
+  for (int i = 0; i < 100 && ready.status != 503; ++i) {
+    ready = client_.send("GET", origin() + "/readyz");
+    if (ready.status != 503) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(ready.status, 503) << ready.body.dump();
+  EXPECT_NE(ready.body.dump().find("the store cannot write"), std::string::npos)
+      << ready.body.dump();
+  EXPECT_EQ(agents_title(by_agent), title_before);  // The refused write left nothing behind.
+
+  ASSERT_TRUE(limit_file_size(daemon->pid(), "unlimited:unlimited"));  // Space returns.
+  for (int i = 0; i < 100 && ready.status != 200; ++i) {
+    ready = client_.send("GET", origin() + "/readyz");
+    if (ready.status != 200) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(ready.status, 200) << ready.body.dump();
+  ASSERT_EQ(agent_put("Written once space returned").status, 200);
+  bool arrived = false;
+  for (int i = 0; i < 600 && !arrived; ++i) {
+    arrived = ojs_title(by_agent) == "Written once space returned" &&
+              agents_title(in_ojs) == "Edited in OJS while ojsync's disk is full";
+    if (!arrived) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(arrived) << ojs_title(by_agent) << " / " << agents_title(in_ojs);
+  EXPECT_EQ(daemon->terminate(30s), 0) << daemon->stderr_text();
+}
+
+}  // namespace
+}  // namespace ojsync::testing
