@@ -76,6 +76,23 @@ std::string get_token(const Emulator& emu) {
   return body.ok() ? body->get_string("token") : "";
 }
 
+// The connector, configured as a journal's operator would, against `emu`.
+std::unique_ptr<Connector> connect_to(const Emulator& emu, OjsVersion version, std::string zone,
+                                      int request_attempts) {
+  setenv(kTokenEnv, get_token(emu).c_str(), 1);
+  OjsConnectorOptions o;
+  o.base_url = emu.origin();
+  o.journal_path = "testj";
+  o.api_token_env = kTokenEnv;
+  o.version = version;
+  o.time_zone = std::move(zone);
+  o.request_timeout = std::chrono::seconds(20);
+  o.request_attempts = request_attempts;
+  auto c = make_ojs_connector(o);
+  EXPECT_TRUE(c.ok()) << c.status().to_string();
+  return std::move(c).value();
+}
+
 struct Param {
   std::string version;  // "3.3", "3.4", "3.5"
   OjsVersion expected;
@@ -98,18 +115,7 @@ class OjsContractTest : public ::testing::TestWithParam<Param> {
 
   std::unique_ptr<Connector> connect(const Emulator& emu, OjsVersion version = OjsVersion::kDetect,
                                      std::string zone = "UTC", int request_attempts = 3) {
-    setenv(kTokenEnv, get_token(emu).c_str(), 1);
-    OjsConnectorOptions o;
-    o.base_url = emu.origin();
-    o.journal_path = "testj";
-    o.api_token_env = kTokenEnv;
-    o.version = version;
-    o.time_zone = std::move(zone);
-    o.request_timeout = std::chrono::seconds(20);
-    o.request_attempts = request_attempts;
-    auto c = make_ojs_connector(o);
-    EXPECT_TRUE(c.ok()) << c.status().to_string();
-    return std::move(c).value();
+    return connect_to(emu, version, std::move(zone), request_attempts);
   }
 
   // Documents name English "en" whatever the version (locale_keys.h); the journal's own name.
@@ -426,21 +432,12 @@ TEST(OjsLocaleContractTest, TheSameJournalReadsAlikeThroughOjs33And34) {
         "--port", "0", "--ojs-version", version, "--seed", "7", "--submissions", "60",
         "--api-key-secret", "contract-secret", "--admin-api-key", "contract-admin-key"});
   };
-  auto connect = [](const Emulator& emu, OjsVersion version) {
-    setenv(kTokenEnv, get_token(emu).c_str(), 1);
-    OjsConnectorOptions o;
-    o.base_url = emu.origin();
-    o.journal_path = "testj";
-    o.api_token_env = kTokenEnv;
-    o.version = version;
-    return make_ojs_connector(o).value();
-  };
   auto emu33 = start("3.3");
   auto emu34 = start("3.4");
   ASSERT_GT(emu33->port(), 0);
   ASSERT_GT(emu34->port(), 0);
-  auto ojs33 = connect(*emu33, OjsVersion::k3_3);
-  auto ojs34 = connect(*emu34, OjsVersion::k3_4);
+  auto ojs33 = connect_to(*emu33, OjsVersion::k3_3, "UTC", 3);
+  auto ojs34 = connect_to(*emu34, OjsVersion::k3_4, "UTC", 3);
   int compared = 0;
   for (int id = 1; id <= 60; ++id) {
     auto a = ojs33->fetch("manuscript", std::to_string(id));
