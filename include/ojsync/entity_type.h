@@ -51,7 +51,11 @@ class EntityTypeRegistry {
   std::map<std::string, EntityTypeConfig, std::less<>> types_;
 };
 
-// Ids and type names reach SQL, URLs and logs: allow [A-Za-z0-9._:-], 1..128 bytes.
+// Ids, type names and agent names reach SQL, URLs, file names and logs: 1..128 bytes of
+// [A-Za-z0-9._:-], starting with a letter or digit (so never ".", ".." or an option-like "-x").
 bool is_valid_identifier(std::string_view s);
+// The rule above, for error messages.
+inline constexpr std::string_view kIdentifierRule =
+    "1-128 of [A-Za-z0-9._:-], starting with a letter or digit";
 
 }  // namespace ojsync

@@ -42,10 +42,12 @@ bool direction_writes(Direction d, Side target) {
 
 bool is_valid_identifier(std::string_view s) {
   if (s.empty() || s.size() > 128) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_' || c == ':' || c == '-';
-  });
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  return alnum(s.front()) && std::all_of(s.begin(), s.end(), [&](char c) {
+           return alnum(c) || c == '.' || c == '_' || c == ':' || c == '-';
+         });
 }
 
 namespace {

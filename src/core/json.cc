@@ -11,8 +11,10 @@
 namespace ojsync {
 namespace {
 
-// Boost.JSON does the parsing (validated UTF-8, depth limit); we convert to our DOM.
-Json from_boost(const boost::json::value& v) {
+// Boost.JSON does the parsing (validated UTF-8, depth limit); we convert to our DOM. Boost
+// reads a number beyond double's range (1e999) as infinity, which JSON cannot express and no
+// serializer can write back; `out_of_range` is set when one is seen.
+Json from_boost(const boost::json::value& v, bool& out_of_range) {
   switch (v.kind()) {
     case boost::json::kind::null: return Json();
     case boost::json::kind::bool_: return Json(v.get_bool());
@@ -22,19 +24,21 @@ Json from_boost(const boost::json::value& v) {
       if (u <= static_cast<std::uint64_t>(INT64_MAX)) return Json(static_cast<std::int64_t>(u));
       return Json(static_cast<double>(u));
     }
-    case boost::json::kind::double_: return Json(v.get_double());
+    case boost::json::kind::double_:
+      if (!std::isfinite(v.get_double())) out_of_range = true;
+      return Json(v.get_double());
     case boost::json::kind::string: return Json(std::string_view(v.get_string()));
     case boost::json::kind::array: {
       const auto& in = v.get_array();
       Json::Array out;
       out.reserve(in.size());
-      for (const auto& e : in) out.push_back(from_boost(e));
+      for (const auto& e : in) out.push_back(from_boost(e, out_of_range));
       return Json(std::move(out));
     }
     case boost::json::kind::object: {
       Json::Object out;
       for (const auto& kv : v.get_object()) {
-        out.insert_or_assign(std::string(kv.key()), from_boost(kv.value()));
+        out.insert_or_assign(std::string(kv.key()), from_boost(kv.value(), out_of_range));
       }
       return Json(std::move(out));
     }
@@ -96,7 +100,10 @@ Result<Json> Json::parse(std::string_view text, const ParseLimits& limits) {
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(text, ec, {}, options);
   if (ec) return InvalidArgument("invalid JSON: " + ec.message());
-  return from_boost(v);
+  bool out_of_range = false;
+  Json parsed = from_boost(v, out_of_range);
+  if (out_of_range) return InvalidArgument("invalid JSON: a number is out of range");
+  return parsed;
 }
 
 bool operator==(const Json& a, const Json& b) {

@@ -43,5 +43,16 @@ TEST(JsonTest, HugeIntegersBecomeDoubles) {
   EXPECT_TRUE(doc->is_double());
 }
 
+TEST(JsonTest, NumbersBeyondDoubleRangeAreRefused) {
+  for (const char* text : {"1e999", "-1e999", "[1,{\"a\":1E400}]"}) {
+    auto doc = Json::parse(text);
+    ASSERT_FALSE(doc.ok()) << text;
+    EXPECT_EQ(doc.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(doc.status().message().find("out of range"), std::string::npos);
+  }
+  // Underflow is a finite value: it reads as zero, as every JSON reader does.
+  EXPECT_EQ(Json::parse("1e-999")->dump(), "0");
+}
+
 }  // namespace
 }  // namespace ojsync

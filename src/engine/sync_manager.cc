@@ -136,7 +136,7 @@ struct SyncManager::Impl {
     const EntityTypeConfig* type = options.entity_types.find(key.type);
     if (type == nullptr) return InvalidArgument("unknown entity type '" + key.type + "'");
     if (!is_valid_identifier(key.id)) {
-      return InvalidArgument("invalid entity id (allowed: 1-128 of [A-Za-z0-9._:-])");
+      return InvalidArgument("invalid entity id (allowed: " + std::string(kIdentifierRule) + ")");
     }
     return type;
   }

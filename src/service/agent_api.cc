@@ -8,6 +8,8 @@
 namespace ojsync::service {
 namespace {
 
+constexpr std::size_t kMaxEntityTagBytes = 128;
+
 std::string quoted(std::string_view etag) { return "\"" + std::string(etag) + "\""; }
 
 std::string_view trim(std::string_view s) {
@@ -33,6 +35,8 @@ Result<std::string> required_etag(std::string_view if_match,
     if_match = if_match.substr(1, if_match.size() - 2);
   }
   if (if_match.empty()) return InvalidArgument("If-Match is empty");
+  // The API's tags are SHA-256 hex; anything far longer is not one of ours, and is not echoed.
+  if (if_match.size() > kMaxEntityTagBytes) return InvalidArgument("If-Match is not an entity tag");
   return std::string(if_match);
 }
 
@@ -49,7 +53,7 @@ Result<EntityKey> AgentApi::entity_of(const ApiCall& call) const {
     return NotFound("unknown entity type '" + key.type.substr(0, 64) + "'");
   }
   if (!is_valid_identifier(key.id))
-    return InvalidArgument("an entity id is 1-128 of [A-Za-z0-9._:-]");
+    return InvalidArgument("an entity id is " + std::string(kIdentifierRule));
   return key;
 }
 
@@ -61,8 +65,8 @@ Result<std::string> AgentApi::agent_of(const ApiCall& call) {
     return call.principal->name;
   }
   if (agent == nullptr || !is_valid_identifier(*agent)) {
-    return InvalidArgument(
-        "writes need an X-Agent header naming the agent (1-128 of [A-Za-z0-9._:-])");
+    return InvalidArgument("writes need an X-Agent header naming the agent (" +
+                           std::string(kIdentifierRule) + ")");
   }
   return *agent;
 }

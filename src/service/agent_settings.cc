@@ -6,7 +6,7 @@ namespace ojsync::service {
 
 Result<std::string> AgentSettings::setting_name(std::string_view agent) {
   if (!is_valid_identifier(agent))
-    return InvalidArgument("an agent name is 1-128 of [A-Za-z0-9._:-]");
+    return InvalidArgument("an agent name is " + std::string(kIdentifierRule));
   return "agent." + std::string(agent) + ".auto_sync";
 }
 

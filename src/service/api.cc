@@ -28,6 +28,8 @@ Result<BatchRequest> parse_batch(const Json& body, std::size_t max_ids) {
     return InvalidArgument("a batch holds at most " + std::to_string(max_ids) + " ids");
   }
   batch.type = type->as_string();
+  // Every id is checked before any sync runs, so a malformed batch is refused whole; ids that
+  // are well-formed but fail to sync are reported one by one.
   for (const Json& id : ids->as_array()) {
     if (id.is_string()) {
       batch.ids.push_back(id.as_string());
@@ -35,6 +37,10 @@ Result<BatchRequest> parse_batch(const Json& body, std::size_t max_ids) {
       batch.ids.push_back(std::to_string(id.as_int()));
     } else {
       return InvalidArgument("ids must be strings or integers");
+    }
+    if (!is_valid_identifier(batch.ids.back())) {
+      return InvalidArgument("ids[" + std::to_string(batch.ids.size() - 1) + "] is not an id (" +
+                             std::string(kIdentifierRule) + ")");
     }
   }
   if (const Json* direction = body.find("direction")) {
@@ -129,12 +135,26 @@ void ApiRouter::handle(const HttpRequest& request, HttpResponse& response) const
     set_status_error(response, admitted);
     if (admitted.code() == StatusCode::kUnauthenticated)
       response.headers.emplace_back("WWW-Authenticate", "Bearer");
+  } else if (const Status params = check_path_params(match->params); !params.ok()) {
+    set_status_error(response, params);
   } else {
     if (principal && ctx_.authenticator != nullptr) ctx_.authenticator->record_use(*principal);
     const ApiCall call{request, match->params, ctx_.limits, principal ? &*principal : nullptr};
     handlers_[match->route](call, response);
   }
   if (ctx_.metrics != nullptr) ctx_.metrics->record_http(pattern, response.status);
+}
+
+// Every path parameter (type, id, agent, conflict or job id) is an identifier; checked once here
+// so no handler sees, stores or echoes anything else (invalid UTF-8, quotes, "..", NUL bytes).
+Status ApiRouter::check_path_params(const PathParams& params) {
+  for (const auto& [name, value] : params.all()) {
+    if (!is_valid_identifier(value)) {
+      return InvalidArgument("the path's " + name + " is not valid (" +
+                             std::string(kIdentifierRule) + ")");
+    }
+  }
+  return OkStatus();
 }
 
 Status ApiRouter::admit(const HttpRequest& request, const RouteMatch& match,
@@ -218,6 +238,9 @@ void ApiRouter::sync_batch(const ApiCall& call, HttpResponse& response) const {
   if (!body.ok()) return set_status_error(response, body.status());
   auto batch = parse_batch(*body, call.limits.max_batch_ids);
   if (!batch.ok()) return set_status_error(response, batch.status());
+  if (ctx_.manager->options().entity_types.find(batch->type) == nullptr) {
+    return set_status_error(response, InvalidArgument("\"type\" is not a configured entity type"));
+  }
   auto results = ctx_.manager->batch_sync(batch->type, batch->ids, batch->direction, "api");
   response.set_json(200, batch_view(batch->type, batch->direction, results));
 }

@@ -52,6 +52,7 @@ class ApiRouter {
  private:
   using Handler = std::function<void(const ApiCall&, HttpResponse&)>;
   void add(std::string method, std::string_view pattern, RoutePolicy policy, Handler handler);
+  static Status check_path_params(const PathParams& params);
 
   // Who is calling (nullopt when no token is needed or sent) and whether they may; the Status
   // is the 401 or 403 to answer.

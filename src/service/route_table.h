@@ -19,6 +19,7 @@ class PathParams {
   void add(std::string name, std::string value) {
     values_.emplace_back(std::move(name), std::move(value));
   }
+  const std::vector<std::pair<std::string, std::string>>& all() const { return values_; }
 
  private:
   std::vector<std::pair<std::string, std::string>> values_;

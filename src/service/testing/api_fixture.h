@@ -163,6 +163,47 @@ class ApiFixture : public ::testing::Test {
     ASSERT_EQ(call("POST", "/v1/sync/manuscript/" + id).status, 200);
   }
 
+  // Everything a request could write, in one comparable text: the audit head, every job,
+  // conflict and sync state of every type, the sync count, every agents' document with its etag,
+  // OJS's write count, the agent's auto-sync switch and which tokens were used.
+  std::string world_fingerprint() {
+    std::string f;
+    const AuditHead head = store_->audit_head().value();
+    f += "audit " + std::to_string(head.last_id) + " " + head.last_hash + "\n";
+    const std::vector<Job> all_jobs = store_->list_jobs(std::nullopt, 1000).value();
+    for (const Job& j : all_jobs) {
+      f += "job " + std::to_string(j.id) + " " + j.key.to_string() + " " +
+           std::string(job_state_name(j.state)) + " " + std::to_string(j.attempts) + "\n";
+    }
+    const std::vector<ConflictRecord> conflicts =
+        store_->list_conflicts(std::nullopt, 1000).value();
+    for (const ConflictRecord& c : conflicts) {
+      f += "conflict " + std::to_string(c.id) +
+           (c.status == ConflictStatus::kOpen ? " open\n" : " resolved\n");
+    }
+    f += "syncs " + std::to_string(store_->statistics(clock_.now()).value().all_time.total) + "\n";
+    for (const std::string& type : manager_->options().entity_types.names()) {
+      const std::vector<SyncState> states = store_->list_states(type, "", 1000).value();
+      for (const SyncState& s : states) {
+        f += "state " + s.key.to_string() + " " + std::to_string(s.version) + "\n";
+      }
+      const ChangePage held = agents_->list_changed(type, "", 1000).value();
+      for (const ChangedEntity& change : held.changes) {
+        auto document = agents_->get(type, change.side_id).value();
+        f += "agents " + type + "/" + change.side_id + " " + (document ? document->etag : "-") +
+             "\n";
+      }
+    }
+    f += "ojs writes " + std::to_string(ojs_.writes()) + " removes " +
+         std::to_string(ojs_.removes()) + "\n";
+    f += "auto-sync bot " + std::to_string(settings_->auto_sync("bot").value()) + "\n";
+    const std::vector<ApiToken> tokens = store_->list_tokens().value();
+    for (const ApiToken& t : tokens) {
+      f += "token " + t.name + " " + (t.last_used_at ? "used" : "unused") + "\n";
+    }
+    return f;
+  }
+
   ManualClock clock_{kStart};
   SeededRandom random_{7};
   ojsync::testing::MemoryConnector ojs_{"ojs", clock_, /*server_assigns_ids=*/true};
