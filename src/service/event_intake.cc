@@ -6,7 +6,6 @@ namespace ojsync::service {
 namespace {
 
 constexpr std::size_t kMaxEventIdBytes = 200;
-constexpr std::size_t kMaxEchoedBytes = 64;  // Of an unknown event name, in the answer.
 
 enum class Subject : std::uint8_t { kSubmission, kUser };
 
@@ -93,7 +92,8 @@ Result<EventReceipt> EventIntake::receive(const WebhookHeaders& headers, std::st
   const std::string& event = name->as_string();
   const EventRule* rule = find_rule(event);
   if (rule == nullptr) {
-    return unprocessable("", "unknown event '" + event.substr(0, kMaxEchoedBytes) + "'");
+    // Not echoed: a sender's mistake can carry anything, personal data included.
+    return unprocessable("", "unknown event name (docs/operations.md lists the events)");
   }
 
   const char* subject_member = rule->subject == Subject::kSubmission ? "submission_id" : "user_id";
