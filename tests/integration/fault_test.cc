@@ -12,7 +12,9 @@
 //     without backoff would grow without bound).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
+#include <sstream>
 #include <random>
 
 #include "journal_fixture.h"
@@ -234,6 +236,105 @@ TEST_F(StoreFullTest, AFullDiskMakesTheDaemonUnhealthyAndItRecoversLosingNothing
   for (int i = 0; i < 600 && !arrived; ++i) {
     arrived = ojs_title(by_agent) == "Written once space returned" &&
               agents_title(in_ojs) == "Edited in OJS while ojsync's disk is full";
+    if (!arrived) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(arrived) << ojs_title(by_agent) << " / " << agents_title(in_ojs);
+  EXPECT_EQ(daemon->terminate(30s), 0) << daemon->stderr_text();
+}
+
+// The store's file system is read-only (mounted so after an I/O error, or by mistake). The store
+// lives on a tmpfs of its own, remounted read-only and back; the agents' store stays writable, as
+// it would on the agents' own disk. A running daemon whose writes fail is StoreFullTest's case
+// (every failed write takes the same path); here the daemon starts on a read-only store.
+class ReadOnlyStoreTest : public StoreFullTest {
+ protected:
+  void TearDown() override {
+    if (mounted_) run_command("/usr/bin/umount", {"-l", mount_point_});
+  }
+  bool mount(const std::string& options) {
+    return run_command("/usr/bin/mount", {"-t", "tmpfs", "-o", options, "tmpfs", mount_point_})
+               .exit_code == 0;
+  }
+  bool remount(const std::string& mode) {
+    return run_command("/usr/bin/mount", {"-o", "remount," + mode, mount_point_}).exit_code == 0;
+  }
+  std::string mount_point_ = dir_.file("store-fs");
+  bool mounted_ = false;
+};
+
+TEST_F(ReadOnlyStoreTest, TheDaemonRefusesAReadOnlyStoreAndARestartRecoversLosingNothing) {
+  std::filesystem::create_directories(mount_point_);
+  if (!mount("size=64m,mode=0700")) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)";
+  }
+  mounted_ = true;
+  // The store start_journal prepared (with its admin token) moves onto the new file system.
+  const std::string store = mount_point_ + "/ojsync.db";
+  std::filesystem::copy_file(dir_.file("ojsync.db"), store);
+  {
+    std::stringstream config;
+    config << std::ifstream(config_).rdbuf();
+    std::string text = config.str();
+    const auto at = text.find(dir_.file("ojsync.db"));
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, dir_.file("ojsync.db").size(), store);
+    std::ofstream(config_) << text;
+  }
+  ASSERT_GE(unpublished_.size(), 2u);
+  const std::string by_agent = unpublished_[0], in_ojs = unpublished_[1];
+  std::unique_ptr<ChildProcess> daemon = start_daemon("daemon");
+  ASSERT_GT(daemon->port(), 0) << daemon->stderr_text();
+  auto quiet = [&] {
+    const Reply stats = api("GET", "/v1/stats");
+    return stats.status == 200 && stats.body.get_int("total_syncs") >= 50 &&
+           stats.body.get_int("queue_depth") == 0;
+  };
+  for (int i = 0; i < 600 && !quiet(); ++i) std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(quiet());
+
+  // Stopped, the file system goes read-only (Linux refuses to remount it so while a file on it
+  // is open for writing).
+  ASSERT_EQ(daemon->terminate(30s), 0) << daemon->stderr_text();
+  ASSERT_TRUE(remount("ro"));
+  Json edit = Json::object();
+  edit["title"]["en_US"] = "Edited in OJS while ojsync's store is read-only";
+  ASSERT_EQ(ojs("PUT", "/submissions/" + in_ojs + "/publications/" + publication_of_.at(in_ojs),
+                edit.dump())
+                .status,
+            200);
+  auto file_bytes = [](const std::string& path) {
+    std::stringstream bytes;
+    bytes << std::ifstream(path, std::ios::binary).rdbuf();
+    return bytes.str();
+  };
+  const std::string store_bytes = file_bytes(store);
+
+  // The daemon refuses to start on it, saying why, and touches nothing.
+  daemon = start_daemon("daemon-ro");
+  EXPECT_EQ(daemon->port(), 0) << "a daemon that cannot write its store must not serve";
+  EXPECT_NE(daemon->terminate(30s), 0);
+  const std::string refusal = daemon->stderr_text();
+  EXPECT_NE(refusal.find("\"start_failed\""), std::string::npos) << refusal;
+  EXPECT_NE(refusal.find("Read-only file system"), std::string::npos) << refusal;
+  EXPECT_EQ(file_bytes(store), store_bytes);
+
+  // Once the file system is writable again, a start (systemd's Restart=on-failure) recovers
+  // and nothing made meanwhile is lost.
+  ASSERT_TRUE(remount("rw"));
+  daemon = start_daemon("daemon-rw");
+  ASSERT_GT(daemon->port(), 0) << daemon->stderr_text();
+  EXPECT_EQ(client_.send("GET", origin() + "/readyz").status, 200);
+  const Reply current = api("GET", "/v1/entities/manuscript/" + by_agent);
+  Json doc = current.body;
+  doc["title"]["en"] = "Written once the store could write";
+  ASSERT_EQ(api(client_, "PUT", "/v1/entities/manuscript/" + by_agent, doc.dump(),
+                {{"X-Agent", "ro_agent"}, {"If-Match", current.etag}})
+                .status,
+            200);
+  bool arrived = false;
+  for (int i = 0; i < 600 && !arrived; ++i) {
+    arrived = ojs_title(by_agent) == "Written once the store could write" &&
+              agents_title(in_ojs) == "Edited in OJS while ojsync's store is read-only";
     if (!arrived) std::this_thread::sleep_for(100ms);
   }
   EXPECT_TRUE(arrived) << ojs_title(by_agent) << " / " << agents_title(in_ojs);
