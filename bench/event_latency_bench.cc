@@ -264,6 +264,12 @@ class Bench {
       fds_max = std::max(fds_max, s.fds);
       queue_max = std::max(queue_max, s.queue);
     }
+    // One line a minute, to tell a plateau from a leak by the curve.
+    for (std::size_t i = 0; i < samples_.size(); i += 6) {
+      const Sample& s = samples_[i];
+      std::printf("  at %4.0f s: RSS %ld kB, %ld descriptors, queue %lld\n", s.at_s, s.rss_kb,
+                  s.fds, static_cast<long long>(s.queue));
+    }
     // The first minute is warm-up (caches, the SQLite page cache filling).
     const Sample& settled = samples_[std::min<std::size_t>(6, samples_.size() - 1)];
     std::printf("daemon RSS: %ld kB after 1 min, %ld kB at the end, max %ld kB\n", settled.rss_kb,
