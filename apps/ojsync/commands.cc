@@ -243,7 +243,8 @@ int cmd_cleanup(const service::DaemonConfig& config, const Printer& out) {
   Json result = service::to_json(pass->removed);
   result["event_ids"] = pass->event_ids;
   return print(out, Result<Json>(std::move(result)), [](const Json& c) {
-    print_fields(c, {"records", "conflicts", "tombstones", "audit_payloads", "dead_jobs", "event_ids"});
+    print_fields(
+        c, {"records", "conflicts", "tombstones", "audit_payloads", "dead_jobs", "event_ids"});
   });
 }
 

@@ -221,7 +221,8 @@ int main(int argc, char** argv) {
   std::string privacy_out;
   bool confirmed = false;
   auto add_person = [&](CLI::App* command) {
-    command->add_option("email", person.email, "The person's e-mail address (any case)")->required();
+    command->add_option("email", person.email, "The person's e-mail address (any case)")
+        ->required();
     command->add_option("--ojs-user-id", person.ojs_user_id,
                         "Their OJS user id: their reviewer record and the decisions naming them");
     command->add_option("--orcid", person.orcid, "Their ORCID: objects and texts holding it");

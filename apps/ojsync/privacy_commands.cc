@@ -78,19 +78,22 @@ int cmd_privacy_erase(const service::DaemonConfig& config, const Printer& out,
   auto person = service::PersonMatcher::create(selector);
   if (!person.ok()) return fail(out, person.status());
   if (!confirmed) {
-    return fail(out, InvalidArgument("erasing cannot be undone: add --yes to confirm (`ojsync privacy "
-                                     "export` shows what would change)"));
+    return fail(out,
+                InvalidArgument("erasing cannot be undone: add --yes to confirm (`ojsync privacy "
+                                "export` shows what would change)"));
   }
   auto lock = service::StoreLock::acquire(config.store_path);
   if (!lock.ok()) {
-    return fail(out, Status(lock.status().code(), lock.status().message() + ": stop the daemon first"));
+    return fail(out,
+                Status(lock.status().code(), lock.status().message() + ": stop the daemon first"));
   }
   auto opened = open_both(config);
   if (!opened.ok()) return fail(out, opened.status());
   auto tag = service::new_erasure_tag();
   if (!tag.ok()) return fail(out, tag.status());
-  auto counts = service::erase_person({opened->store.get(), opened->agents.get(), &config.sync.entity_types},
-                                      *person, {*tag, actor, SystemClock::instance().now()});
+  auto counts =
+      service::erase_person({opened->store.get(), opened->agents.get(), &config.sync.entity_types},
+                            *person, {*tag, actor, SystemClock::instance().now()});
   if (!counts.ok()) return fail(out, counts.status());
   Json result = Json(Json::Object{{"sync_state", Json(counts->states)},
                                   {"sync_conflicts", Json(counts->conflicts)},
@@ -103,7 +106,8 @@ int cmd_privacy_erase(const service::DaemonConfig& config, const Printer& out,
   } else if (counts->total() == 0) {
     std::cout << "nothing held about that person\n";
   } else {
-    for (const auto& [table, n] : result.as_object()) std::cout << table << ": " << n.as_int() << "\n";
+    for (const auto& [table, n] : result.as_object())
+      std::cout << table << ": " << n.as_int() << "\n";
   }
   return kExitOk;
 }

@@ -277,7 +277,8 @@ class Store {
                                                      std::size_t limit) = 0;
   // States of every type ordered by (type, id), after `after` ({"", ""} = from the first), at
   // most `limit` (privacy scans). Tombstones are included.
-  virtual Result<std::vector<SyncState>> list_all_states(const EntityKey& after, std::size_t limit) = 0;
+  virtual Result<std::vector<SyncState>> list_all_states(const EntityKey& after,
+                                                         std::size_t limit) = 0;
 
   // --- the one write path of a sync
   virtual Result<CommitResult> commit_sync(const SyncCommit& commit) = 0;
@@ -291,7 +292,8 @@ class Store {
   // --- history (newest first)
   virtual Result<std::vector<SyncRecord>> list_records(const EntityKey& key, std::size_t limit) = 0;
   // Every entity's records ordered by id, after `after_id`, at most `limit` (privacy scans).
-  virtual Result<std::vector<SyncRecord>> list_records_after(std::int64_t after_id, std::size_t limit) = 0;
+  virtual Result<std::vector<SyncRecord>> list_records_after(std::int64_t after_id,
+                                                             std::size_t limit) = 0;
   virtual Result<std::vector<AuditEntry>> list_audit(const EntityKey& key, std::size_t limit) = 0;
   // Appends outside a sync (e.g. an agent's direct write, an editor's replay). Every append,
   // here or in a commit, extends the hash chain and the head in the same transaction.

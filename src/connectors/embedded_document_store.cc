@@ -212,13 +212,13 @@ Status EmbeddedDocumentStore::erase(std::string_view type, std::string_view id, 
   });
 }
 
-Result<std::vector<TypedDocument>> EmbeddedDocumentStore::list_documents(std::string_view after_type,
-                                                                        std::string_view after_id,
-                                                                        std::size_t limit) {
+Result<std::vector<TypedDocument>> EmbeddedDocumentStore::list_documents(
+    std::string_view after_type, std::string_view after_id, std::size_t limit) {
   std::lock_guard lock(impl_->mu);
-  OJSYNC_ASSIGN_OR_RETURN(Query q, impl_->db->query("SELECT id, body, etag, modified, seq, type FROM documents "
-                                                    "WHERE deleted = 0 AND (type, id) > (?, ?) "
-                                                    "ORDER BY type, id LIMIT ?"));
+  OJSYNC_ASSIGN_OR_RETURN(
+      Query q, impl_->db->query("SELECT id, body, etag, modified, seq, type FROM documents "
+                                "WHERE deleted = 0 AND (type, id) > (?, ?) "
+                                "ORDER BY type, id LIMIT ?"));
   q.bind(after_type, after_id, sql_limit(limit));
   std::vector<TypedDocument> page;
   while (true) {

@@ -29,9 +29,10 @@ TEST(ConfigTest, EmptyTextGivesTheDocumentedDefaults) {
 }
 
 TEST(ConfigTest, RetentionDefaultsToSyncRetentionDaysTableByTable) {
-  auto c = parse_config("[sync]\nretention_days = 10\n[retention]\nrecords_days = 3\n"
-                        "dead_jobs_days = 60\n",
-                        env_of({{"OJSYNC_RETENTION_AUDIT_PAYLOAD_DAYS", "0"}}));
+  auto c = parse_config(
+      "[sync]\nretention_days = 10\n[retention]\nrecords_days = 3\n"
+      "dead_jobs_days = 60\n",
+      env_of({{"OJSYNC_RETENTION_AUDIT_PAYLOAD_DAYS", "0"}}));
   ASSERT_TRUE(c.ok()) << c.status().to_string();
   EXPECT_EQ(c->retention.records_days, 3);
   EXPECT_EQ(c->retention.resolved_conflicts_days, 10);

@@ -53,7 +53,8 @@ std::string member_path(const std::string& path, std::string_view member) {
 }
 
 // Replaces every case-insensitive occurrence of `needle` (lower-case) in `text`.
-std::string replace_all_nocase(std::string_view text, const std::string& needle, std::string_view with) {
+std::string replace_all_nocase(std::string_view text, const std::string& needle,
+                               std::string_view with) {
   if (needle.empty()) return std::string(text);
   const std::string lowered = lower_ascii(text);
   std::string out;
@@ -73,9 +74,12 @@ std::string replace_all_nocase(std::string_view text, const std::string& needle,
 
 std::string_view finding_kind_name(PersonFinding::Kind kind) {
   switch (kind) {
-    case PersonFinding::Kind::kPerson: return "person";
-    case PersonFinding::Kind::kUserReference: return "user_id";
-    case PersonFinding::Kind::kMention: return "mention";
+    case PersonFinding::Kind::kPerson:
+      return "person";
+    case PersonFinding::Kind::kUserReference:
+      return "user_id";
+    case PersonFinding::Kind::kMention:
+      return "mention";
   }
   return "person";
 }
@@ -89,8 +93,8 @@ Result<PersonMatcher> PersonMatcher::create(const PersonSelector& selector) {
     return InvalidArgument("a person is named by an e-mail address (name@domain)");
   }
   s.ojs_user_id = trim(selector.ojs_user_id);
-  if (!s.ojs_user_id.empty() &&
-      !std::all_of(s.ojs_user_id.begin(), s.ojs_user_id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (!s.ojs_user_id.empty() && !std::all_of(s.ojs_user_id.begin(), s.ojs_user_id.end(),
+                                             [](char c) { return c >= '0' && c <= '9'; })) {
     return InvalidArgument("an OJS user id is a decimal number");
   }
   s.orcid = bare_orcid(selector.orcid);
@@ -103,7 +107,8 @@ bool PersonMatcher::is_person(const Json& object) const {
   }
   if (selector_.orcid.empty()) return false;
   const Json* orcid = object.find("orcid");
-  return orcid != nullptr && orcid->is_string() && bare_orcid(orcid->as_string()) == selector_.orcid;
+  return orcid != nullptr && orcid->is_string() &&
+         bare_orcid(orcid->as_string()) == selector_.orcid;
 }
 
 bool PersonMatcher::is_user_reference(std::string_view member, const Json& value) const {
@@ -116,10 +121,12 @@ bool PersonMatcher::is_user_reference(std::string_view member, const Json& value
 bool PersonMatcher::mentions(std::string_view text) const {
   const std::string lowered = lower_ascii(text);
   if (lowered.find(selector_.email) != std::string::npos) return true;
-  return !selector_.orcid.empty() && lowered.find(lower_ascii(selector_.orcid)) != std::string::npos;
+  return !selector_.orcid.empty() &&
+         lowered.find(lower_ascii(selector_.orcid)) != std::string::npos;
 }
 
-std::string PersonMatcher::erase_text(std::string_view text, std::string_view pseudonym_email) const {
+std::string PersonMatcher::erase_text(std::string_view text,
+                                      std::string_view pseudonym_email) const {
   std::string out = replace_all_nocase(text, selector_.email, pseudonym_email);
   return replace_all_nocase(out, lower_ascii(selector_.orcid), kErased);
 }
@@ -143,7 +150,8 @@ std::vector<PersonFinding> PersonMatcher::find(const Json& document, bool whole,
       }
     } else if (node.is_array()) {
       const Json::Array& items = node.as_array();
-      for (std::size_t i = 0; i < items.size(); ++i) self(self, items[i], path + element_label(items[i], i), true);
+      for (std::size_t i = 0; i < items.size(); ++i)
+        self(self, items[i], path + element_label(items[i], i), true);
     } else if (node.is_string() && mentions(node.as_string())) {
       out.push_back({path, PersonFinding::Kind::kMention, node});
     }
@@ -152,20 +160,26 @@ std::vector<PersonFinding> PersonMatcher::find(const Json& document, bool whole,
   return out;
 }
 
-Json PersonMatcher::erase_value(const Json& value, std::string_view member, std::string_view pseudonym_email) {
+Json PersonMatcher::erase_value(const Json& value, std::string_view member,
+                                std::string_view pseudonym_email) {
   switch (value.kind()) {
-    case Json::Kind::kString: return member == "email" ? Json(pseudonym_email) : Json(kErased);
-    case Json::Kind::kArray: return Json::array();
+    case Json::Kind::kString:
+      return member == "email" ? Json(pseudonym_email) : Json(kErased);
+    case Json::Kind::kArray:
+      return Json::array();
     case Json::Kind::kObject: {
       Json out = Json::object();
-      for (const auto& [key, v] : value.as_object()) out[key] = erase_value(v, key, pseudonym_email);
+      for (const auto& [key, v] : value.as_object())
+        out[key] = erase_value(v, key, pseudonym_email);
       return out;
     }
-    default: return value;  // Numbers, booleans, null: ids, order and flags, not personal.
+    default:
+      return value;  // Numbers, booleans, null: ids, order and flags, not personal.
   }
 }
 
-std::optional<Json> PersonMatcher::erase(const Json& document, std::string_view pseudonym_email, bool whole) const {
+std::optional<Json> PersonMatcher::erase(const Json& document, std::string_view pseudonym_email,
+                                         bool whole) const {
   bool changed = false;
   auto walk = [&](auto&& self, const Json& node, bool root) -> Json {
     if (node.is_object() && (is_person(node) || (root && whole))) {
@@ -201,7 +215,8 @@ std::optional<Json> PersonMatcher::erase(const Json& document, std::string_view 
 
 bool path_within(std::string_view path, std::string_view element) {
   if (path.substr(0, element.size()) != element) return false;
-  return path.size() == element.size() || path[element.size()] == '.' || path[element.size()] == '[';
+  return path.size() == element.size() || path[element.size()] == '.' ||
+         path[element.size()] == '[';
 }
 
 }  // namespace ojsync::service

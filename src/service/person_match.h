@@ -70,7 +70,8 @@ class PersonMatcher {
 
   // A value that belongs to the person as a whole (a field conflict's value at one of their
   // element paths, named `member`), pseudonymised as inside a person object.
-  static Json erase_value(const Json& value, std::string_view member, std::string_view pseudonym_email);
+  static Json erase_value(const Json& value, std::string_view member,
+                          std::string_view pseudonym_email);
 
   // True when `text` contains the address or the ORCID.
   bool mentions(std::string_view text) const;

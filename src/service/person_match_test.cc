@@ -8,7 +8,8 @@ namespace {
 Json doc(std::string_view text) { return Json::parse(text).value(); }
 
 PersonMatcher ann() {
-  return PersonMatcher::create({" Ann@X.org ", "7", "https://orcid.org/0000-0002-1825-009x"}).value();
+  return PersonMatcher::create({" Ann@X.org ", "7", "https://orcid.org/0000-0002-1825-009x"})
+      .value();
 }
 
 TEST(PersonMatcherTest, RejectsWhatIsNotAnAddressOrAUserId) {
@@ -67,7 +68,8 @@ TEST(PersonMatcherTest, ErasePseudonymisesOnlyThePersonAndKeepsTheShape) {
   EXPECT_TRUE(ann().find(*erased).empty());
   EXPECT_FALSE(ann().erase(doc(R"({"email":"bob@y.org"})"), "erased-t1@invalid").has_value());
   // A reviewer found by user id is theirs as a whole, whatever address it holds now.
-  auto whole = ann().erase(doc(R"({"email":"new@z.org","disabled":false})"), "erased-t1@invalid", true);
+  auto whole =
+      ann().erase(doc(R"({"email":"new@z.org","disabled":false})"), "erased-t1@invalid", true);
   ASSERT_TRUE(whole.has_value());
   EXPECT_EQ(*whole, doc(R"({"email":"erased-t1@invalid","disabled":false})"));
 }

@@ -25,7 +25,8 @@ std::string_view last_member(std::string_view path) {
 // (`pseudonym` set), every replacement.
 class Scan {
  public:
-  Scan(const PrivacySources& sources, const PersonMatcher& person, std::optional<std::string> pseudonym)
+  Scan(const PrivacySources& sources, const PersonMatcher& person,
+       std::optional<std::string> pseudonym)
       : src_(sources), person_(person), pseudonym_(std::move(pseudonym)) {}
 
   // The order matters: states and agents' documents reveal the person's element paths and
@@ -83,7 +84,8 @@ class Scan {
   Status scan_states() {
     EntityKey after;
     while (true) {
-      OJSYNC_ASSIGN_OR_RETURN(std::vector<SyncState> page, src_.store->list_all_states(after, kPage));
+      OJSYNC_ASSIGN_OR_RETURN(std::vector<SyncState> page,
+                              src_.store->list_all_states(after, kPage));
       if (page.empty()) return OkStatus();
       after = page.back().key;
       for (SyncState& state : page) {
@@ -97,7 +99,9 @@ class Scan {
           if (*replacement == *state.base) continue;  // Erased before (a record found by user id).
         }
         ++counts.states;
-        add({{"table", Json("sync_state")}, {"entity", Json(state.key.to_string())}, {"column", Json("base")}},
+        add({{"table", Json("sync_state")},
+             {"entity", Json(state.key.to_string())},
+             {"column", Json("base")}},
             found);
         if (!replacement) continue;
         state.base = std::move(replacement);
@@ -117,8 +121,9 @@ class Scan {
       after_id = page.back().document.snapshot.side_id;
       for (const TypedDocument& d : page) {
         const Json& document = d.document.snapshot.document;
-        OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> state,
-                                src_.store->find_state_by_side_id(d.type, Side::kAgents, d.document.snapshot.side_id));
+        OJSYNC_ASSIGN_OR_RETURN(
+            std::optional<SyncState> state,
+            src_.store->find_state_by_side_id(d.type, Side::kAgents, d.document.snapshot.side_id));
         const EntityKey key = state ? state->key : EntityKey{d.type, d.document.snapshot.side_id};
         const bool whole = whole_by_user_id(key, state);
         std::vector<PersonFinding> found = find_in(key, document, whole);
@@ -153,7 +158,8 @@ class Scan {
   Status scan_conflicts() {
     std::int64_t after = 0;
     while (true) {
-      OJSYNC_ASSIGN_OR_RETURN(std::vector<ConflictRecord> page, src_.store->list_conflicts_after(after, kPage));
+      OJSYNC_ASSIGN_OR_RETURN(std::vector<ConflictRecord> page,
+                              src_.store->list_conflicts_after(after, kPage));
       if (page.empty()) return OkStatus();
       after = page.back().id;
       for (ConflictRecord& c : page) {
@@ -174,7 +180,8 @@ class Scan {
     for (const std::optional<Json>* d : {&c.base, &c.ojs, &c.agents, &c.resolved_document})
       text += (*d ? (*d)->dump() : "-") + "\n";
     for (const FieldConflict& f : c.fields) {
-      for (const std::optional<Json>* v : {&f.base, &f.ojs, &f.agents}) text += (*v ? (*v)->dump() : "-") + "\n";
+      for (const std::optional<Json>* v : {&f.base, &f.ojs, &f.agents})
+        text += (*v ? (*v)->dump() : "-") + "\n";
     }
     return text;
   }
@@ -239,7 +246,8 @@ class Scan {
   Status scan_audit() {
     std::int64_t after = 0;
     while (true) {
-      OJSYNC_ASSIGN_OR_RETURN(std::vector<ChainedAuditEntry> page, src_.store->read_audit_chain(after, kPage));
+      OJSYNC_ASSIGN_OR_RETURN(std::vector<ChainedAuditEntry> page,
+                              src_.store->read_audit_chain(after, kPage));
       if (page.empty()) return OkStatus();
       after = page.back().entry.id;
       for (const ChainedAuditEntry& c : page) {
@@ -249,7 +257,8 @@ class Scan {
         const bool has_payload = e.details.is_object() && !e.details.as_object().empty();
         bool theirs = has_payload && whole_.count(e.key) != 0;
         if (const Json* path = e.details.find("path"); path != nullptr && path->is_string()) {
-          for (const std::string& element : elements_[e.key]) theirs = theirs || path_within(path->as_string(), element);
+          for (const std::string& element : elements_[e.key])
+            theirs = theirs || path_within(path->as_string(), element);
         }
         if (theirs) found = {{"", PersonFinding::Kind::kPerson, e.details}};
         if (found.empty()) continue;
@@ -269,28 +278,36 @@ class Scan {
   Status scan_errors() {
     std::int64_t after = 0;
     while (true) {
-      OJSYNC_ASSIGN_OR_RETURN(std::vector<SyncRecord> page, src_.store->list_records_after(after, kPage));
+      OJSYNC_ASSIGN_OR_RETURN(std::vector<SyncRecord> page,
+                              src_.store->list_records_after(after, kPage));
       if (page.empty()) break;
       after = page.back().id;
       for (const SyncRecord& r : page) {
         if (!person_.mentions(r.error)) continue;
         ++counts.record_errors;
-        add({{"table", Json("sync_records")}, {"entity", Json(r.key.to_string())}, {"row", Json(r.id)},
+        add({{"table", Json("sync_records")},
+             {"entity", Json(r.key.to_string())},
+             {"row", Json(r.id)},
              {"column", Json("error")}},
             {{"", PersonFinding::Kind::kMention, Json(r.error)}});
-        if (pseudonym_) store_changes.record_errors.emplace_back(r.id, person_.erase_text(r.error, *pseudonym_));
+        if (pseudonym_)
+          store_changes.record_errors.emplace_back(r.id, person_.erase_text(r.error, *pseudonym_));
       }
     }
     // The queue is small (pending, leased and dead-lettered jobs only): one read.
-    OJSYNC_ASSIGN_OR_RETURN(std::vector<Job> jobs,
-                            src_.store->list_jobs(std::nullopt, std::numeric_limits<std::size_t>::max()));
+    OJSYNC_ASSIGN_OR_RETURN(
+        std::vector<Job> jobs,
+        src_.store->list_jobs(std::nullopt, std::numeric_limits<std::size_t>::max()));
     for (const Job& j : jobs) {
       if (!person_.mentions(j.last_error)) continue;
       ++counts.job_errors;
-      add({{"table", Json("sync_jobs")}, {"entity", Json(j.key.to_string())}, {"row", Json(j.id)},
+      add({{"table", Json("sync_jobs")},
+           {"entity", Json(j.key.to_string())},
+           {"row", Json(j.id)},
            {"column", Json("last_error")}},
           {{"", PersonFinding::Kind::kMention, Json(j.last_error)}});
-      if (pseudonym_) store_changes.job_errors.emplace_back(j.id, person_.erase_text(j.last_error, *pseudonym_));
+      if (pseudonym_)
+        store_changes.job_errors.emplace_back(j.id, person_.erase_text(j.last_error, *pseudonym_));
     }
     return OkStatus();
   }
@@ -299,8 +316,8 @@ class Scan {
   const PersonMatcher& person_;
   std::optional<std::string> pseudonym_;
   std::map<EntityKey, std::set<std::string>> elements_;  // The person's element paths per entity.
-  std::set<EntityKey> whole_;                             // Entities that are the person.
-  std::map<EntityKey, SyncState> states_;                 // Erased states, by key.
+  std::set<EntityKey> whole_;                            // Entities that are the person.
+  std::map<EntityKey, SyncState> states_;                // Erased states, by key.
 };
 
 Json counts_json(const ErasureCounts& c) {
@@ -363,7 +380,8 @@ Result<Json> export_person(const PrivacySources& sources, const PersonMatcher& p
 Result<ErasureCounts> erase_person(const PrivacySources& sources, const PersonMatcher& person,
                                    const ErasureOptions& options) {
   OJSYNC_RETURN_IF_ERROR(check_sources(sources));
-  if (!valid_tag(options.tag)) return InvalidArgument("privacy: the pseudonym tag must be 1-32 of [a-z0-9]");
+  if (!valid_tag(options.tag))
+    return InvalidArgument("privacy: the pseudonym tag must be 1-32 of [a-z0-9]");
   Scan scan(sources, person, "erased-" + options.tag + "@invalid");
   OJSYNC_RETURN_IF_ERROR(scan.run());
   if (scan.counts.total() == 0) return scan.counts;
@@ -376,7 +394,8 @@ Result<ErasureCounts> erase_person(const PrivacySources& sources, const PersonMa
   entry.action = "privacy_erased";
   entry.key = {"person", sha256_hex(options.tag + "\n" + person.selector().email).substr(0, 32)};
   entry.reason = "privacy erase";
-  entry.details = Json(Json::Object{{"salt", Json(options.tag)}, {"counts", counts_json(scan.counts)}});
+  entry.details =
+      Json(Json::Object{{"salt", Json(options.tag)}, {"counts", counts_json(scan.counts)}});
   scan.store_changes.audit.push_back(std::move(entry));
 
   Status stored = sources.store->erase_personal_data(scan.store_changes);
@@ -385,9 +404,11 @@ Result<ErasureCounts> erase_person(const PrivacySources& sources, const PersonMa
     Status agents = sources.agents->replace_all(scan.agents_changes);
     if (!agents.ok()) return step_error("agents' store", agents);
   }
-  if (Status purged = sources.store->purge_freed_space(); !purged.ok()) return step_error("purge", purged);
+  if (Status purged = sources.store->purge_freed_space(); !purged.ok())
+    return step_error("purge", purged);
   if (sources.agents != nullptr) {
-    if (Status purged = sources.agents->purge_freed_space(); !purged.ok()) return step_error("purge", purged);
+    if (Status purged = sources.agents->purge_freed_space(); !purged.ok())
+      return step_error("purge", purged);
   }
   return scan.counts;
 }

@@ -35,8 +35,8 @@
 namespace ojsync::service {
 
 struct PrivacySources {
-  Store* store = nullptr;                   // Required.
-  EmbeddedDocumentStore* agents = nullptr;  // nullptr when the agents' side is not embedded.
+  Store* store = nullptr;                     // Required.
+  EmbeddedDocumentStore* agents = nullptr;    // nullptr when the agents' side is not embedded.
   const EntityTypeRegistry* types = nullptr;  // For content hashes (volatile fields); required.
 };
 

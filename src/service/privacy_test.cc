@@ -22,14 +22,16 @@ namespace {
 Json doc(std::string_view text) { return Json::parse(text).value(); }
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
 // Ann (the person erased) and Bob (who must stay untouched), as OJS holds them.
 Json manuscript_1(std::string_view ann_given) {
   return doc(R"({"title":{"en":"Ozone"},"authors":[
-    {"id":11,"seq":1,"email":"Ann.Zebrowska@X.org","givenName":{"en":")" + std::string(ann_given) +
+    {"id":11,"seq":1,"email":"Ann.Zebrowska@X.org","givenName":{"en":")" +
+             std::string(ann_given) +
              R"("},"familyName":{"en":"Zebrowska"},"orcid":"https://orcid.org/0000-0002-1825-0097"},
     {"id":12,"seq":2,"email":"bob@y.org","givenName":{"en":"Bob"},"familyName":{"en":"Bobson"}}]})");
 }
@@ -46,8 +48,8 @@ const char* const kBobReviewer =
 const char* const kDecision = R"({"submissionId":1,"decisionName":"accept","editorId":7})";
 
 // What must be gone from every byte of both databases, and what must stay.
-const std::vector<std::string> kAnn = {"ann.zebrowska@x.org", "annelise", "zebrowska", "0000-0002-1825-0097",
-                                       "azebrowska"};
+const std::vector<std::string> kAnn = {"ann.zebrowska@x.org", "annelise", "zebrowska",
+                                       "0000-0002-1825-0097", "azebrowska"};
 const std::vector<std::string> kBob = {"bob@y.org", "bobson", "bbobson"};
 
 class PrivacyTest : public ::testing::Test {
@@ -85,8 +87,9 @@ class PrivacyTest : public ::testing::Test {
     ojs_.put("reviewer", "7", doc(kAnnReviewer));
     ojs_.put("reviewer", "8", doc(kBobReviewer));
     ojs_.put("decision", "1:5", doc(kDecision));
-    for (auto [type, id] : {std::pair{"manuscript", "1"}, std::pair{"manuscript", "2"}, std::pair{"reviewer", "7"},
-                            std::pair{"reviewer", "8"}, std::pair{"decision", "1:5"}})
+    for (auto [type, id] :
+         {std::pair{"manuscript", "1"}, std::pair{"manuscript", "2"}, std::pair{"reviewer", "7"},
+          std::pair{"reviewer", "8"}, std::pair{"decision", "1:5"}})
       sync(type, id);
 
     tick();
@@ -101,7 +104,8 @@ class PrivacyTest : public ::testing::Test {
     ASSERT_TRUE(conflict.ok());
     ASSERT_EQ(conflict->outcome, SyncOutcome::kConflict);
 
-    ojs_.poison("9", Status(StatusCode::kPermissionDenied, "OJS refused the author ANN.Zebrowska@x.org"));
+    ojs_.poison(
+        "9", Status(StatusCode::kPermissionDenied, "OJS refused the author ANN.Zebrowska@x.org"));
     EXPECT_FALSE(manager_->sync("manuscript", "9").ok());
 
     auto job = store_->enqueue({"reviewer", "7"}, Direction::kBoth, "api", clock_.now());
@@ -116,10 +120,14 @@ class PrivacyTest : public ::testing::Test {
   }
 
   PrivacySources sources() { return {store_.get(), agents_.get(), &types_}; }
-  static PersonMatcher ann() { return PersonMatcher::create({"Ann.Zebrowska@x.org", "7", ""}).value(); }
+  static PersonMatcher ann() {
+    return PersonMatcher::create({"Ann.Zebrowska@x.org", "7", ""}).value();
+  }
   // After an erasure her reviewer record is still OJS user 7's, pseudonymised: found by the user
   // id, by design. What must be gone is everything that names her.
-  static PersonMatcher ann_by_email() { return PersonMatcher::create({"ann.zebrowska@X.org", "", ""}).value(); }
+  static PersonMatcher ann_by_email() {
+    return PersonMatcher::create({"ann.zebrowska@X.org", "", ""}).value();
+  }
   static PersonMatcher bob() { return PersonMatcher::create({"BOB@y.org", "", ""}).value(); }
 
   // Every file of both databases (main file and write-ahead log), lower-cased.
@@ -139,8 +147,9 @@ class PrivacyTest : public ::testing::Test {
   // Every document OJS holds, as text.
   std::string ojs_text() {
     std::string all;
-    for (auto [type, id] : {std::pair{"manuscript", "1"}, std::pair{"manuscript", "2"}, std::pair{"reviewer", "7"},
-                            std::pair{"reviewer", "8"}, std::pair{"decision", "1:5"}})
+    for (auto [type, id] :
+         {std::pair{"manuscript", "1"}, std::pair{"manuscript", "2"}, std::pair{"reviewer", "7"},
+          std::pair{"reviewer", "8"}, std::pair{"decision", "1:5"}})
       all += ojs_.get(type, id)->dump();
     return all;
   }
@@ -166,7 +175,8 @@ TEST_F(PrivacyTest, ExportFindsThePersonInEveryTableAndNobodyElse) {
   auto exported = export_person(sources(), ann());
   ASSERT_TRUE(exported.ok()) << exported.status().to_string();
   const Json& counts = *exported->find("counts");
-  EXPECT_EQ(counts.get_int("sync_state"), 4);  // Both manuscripts, her reviewer record, the decision.
+  EXPECT_EQ(counts.get_int("sync_state"),
+            4);  // Both manuscripts, her reviewer record, the decision.
   EXPECT_EQ(counts.get_int("agents.documents"), 4);
   EXPECT_EQ(counts.get_int("sync_conflicts"), 1);
   EXPECT_GE(counts.get_int("audit_log"), 1);
@@ -176,14 +186,16 @@ TEST_F(PrivacyTest, ExportFindsThePersonInEveryTableAndNobodyElse) {
   const std::string text = lower(exported->dump());
   for (const char* ann_value : {"annelise-o", "annelise-a", "studies ice", "0000-0002-1825-0097"})
     EXPECT_NE(text.find(ann_value), std::string::npos) << ann_value;
-  for (const std::string& bob_value : kBob) EXPECT_EQ(text.find(bob_value), std::string::npos) << bob_value;
+  for (const std::string& bob_value : kBob)
+    EXPECT_EQ(text.find(bob_value), std::string::npos) << bob_value;
   EXPECT_EQ(text.find("ozone"), std::string::npos);  // Context is the entity key and path only.
 
   bool decided_name = false, editor = false;
   for (const Json& f : exported->find("findings")->as_array()) {
-    decided_name = decided_name || (f.get_string("table") == "audit_log" && f.get_string("entity") == "manuscript/1");
-    editor = editor || (f.get_string("entity") == "decision/1:5" && f.get_string("path") == "editorId" &&
-                        f.get_string("match") == "user_id");
+    decided_name = decided_name || (f.get_string("table") == "audit_log" &&
+                                    f.get_string("entity") == "manuscript/1");
+    editor = editor || (f.get_string("entity") == "decision/1:5" &&
+                        f.get_string("path") == "editorId" && f.get_string("match") == "user_id");
   }
   EXPECT_TRUE(decided_name);
   EXPECT_TRUE(editor);
@@ -196,12 +208,14 @@ TEST_F(PrivacyTest, EraseLeavesNoByteOfThePersonAndKeepsOthersAndTheChain) {
   auto bob_before = export_person(sources(), bob());
   ASSERT_TRUE(bob_before.ok());
   const std::string before = raw_bytes();
-  for (const std::string& v : kAnn) ASSERT_NE(before.find(v), std::string::npos) << v;  // The check can fail.
+  for (const std::string& v : kAnn)
+    ASSERT_NE(before.find(v), std::string::npos) << v;  // The check can fail.
 
   ojs_.put("manuscript", "1", doc(R"({"title":{"en":"Ozone"},"authors":[
     {"id":11,"seq":1,"email":"deleted-11@journal.invalid","givenName":{"en":"Deleted"}},
     {"id":12,"seq":2,"email":"bob@y.org","givenName":{"en":"Bob"},"familyName":{"en":"Bobson"}}]})"));
-  ojs_.put("reviewer", "7", doc(R"({"userName":"deleted7","email":"deleted-7@journal.invalid","disabled":true})"));
+  ojs_.put("reviewer", "7",
+           doc(R"({"userName":"deleted7","email":"deleted-7@journal.invalid","disabled":true})"));
   ojs_.put("manuscript", "2", doc(R"j({"title":{"en":"Ice (OJS)"},"authors":[
     {"id":21,"seq":1,"email":"deleted-21@journal.invalid","givenName":{"en":"Deleted"}}]})j"));
   ojs_.put("decision", "1:5", doc(R"({"submissionId":1,"decisionName":"accept","editorId":1})"));
@@ -241,14 +255,16 @@ TEST_F(PrivacyTest, EraseLeavesNoByteOfThePersonAndKeepsOthersAndTheChain) {
   // The agents' side stays "as last synced": its stored hash follows the erased copy.
   const SyncState reviewer = *store_->get_state({"reviewer", "7"}).value();
   const Json agents_copy = agents_->get("reviewer", "7").value()->snapshot.document;
-  EXPECT_EQ(reviewer.agents_hash, content_hash(agents_copy, types_.find("reviewer")->canonical_options()));
+  EXPECT_EQ(reviewer.agents_hash,
+            content_hash(agents_copy, types_.find("reviewer")->canonical_options()));
   EXPECT_EQ(*reviewer.base, agents_copy);
 
   tick();
-  for (auto [type, id] : {std::pair{"manuscript", "1"}, std::pair{"reviewer", "7"}, std::pair{"decision", "1:5"},
-                          std::pair{"reviewer", "8"}})
+  for (auto [type, id] : {std::pair{"manuscript", "1"}, std::pair{"reviewer", "7"},
+                          std::pair{"decision", "1:5"}, std::pair{"reviewer", "8"}})
     sync(type, id);
-  EXPECT_EQ(manager_->sync("manuscript", "2")->outcome, SyncOutcome::kConflict);  // Titles still differ.
+  EXPECT_EQ(manager_->sync("manuscript", "2")->outcome,
+            SyncOutcome::kConflict);  // Titles still differ.
   EXPECT_EQ(agents_->get("reviewer", "7").value()->snapshot.document.get_string("email"),
             "deleted-7@journal.invalid");
   auto after_sync = export_person(sources(), ann_by_email());

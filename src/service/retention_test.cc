@@ -33,7 +33,8 @@ class RetentionTest : public ::testing::Test {
     SyncCommit close;
     close.record = open.record;
     close.record.outcome = SyncOutcome::kApplied;
-    close.close_conflict = ConflictClosure{opened->conflict_id, "engine", "converged", std::nullopt};
+    close.close_conflict =
+        ConflictClosure{opened->conflict_id, "engine", "converged", std::nullopt};
     AuditEntry entry;
     entry.at = day(n);
     entry.actor = "engine";

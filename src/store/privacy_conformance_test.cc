@@ -27,7 +27,8 @@ TEST_P(StoreConformanceTest, EveryStateIsListedInKeyOrderPageByPage) {
     for (const SyncState& s : *page) seen.push_back(s.key.to_string());
     after = page->back().key;
   }
-  EXPECT_EQ(seen, (std::vector<std::string>{"decision/1:1", "manuscript/10", "manuscript/9", "reviewer/2"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"decision/1:1", "manuscript/10", "manuscript/9",
+                                            "reviewer/2"}));
 }
 
 TEST_P(StoreConformanceTest, RecordsAndConflictsAreListedByIdAfterACursor) {

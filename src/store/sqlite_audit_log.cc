@@ -80,7 +80,9 @@ Result<std::int64_t> redact_audit_before(SqliteDb& db, Timestamp cutoff) {
 
 Status redact_audit_entry(SqliteDb& db, std::int64_t id) {
   OJSYNC_ASSIGN_OR_RETURN(
-      Query q, db.query("UPDATE audit_log SET details = 'null', redacted = 1 WHERE id = ? AND redacted = 0"));
+      Query q,
+      db.query(
+          "UPDATE audit_log SET details = 'null', redacted = 1 WHERE id = ? AND redacted = 0"));
   return q.bind(id).run();
 }
 
