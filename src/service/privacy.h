@@ -71,11 +71,11 @@ Result<std::string> new_erasure_tag();
 // Erases the person: first the store, in one transaction that also appends a "privacy_erased"
 // audit entry holding only counts and a salted hash of the address ({"person", <hash>}), then
 // the agents' store in one transaction, then each file is rewritten without the old values
-// (purge_freed_space). Store first: should the agents' step fail, the next sync sees the
-// agents' copy differ from the erased base and converges on what both sides hold, never
-// writing a pseudonym to OJS; running erase again finishes. Errors name the step
-// ("store: ...", "agents' store: ...", "purge: ..."). The daemon must not run meanwhile (the
-// CLI holds the store lock).
+// (purge_freed_space; also when nothing matched, so a run finishes an earlier one's purge).
+// Store first: should the agents' step fail, the next sync sees the agents' copy differ from the
+// erased base and converges on what both sides hold, never writing a pseudonym to OJS; running
+// erase again finishes. Errors name the step ("store: ...", "agents' store: ...", "purge: ...").
+// The daemon must not run meanwhile (the CLI holds the store lock).
 Result<ErasureCounts> erase_person(const PrivacySources& sources, const PersonMatcher& person,
                                    const ErasureOptions& options);
 
