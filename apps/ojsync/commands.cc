@@ -8,6 +8,7 @@
 #include "exit_codes.h"
 #include "service/engine_setup.h"
 #include "service/http_status.h"
+#include "service/retention.h"
 #include "service/views.h"
 
 namespace ojsync::cli {
@@ -234,17 +235,16 @@ int cmd_dlq_replay(Backend& backend, const Printer& out, const std::vector<std::
 }
 
 int cmd_cleanup(const service::DaemonConfig& config, const Printer& out) {
-  auto engine = service::open_engine(config, {});
-  if (!engine.ok()) return fail(out, engine.status());
-  auto counts = engine->manager->cleanup();
-  auto forgotten = engine->store->forget_events(SystemClock::instance().now() -
-                                                config.webhooks.dedupe_retention);
-  if (!counts.ok()) return fail(out, counts.status());
-  if (!forgotten.ok()) return fail(out, forgotten.status());
-  Json result = service::to_json(*counts);
-  result["event_ids"] = *forgotten;
+  auto store = service::open_store(config);
+  if (!store.ok()) return fail(out, store.status());
+  auto pass = service::apply_retention(**store, config.retention, config.webhooks.dedupe_retention,
+                                       SystemClock::instance().now());
+  if (!pass.ok()) return fail(out, pass.status());
+  Json result = service::to_json(pass->removed);
+  result["event_ids"] = pass->event_ids;
   return print(out, Result<Json>(std::move(result)), [](const Json& c) {
-    print_fields(c, {"records", "conflicts", "tombstones", "audit_payloads", "event_ids"});
+    print_fields(
+        c, {"records", "conflicts", "tombstones", "audit_payloads", "dead_jobs", "event_ids"});
   });
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backend.h"
+#include "service/person_match.h"
 
 namespace ojsync::cli {
 
@@ -56,6 +57,15 @@ int cmd_token_revoke(const service::DaemonConfig& config, const Printer& out,
 // entry.
 int cmd_audit_verify(const service::DaemonConfig& config, const Printer& out,
                      const std::string& anchor);
+
+// A person's data (privacy_commands.cc), on the store and the agents' store only. Export prints
+// the JSON (or writes it to a new owner-only file `out_path`); erase refuses without
+// `confirmed` (exit 2) and while the daemon holds the store lock (exit 4).
+int cmd_privacy_export(const service::DaemonConfig& config, const Printer& out,
+                       const service::PersonSelector& selector, const std::string& out_path);
+int cmd_privacy_erase(const service::DaemonConfig& config, const Printer& out,
+                      const service::PersonSelector& selector, bool confirmed,
+                      const std::string& actor);
 
 // Prints `status` as the command's error and returns its exit code.
 int fail(const Printer& out, const Status& status);

@@ -1,6 +1,6 @@
 // ojsync: command-line entry point. Every command but `serve`, `demo`, `migrate`, `cleanup`,
-// `token` and `audit` runs either on the store directly (--config FILE) or against a running
-// daemon (--server URL, with an API token from --token-file or OJSYNC_TOKEN).
+// `token`, `audit` and `privacy` runs either on the store directly (--config FILE) or against a
+// running daemon (--server URL, with an API token from --token-file or OJSYNC_TOKEN).
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fstream>
@@ -214,6 +214,30 @@ int main(int argc, char** argv) {
                                "to it must be unchanged");
   add_target(audit_verify_cmd, t, false);
 
+  auto* privacy_cmd = app.add_subcommand(
+      "privacy", "A person's data in the store and the agents' store (docs/operations.md)");
+  privacy_cmd->require_subcommand(1);
+  service::PersonSelector person;
+  std::string privacy_out;
+  bool confirmed = false;
+  auto add_person = [&](CLI::App* command) {
+    command->add_option("email", person.email, "The person's e-mail address (any case)")
+        ->required();
+    command->add_option("--ojs-user-id", person.ojs_user_id,
+                        "Their OJS user id: their reviewer record and the decisions naming them");
+    command->add_option("--orcid", person.orcid, "Their ORCID: objects and texts holding it");
+    add_target(command, t, false);
+  };
+  auto* privacy_export_cmd = privacy_cmd->add_subcommand(
+      "export", "Everything held about a person, as JSON (may run beside the daemon)");
+  add_person(privacy_export_cmd);
+  privacy_export_cmd->add_option("--out", privacy_out,
+                                 "Write to this new file (owner-only) instead of stdout");
+  auto* privacy_erase_cmd = privacy_cmd->add_subcommand(
+      "erase", "Pseudonymise a person everywhere; the daemon must be stopped");
+  add_person(privacy_erase_cmd);
+  privacy_erase_cmd->add_flag("--yes", confirmed, "Confirm: erasing cannot be undone");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -227,7 +251,7 @@ int main(int argc, char** argv) {
   CLI::App* chosen = app.get_subcommands().front();
   Printer out{"ojsync " + chosen->get_name(), t.json};
   if (cleanup_cmd->parsed() || migrate_cmd->parsed() || token_cmd->parsed() ||
-      audit_cmd->parsed()) {
+      audit_cmd->parsed() || privacy_cmd->parsed()) {
     const CLI::App* leaf =
         chosen->get_subcommands().empty() ? chosen : chosen->get_subcommands().front();
     out.command += leaf == chosen ? "" : " " + leaf->get_name();
@@ -238,6 +262,9 @@ int main(int argc, char** argv) {
     if (token_create_cmd->parsed())
       return cmd_token_create(*config, out, token_request, default_resolver());
     if (token_list_cmd->parsed()) return cmd_token_list(*config, out);
+    if (privacy_export_cmd->parsed()) return cmd_privacy_export(*config, out, person, privacy_out);
+    if (privacy_erase_cmd->parsed())
+      return cmd_privacy_erase(*config, out, person, confirmed, default_resolver());
     if (token_revoke_cmd->parsed())
       return cmd_token_revoke(*config, out, token_ref, default_resolver());
     return cmd_audit_verify(*config, out, anchor);

@@ -5,8 +5,10 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ojsync/connector.h"
 #include "ojsync/time.h"
@@ -25,6 +27,20 @@ struct EmbeddedDocument {
   std::string etag;
 };
 
+// A live document with its type (EmbeddedDocumentStore::list_documents).
+struct TypedDocument {
+  std::string type;
+  EmbeddedDocument document;
+};
+
+// Replace one document, if it still has `expected_etag` (EmbeddedDocumentStore::replace_all).
+struct DocumentReplacement {
+  std::string type;
+  std::string id;
+  Json document;
+  std::string expected_etag;
+};
+
 // Thread-safe. Deletions leave a tombstone so that list_changed reports them.
 class EmbeddedDocumentStore final : public Connector {
  public:
@@ -37,6 +53,17 @@ class EmbeddedDocumentStore final : public Connector {
   Result<EmbeddedDocument> put(std::string_view type, std::string_view id, const Json& document,
                                std::string_view expected_etag);
   Status erase(std::string_view type, std::string_view id, std::string_view expected_etag);
+
+  // --- privacy (ojsync privacy export / erase)
+  // Live documents of every type ordered by (type, id), after (after_type, after_id) ("", "" =
+  // from the first), at most `limit`.
+  Result<std::vector<TypedDocument>> list_documents(std::string_view after_type,
+                                                    std::string_view after_id, std::size_t limit);
+  // Writes every replacement in ONE transaction, as put() would (a change listed by
+  // list_changed); kFailedPrecondition, and nothing written, when one no longer has its etag.
+  Status replace_all(std::span<const DocumentReplacement> replacements);
+  // Rewrites the file so that replaced or deleted content is no longer in it (Store's contract).
+  Status purge_freed_space();
 
   // --- Connector. The cursor is the store's change sequence number; write() with an empty
   // side_id creates a document under a new id.

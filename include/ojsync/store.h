@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ojsync/api_token.h"
@@ -210,6 +211,41 @@ struct CleanupCounts {
   std::int64_t conflicts = 0;
   std::int64_t tombstones = 0;
   std::int64_t audit_payloads = 0;  // Audit entries whose payload was redacted.
+  std::int64_t dead_jobs = 0;
+};
+
+// What Store::cleanup removes, table by table: rows older than their table's cutoff. nullopt
+// keeps that table's rows however old.
+struct RetentionCutoffs {
+  std::optional<Timestamp> records;             // sync_records, by started_at.
+  std::optional<Timestamp> resolved_conflicts;  // By resolved_at.
+  std::optional<Timestamp> tombstones;          // States deleted on both sides, by updated_at.
+  std::optional<Timestamp> audit_payloads;      // Payloads redacted; the entries stay.
+  std::optional<Timestamp> dead_jobs;           // Dead-lettered jobs, by their last run_at.
+
+  // One cutoff for records, resolved conflicts, tombstones and audit payloads (dead jobs kept).
+  static RetentionCutoffs uniform(Timestamp cutoff) {
+    return RetentionCutoffs{cutoff, cutoff, cutoff, cutoff, std::nullopt};
+  }
+};
+
+// One privacy erasure (Store::erase_personal_data): every stored value it replaces, computed by
+// the caller from documents it read through this interface.
+struct PersonalDataErasure {
+  // Each replaces the stored state of its key, which must still be at `state.version` (else
+  // kAborted and nothing is written); the new version is state.version + 1.
+  std::vector<SyncState> states;
+  // Each replaces the documents (base, ojs, agents, fields, resolved_document) of the conflict
+  // with its id; every other column is kept. kNotFound (nothing written) when one is gone.
+  std::vector<ConflictRecord> conflicts;
+  // Audit entries whose payload is redacted, as retention does: the entry and its hashes stay,
+  // so the chain still verifies. Already redacted ones are left alone.
+  std::vector<std::int64_t> redacted_audit_ids;
+  // New error texts of sync records and jobs, by id (rows gone meanwhile are skipped).
+  std::vector<std::pair<std::int64_t, std::string>> record_errors;
+  std::vector<std::pair<std::int64_t, std::string>> job_errors;
+  // Appended after the changes (the erasure's own entry, which must not hold the person's data).
+  std::vector<AuditEntry> audit;
 };
 
 // A sync to queue together with an accepted event (Store::accept_event).
@@ -239,6 +275,10 @@ class Store {
   // Tombstones are included.
   virtual Result<std::vector<SyncState>> list_states(std::string_view type, std::string_view after_id,
                                                      std::size_t limit) = 0;
+  // States of every type ordered by (type, id), after `after` ({"", ""} = from the first), at
+  // most `limit` (privacy scans). Tombstones are included.
+  virtual Result<std::vector<SyncState>> list_all_states(const EntityKey& after,
+                                                         std::size_t limit) = 0;
 
   // --- the one write path of a sync
   virtual Result<CommitResult> commit_sync(const SyncCommit& commit) = 0;
@@ -251,6 +291,9 @@ class Store {
 
   // --- history (newest first)
   virtual Result<std::vector<SyncRecord>> list_records(const EntityKey& key, std::size_t limit) = 0;
+  // Every entity's records ordered by id, after `after_id`, at most `limit` (privacy scans).
+  virtual Result<std::vector<SyncRecord>> list_records_after(std::int64_t after_id,
+                                                             std::size_t limit) = 0;
   virtual Result<std::vector<AuditEntry>> list_audit(const EntityKey& key, std::size_t limit) = 0;
   // Appends outside a sync (e.g. an agent's direct write, an editor's replay). Every append,
   // here or in a commit, extends the hash chain and the head in the same transaction.
@@ -267,6 +310,9 @@ class Store {
   // Newest first (by created_at); `status` nullopt = both.
   virtual Result<std::vector<ConflictRecord>> list_conflicts(std::optional<ConflictStatus> status,
                                                              std::size_t limit) = 0;
+  // Open and resolved conflicts ordered by id, after `after_id`, at most `limit` (privacy scans).
+  virtual Result<std::vector<ConflictRecord>> list_conflicts_after(std::int64_t after_id,
+                                                                   std::size_t limit) = 0;
 
   // --- durable job queue
   // Queues a sync. A pending job for the same key and direction is reused (its run_at moves
@@ -302,13 +348,22 @@ class Store {
   // last_sync_at is the newest record's started_at ever committed.
   virtual Result<StoreStatistics> statistics(Timestamp now) = 0;
 
-  // Deletes records and resolved conflicts older than `cutoff`, and tombstones deleted before it
-  // (unless their entity has an open conflict), and redacts the payload (details) of the audit
-  // entries older than it: those in id order up to the first entry at or after `cutoff` (an
-  // entry stamped out of order waits for a later cleanup). Open conflicts, live states, the
-  // audit entries themselves (with their hashes, so the chain still verifies), the statistics
-  // rollup and the job queue are kept.
-  virtual Result<CleanupCounts> cleanup(Timestamp cutoff) = 0;
+  // Deletes, each table by its own cutoff (RetentionCutoffs): records and resolved conflicts
+  // older than it, tombstones deleted before it (unless their entity has an open conflict) and
+  // dead-lettered jobs whose last attempt was before it; and redacts the payload (details) of
+  // the audit entries older than it: those in id order up to the first entry at or after the
+  // cutoff (an entry stamped out of order waits for a later cleanup). Open conflicts, live
+  // states, the audit entries themselves (with their hashes, so the chain still verifies), the
+  // statistics rollup and the pending and leased jobs are kept.
+  virtual Result<CleanupCounts> cleanup(const RetentionCutoffs& cutoffs) = 0;
+
+  // --- privacy (ojsync privacy erase; docs/operations.md)
+  // Applies `erasure` in ONE transaction: everything or, on any error, nothing.
+  virtual Status erase_personal_data(const PersonalDataErasure& erasure) = 0;
+  // Rewrites the store's files so that values replaced or deleted before are no longer in them
+  // (free pages, write-ahead log). kUnavailable when another connection keeps it from
+  // finishing; the data is intact either way and a later call finishes the job.
+  virtual Status purge_freed_space() = 0;
 
   // --- the service's own durable state
   // Small named values kept across restarts (change-scan cursors, per-agent settings).

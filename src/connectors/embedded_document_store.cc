@@ -212,6 +212,41 @@ Status EmbeddedDocumentStore::erase(std::string_view type, std::string_view id, 
   });
 }
 
+Result<std::vector<TypedDocument>> EmbeddedDocumentStore::list_documents(
+    std::string_view after_type, std::string_view after_id, std::size_t limit) {
+  std::lock_guard lock(impl_->mu);
+  OJSYNC_ASSIGN_OR_RETURN(
+      Query q, impl_->db->query("SELECT id, body, etag, modified, seq, type FROM documents "
+                                "WHERE deleted = 0 AND (type, id) > (?, ?) "
+                                "ORDER BY type, id LIMIT ?"));
+  q.bind(after_type, after_id, sql_limit(limit));
+  std::vector<TypedDocument> page;
+  while (true) {
+    OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> row, read_row(q));
+    if (!row) return page;
+    page.push_back(TypedDocument{q.text(5), to_document(std::move(*row))});
+  }
+}
+
+Status EmbeddedDocumentStore::replace_all(std::span<const DocumentReplacement> replacements) {
+  for (const DocumentReplacement& r : replacements) OJSYNC_RETURN_IF_ERROR(check_key(r.type, r.id));
+  return impl_->transact([&]() -> Status {
+    for (const DocumentReplacement& r : replacements) {
+      OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> existing, load(*impl_->db, r.type, r.id));
+      if (!existing || !existing->document || existing->etag != r.expected_etag) {
+        return FailedPrecondition(r.type + "/" + r.id + " changed since it was read");
+      }
+      OJSYNC_RETURN_IF_ERROR(impl_->store(r.type, r.id, r.document, std::nullopt).status());
+    }
+    return OkStatus();
+  });
+}
+
+Status EmbeddedDocumentStore::purge_freed_space() {
+  std::lock_guard lock(impl_->mu);
+  return impl_->db->purge_freed_space();
+}
+
 std::string_view EmbeddedDocumentStore::name() const { return impl_->name; }
 
 Result<std::optional<Snapshot>> EmbeddedDocumentStore::fetch(std::string_view type, std::string_view side_id) {

@@ -288,5 +288,52 @@ TEST_F(EmbeddedDocumentStoreTest, ConcurrentWritersEachGetTheirOwnChange) {
   EXPECT_EQ(page->next_cursor, std::to_string(kThreads * kEach));
 }
 
+TEST_F(EmbeddedDocumentStoreTest, ListDocumentsPagesThroughEveryTypeSkippingDeletions) {
+  ASSERT_OK(store_->put("reviewer", "r1", doc(R"({"email":"a@x"})"), ""));
+  ASSERT_OK(store_->put("manuscript", "2", doc(R"({"t":2})"), ""));
+  ASSERT_OK(store_->put("manuscript", "1", doc(R"({"t":1})"), ""));
+  ASSERT_OK(store_->put("manuscript", "3", doc(R"({"t":3})"), ""));
+  ASSERT_OK(store_->erase("manuscript", "3", ""));
+  std::vector<std::string> seen;
+  std::string type, id;
+  while (true) {
+    auto page = store_->list_documents(type, id, 2);
+    ASSERT_OK(page);
+    if (page->empty()) break;
+    for (const auto& d : *page) seen.push_back(d.type + "/" + d.document.snapshot.side_id);
+    type = page->back().type;
+    id = page->back().document.snapshot.side_id;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"manuscript/1", "manuscript/2", "reviewer/r1"}));
+}
+
+TEST_F(EmbeddedDocumentStoreTest, ReplaceAllWritesEveryDocumentOrNone) {
+  auto a = store_->put("reviewer", "r1", doc(R"({"email":"a@x"})"), "");
+  auto b = store_->put("reviewer", "r2", doc(R"({"email":"b@x"})"), "");
+  ASSERT_OK(a);
+  ASSERT_OK(b);
+  std::vector<DocumentReplacement> stale = {
+      {"reviewer", "r1", doc(R"({"email":"erased@invalid"})"), a->etag},
+      {"reviewer", "r2", doc(R"({"email":"erased@invalid"})"), "not-the-etag"}};
+  EXPECT_EQ(store_->replace_all(stale).code(), StatusCode::kFailedPrecondition);
+  auto kept = store_->get("reviewer", "r1");
+  ASSERT_OK(kept);
+  EXPECT_EQ((*kept)->etag, a->etag);
+
+  stale[1].expected_etag = b->etag;
+  auto before = store_->list_changed("reviewer", "", 10);
+  ASSERT_OK(before);
+  ASSERT_OK(store_->replace_all(stale));
+  for (const char* id : {"r1", "r2"}) {
+    auto got = store_->get("reviewer", id);
+    ASSERT_OK(got);
+    EXPECT_EQ((*got)->snapshot.document, doc(R"({"email":"erased@invalid"})"));
+  }
+  auto changed = store_->list_changed("reviewer", before->next_cursor, 10);
+  ASSERT_OK(changed);
+  EXPECT_EQ(ids_of(*changed), (std::vector<std::string>{"r1", "r2"}));  // Listed as changes.
+  ASSERT_OK(store_->purge_freed_space());
+}
+
 }  // namespace
 }  // namespace ojsync

@@ -743,7 +743,7 @@ std::vector<CircuitBreakerStatus> SyncManager::circuit_breakers() const {
 
 Result<CleanupCounts> SyncManager::cleanup() {
   const Timestamp cutoff = impl_->clock->now() - std::chrono::hours(24) * impl_->options.retention_days;
-  return impl_->env.store->cleanup(cutoff);
+  return impl_->env.store->cleanup(RetentionCutoffs::uniform(cutoff));
 }
 
 }  // namespace ojsync

@@ -202,6 +202,17 @@ Status read_all(ConfigReader& r, DaemonConfig& c) {
   if (!side.ok()) return InvalidArgument("sync.tie_winner: " + side.status().message());
   s.tie_winner = *side;
   OJSYNC_RETURN_IF_ERROR(r.integer("sync", "retention_days", s.retention_days, 1, 36'500));
+  RetentionSettings& keep = c.retention;
+  keep.records_days = keep.resolved_conflicts_days = keep.tombstones_days =
+      keep.audit_payload_days = s.retention_days;
+  OJSYNC_RETURN_IF_ERROR(r.integer("retention", "records_days", keep.records_days, 0, 36'500));
+  OJSYNC_RETURN_IF_ERROR(
+      r.integer("retention", "resolved_conflicts_days", keep.resolved_conflicts_days, 0, 36'500));
+  OJSYNC_RETURN_IF_ERROR(
+      r.integer("retention", "tombstones_days", keep.tombstones_days, 0, 36'500));
+  OJSYNC_RETURN_IF_ERROR(
+      r.integer("retention", "audit_payload_days", keep.audit_payload_days, 0, 36'500));
+  OJSYNC_RETURN_IF_ERROR(r.integer("retention", "dead_jobs_days", keep.dead_jobs_days, 0, 36'500));
   OJSYNC_RETURN_IF_ERROR(r.integer("sync", "workers", s.workers, 1, 256));
   OJSYNC_RETURN_IF_ERROR(r.duration("sync", "job_lease", s.job_lease));
   OJSYNC_RETURN_IF_ERROR(r.duration("sync", "retry_backoff_base", s.retry_backoff_base));

@@ -40,6 +40,18 @@ struct WebhookSettings {
   bool require_token = false;
 };
 
+// How long each table keeps its rows, in days ([retention]; 0 = forever). The background
+// cleanup enforces it (retention.h). Keys left out take sync.retention_days, except
+// dead_jobs_days: a dead-lettered job waits for an operator's replay until it is removed.
+// Accepted webhook event ids follow webhooks.dedupe_retention.
+struct RetentionSettings {
+  std::int32_t records_days = 30;             // sync_records
+  std::int32_t resolved_conflicts_days = 30;  // sync_conflicts once resolved
+  std::int32_t tombstones_days = 30;          // sync_state of entities deleted on both sides
+  std::int32_t audit_payload_days = 30;       // audit_log payloads (entries and hashes stay)
+  std::int32_t dead_jobs_days = 0;            // sync_jobs dead-lettered
+};
+
 struct DaemonConfig {
   std::string store_path = "ojsync.db";
   std::string agents_path = "agents.db";
@@ -53,6 +65,7 @@ struct DaemonConfig {
   std::int64_t rate_burst = 50;
   OjsSettings ojs;
   WebhookSettings webhooks;
+  RetentionSettings retention;
   Duration anti_entropy_interval = std::chrono::hours(1);
   Duration cleanup_interval = std::chrono::hours(1);
   std::string log_level = "info";

@@ -28,6 +28,25 @@ TEST(ConfigTest, EmptyTextGivesTheDocumentedDefaults) {
   EXPECT_TRUE(c->auto_sync_default);
 }
 
+TEST(ConfigTest, RetentionDefaultsToSyncRetentionDaysTableByTable) {
+  auto c = parse_config(
+      "[sync]\nretention_days = 10\n[retention]\nrecords_days = 3\n"
+      "dead_jobs_days = 60\n",
+      env_of({{"OJSYNC_RETENTION_AUDIT_PAYLOAD_DAYS", "0"}}));
+  ASSERT_TRUE(c.ok()) << c.status().to_string();
+  EXPECT_EQ(c->retention.records_days, 3);
+  EXPECT_EQ(c->retention.resolved_conflicts_days, 10);
+  EXPECT_EQ(c->retention.tombstones_days, 10);
+  EXPECT_EQ(c->retention.audit_payload_days, 0);
+  EXPECT_EQ(c->retention.dead_jobs_days, 60);
+  auto defaults = parse_config("", env_of({}));
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->retention.records_days, 30);
+  EXPECT_EQ(defaults->retention.dead_jobs_days, 0);
+  EXPECT_FALSE(parse_config("[retention]\nrecords_days = -1\n", env_of({})).ok());
+  EXPECT_FALSE(parse_config("[retention]\nevents_days = 1\n", env_of({})).ok());
+}
+
 // The documented example must stay loadable: every key in it exists and has a valid value.
 TEST(ConfigTest, TheExampleFileLoads) {
   auto c = load_config_file(OJSYNC_SOURCE_DIR "/ojsync.example.toml", env_of({}));

@@ -15,6 +15,7 @@
 #include "service/job_runner.h"
 #include "service/json_log.h"
 #include "service/periodic_task.h"
+#include "service/retention.h"
 #include "service/store_lock.h"
 
 namespace ojsync::service {
@@ -178,21 +179,20 @@ void Daemon::Parts::warn_without_tokens() const {
 }
 
 void Daemon::Parts::cleanup_pass() const {
-  auto removed = manager->cleanup();
-  auto forgotten =
-      store->forget_events(SystemClock::instance().now() - config.webhooks.dedupe_retention);
-  if (!removed.ok() || !forgotten.ok()) {
-    const Status& failed = removed.ok() ? forgotten.status() : removed.status();
+  auto pass = apply_retention(*store, config.retention, config.webhooks.dedupe_retention,
+                              SystemClock::instance().now());
+  if (!pass.ok()) {
     log_event(LogLevel::kWarn, "cleanup_failed",
-              Json(Json::Object{{"code", Json(error_code_for(failed.code()))}}));
+              Json(Json::Object{{"code", Json(error_code_for(pass.status().code()))}}));
     return;
   }
   log_event(LogLevel::kInfo, "cleanup",
-            counts_json({{"records", removed->records},
-                         {"conflicts", removed->conflicts},
-                         {"tombstones", removed->tombstones},
-                         {"audit_payloads", removed->audit_payloads},
-                         {"event_ids", *forgotten}}));
+            counts_json({{"records", pass->removed.records},
+                         {"conflicts", pass->removed.conflicts},
+                         {"tombstones", pass->removed.tombstones},
+                         {"audit_payloads", pass->removed.audit_payloads},
+                         {"dead_jobs", pass->removed.dead_jobs},
+                         {"event_ids", pass->event_ids}}));
 }
 
 void Daemon::Parts::start_tasks() {

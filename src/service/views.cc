@@ -227,6 +227,7 @@ Json to_json(const CleanupCounts& c) {
   out["conflicts"] = c.conflicts;
   out["tombstones"] = c.tombstones;
   out["audit_payloads"] = c.audit_payloads;
+  out["dead_jobs"] = c.dead_jobs;
   return out;
 }
 

@@ -75,10 +75,10 @@ TEST_P(StoreConformanceTest, RetentionRedactsOldPayloadsAndTheChainStillVerifies
   auto before = store_->read_audit_chain(0, 10);
   OJSYNC_ASSERT_OK(before);
 
-  auto cleaned = store_->cleanup(at(50));
+  auto cleaned = store_->cleanup(RetentionCutoffs::uniform(at(50)));
   OJSYNC_ASSERT_OK(cleaned);
   EXPECT_EQ(cleaned->audit_payloads, 1);
-  auto again = store_->cleanup(at(50));
+  auto again = store_->cleanup(RetentionCutoffs::uniform(at(50)));
   OJSYNC_ASSERT_OK(again);
   EXPECT_EQ(again->audit_payloads, 0);  // Already redacted.
 
@@ -101,10 +101,10 @@ TEST_P(StoreConformanceTest, RetentionRedactsOldPayloadsAndTheChainStillVerifies
 
   // An entry stamped before the one ahead of it is redacted once a cleanup gets past that one.
   OJSYNC_ASSERT_OK(store_->append_audit(make_audit(kKey, "agent_update", at(60))));
-  auto later = store_->cleanup(at(80));
+  auto later = store_->cleanup(RetentionCutoffs::uniform(at(80)));
   OJSYNC_ASSERT_OK(later);
   EXPECT_EQ(later->audit_payloads, 0);  // Entry 2 (at 100) still holds entry 3 (at 60) back.
-  auto past = store_->cleanup(at(150));
+  auto past = store_->cleanup(RetentionCutoffs::uniform(at(150)));
   OJSYNC_ASSERT_OK(past);
   EXPECT_EQ(past->audit_payloads, 2);
   EXPECT_EQ(verify_audit_chain(*store_).value().redacted, 3);

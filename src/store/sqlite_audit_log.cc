@@ -78,6 +78,14 @@ Result<std::int64_t> redact_audit_before(SqliteDb& db, Timestamp cutoff) {
   return redacted;
 }
 
+Status redact_audit_entry(SqliteDb& db, std::int64_t id) {
+  OJSYNC_ASSIGN_OR_RETURN(
+      Query q,
+      db.query(
+          "UPDATE audit_log SET details = 'null', redacted = 1 WHERE id = ? AND redacted = 0"));
+  return q.bind(id).run();
+}
+
 Status seal_unchained_audit_entries(SqliteDb& db) {
   OJSYNC_ASSIGN_OR_RETURN(std::vector<ChainedAuditEntry> legacy,
                           read_audit_entries(db, 0, std::numeric_limits<std::size_t>::max()));

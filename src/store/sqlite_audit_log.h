@@ -26,6 +26,10 @@ Result<AuditHead> read_audit_head(SqliteDb& db);
 // an entry before it) is redacted by the pass that gets past it. Returns how many.
 Result<std::int64_t> redact_audit_before(SqliteDb& db, Timestamp cutoff);
 
+// Redacts the payload of entry `id` (privacy erasure); an entry already redacted, or absent,
+// is left alone.
+Status redact_audit_entry(SqliteDb& db, std::int64_t id);
+
 // Migration 3's finish step: chains the entries written before the log had hashes, in id
 // order, and records the head.
 Status seal_unchained_audit_entries(SqliteDb& db);

@@ -194,6 +194,21 @@ Status SqliteDb::exec(const char* sql) {
   return sqlite_status(rc, db_, sql);
 }
 
+// VACUUM writes every page of the new file through the log; the TRUNCATE checkpoint copies
+// them over the old pages, cuts the file to its new length and empties the log. Its first
+// column is 1 when a reader kept it from finishing.
+Status SqliteDb::purge_freed_space() {
+  OJSYNC_RETURN_IF_ERROR(exec("VACUUM"));
+  OJSYNC_ASSIGN_OR_RETURN(Query q, query("PRAGMA wal_checkpoint(TRUNCATE)"));
+  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+  if (row && q.int64(0) != 0) {
+    return Unavailable(
+        "sqlite: another connection is reading, so the write-ahead log still holds old pages; "
+        "try again when no other process has the file open");
+  }
+  return OkStatus();
+}
+
 Result<Query> SqliteDb::query(std::string_view sql) {
   auto it = statements_.find(std::string(sql));
   if (it == statements_.end()) {

@@ -143,6 +143,11 @@ class SqliteDb {
 
   // Runs one or more statements that take no parameters (schema, pragmas).
   Status exec(const char* sql);
+  // Rebuilds the file from its live rows (VACUUM), then checkpoints the write-ahead log into it
+  // and truncates the log, so values deleted or replaced before are in neither file. Outside
+  // any transaction. kUnavailable when a reader of another connection keeps the log from being
+  // truncated (nothing is lost: a later call finishes).
+  Status purge_freed_space();
   // A Query over the statement for `sql`, prepared once and cached for the connection's life.
   Result<Query> query(std::string_view sql);
   // Rows changed by the most recent INSERT/UPDATE/DELETE.

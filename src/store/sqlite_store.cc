@@ -111,6 +111,18 @@ AuditEntry conflict_resolved_entry(const SyncCommit& commit, Timestamp at) {
   return entry;
 }
 
+// Replaces the documents of conflict `c.id` (privacy erasure), keeping its other columns.
+Status replace_conflict_documents(SqliteDb& db, const ConflictRecord& c) {
+  OJSYNC_ASSIGN_OR_RETURN(
+      Query q, db.query("UPDATE sync_conflicts SET base = ?, ojs = ?, agents = ?, fields = ?, "
+                        "resolved_document = ? WHERE id = ? RETURNING id"));
+  q.bind(document_text(c.base), document_text(c.ojs), document_text(c.agents),
+         field_conflicts_text(c.fields), document_text(c.resolved_document), c.id);
+  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+  if (!row) return NotFound("conflict " + std::to_string(c.id) + " no longer exists");
+  return OkStatus();
+}
+
 // Runs a DELETE bound to `cutoff` and returns how many rows it removed.
 Result<std::int64_t> delete_before(SqliteDb& db, std::string_view sql, Timestamp cutoff) {
   OJSYNC_ASSIGN_OR_RETURN(Query q, db.query(sql));
@@ -184,6 +196,17 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::vector<SyncState>> list_all_states(const EntityKey& after,
+                                                 std::size_t limit) override {
+    return with_db([&](SqliteDb& db) -> Result<std::vector<SyncState>> {
+      OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
+                                                "WHERE (type, entity_id) > (?, ?) "
+                                                "ORDER BY type, entity_id LIMIT ?"));
+      q.bind(after.type, after.id, sql_limit(limit));
+      return read_all(q, read_state);
+    });
+  }
+
   Result<CommitResult> commit_sync(const SyncCommit& commit) override {
     return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) { return apply_commit(db, commit, nullptr); });
   }
@@ -219,6 +242,17 @@ class SqliteStore final : public Store {
                                                 "WHERE type = ? AND entity_id = ? "
                                                 "ORDER BY started_at DESC, id DESC LIMIT ?"));
       q.bind(key.type, key.id, sql_limit(limit));
+      return read_all(q, read_record);
+    });
+  }
+
+  Result<std::vector<SyncRecord>> list_records_after(std::int64_t after_id,
+                                                     std::size_t limit) override {
+    return with_db([&](SqliteDb& db) -> Result<std::vector<SyncRecord>> {
+      OJSYNC_ASSIGN_OR_RETURN(Query q,
+                              db.query("SELECT " OJSYNC_RECORD_COLUMNS " FROM sync_records "
+                                       "WHERE id > ? ORDER BY id LIMIT ?"));
+      q.bind(after_id, sql_limit(limit));
       return read_all(q, read_record);
     });
   }
@@ -279,6 +313,17 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::vector<ConflictRecord>> list_conflicts_after(std::int64_t after_id,
+                                                           std::size_t limit) override {
+    return with_db([&](SqliteDb& db) -> Result<std::vector<ConflictRecord>> {
+      OJSYNC_ASSIGN_OR_RETURN(Query q,
+                              db.query("SELECT " OJSYNC_CONFLICT_COLUMNS " FROM sync_conflicts "
+                                       "WHERE id > ? ORDER BY id LIMIT ?"));
+      q.bind(after_id, sql_limit(limit));
+      return read_all(q, read_conflict);
+    });
+  }
+
   Result<std::int64_t> enqueue(const EntityKey& key, Direction direction, std::string_view trigger,
                                Timestamp run_at) override {
     return with_db([&](SqliteDb& db) { return enqueue_job(db, key, direction, trigger, run_at); });
@@ -317,24 +362,75 @@ class SqliteStore final : public Store {
   }
 
   // Tombstones are kept while their entity has an open conflict. Audit entries keep everything
-  // but their payload; the statistics rollup and the queue are never cleaned.
-  Result<CleanupCounts> cleanup(Timestamp cutoff) override {
+  // but their payload; the statistics rollup and the live queue are never cleaned.
+  Result<CleanupCounts> cleanup(const RetentionCutoffs& cutoffs) override {
     return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) -> Result<CleanupCounts> {
       CleanupCounts counts;
-      OJSYNC_ASSIGN_OR_RETURN(counts.records,
-                              delete_before(db, "DELETE FROM sync_records WHERE started_at < ?", cutoff));
-      OJSYNC_ASSIGN_OR_RETURN(
-          counts.conflicts,
-          delete_before(db, "DELETE FROM sync_conflicts WHERE status = 'resolved' AND resolved_at < ?", cutoff));
-      OJSYNC_ASSIGN_OR_RETURN(
-          counts.tombstones,
-          delete_before(db, "DELETE FROM sync_state WHERE tombstone = 1 AND updated_at < ? AND NOT EXISTS "
-                            "(SELECT 1 FROM sync_conflicts c WHERE c.status = 'open' "
-                            "AND c.type = sync_state.type AND c.entity_id = sync_state.entity_id)",
-                        cutoff));
-      OJSYNC_ASSIGN_OR_RETURN(counts.audit_payloads, redact_audit_before(db, cutoff));
+      if (cutoffs.records) {
+        OJSYNC_ASSIGN_OR_RETURN(
+            counts.records,
+            delete_before(db, "DELETE FROM sync_records WHERE started_at < ?", *cutoffs.records));
+      }
+      if (cutoffs.resolved_conflicts) {
+        OJSYNC_ASSIGN_OR_RETURN(
+            counts.conflicts,
+            delete_before(
+                db, "DELETE FROM sync_conflicts WHERE status = 'resolved' AND resolved_at < ?",
+                *cutoffs.resolved_conflicts));
+      }
+      if (cutoffs.tombstones) {
+        OJSYNC_ASSIGN_OR_RETURN(
+            counts.tombstones,
+            delete_before(
+                db,
+                "DELETE FROM sync_state WHERE tombstone = 1 AND updated_at < ? AND NOT EXISTS "
+                "(SELECT 1 FROM sync_conflicts c WHERE c.status = 'open' "
+                "AND c.type = sync_state.type AND c.entity_id = sync_state.entity_id)",
+                *cutoffs.tombstones));
+      }
+      if (cutoffs.audit_payloads) {
+        OJSYNC_ASSIGN_OR_RETURN(counts.audit_payloads,
+                                redact_audit_before(db, *cutoffs.audit_payloads));
+      }
+      if (cutoffs.dead_jobs) {
+        OJSYNC_ASSIGN_OR_RETURN(
+            counts.dead_jobs,
+            delete_before(db, "DELETE FROM sync_jobs WHERE state = 'dead' AND run_at < ?",
+                          *cutoffs.dead_jobs));
+      }
       return counts;
     });
+  }
+
+  Status erase_personal_data(const PersonalDataErasure& erasure) override {
+    return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) -> Status {
+      for (const SyncState& state : erasure.states)
+        OJSYNC_RETURN_IF_ERROR(write_state(db, state, state.version).status());
+      for (const ConflictRecord& c : erasure.conflicts)
+        OJSYNC_RETURN_IF_ERROR(replace_conflict_documents(db, c));
+      for (const std::int64_t id : erasure.redacted_audit_ids)
+        OJSYNC_RETURN_IF_ERROR(redact_audit_entry(db, id));
+      for (const auto& [id, error] : erasure.record_errors) {
+        OJSYNC_ASSIGN_OR_RETURN(Query q,
+                                db.query("UPDATE sync_records SET error = ? WHERE id = ?"));
+        OJSYNC_RETURN_IF_ERROR(q.bind(error, id).run());
+      }
+      for (const auto& [id, error] : erasure.job_errors) {
+        OJSYNC_ASSIGN_OR_RETURN(Query q,
+                                db.query("UPDATE sync_jobs SET last_error = ? WHERE id = ?"));
+        OJSYNC_RETURN_IF_ERROR(q.bind(error, id).run());
+      }
+      for (const AuditEntry& entry : erasure.audit)
+        OJSYNC_RETURN_IF_ERROR(append_audit_entry(db, entry).status());
+      return OkStatus();
+    });
+  }
+
+  Status purge_freed_space() override {
+    std::lock_guard lock(mu_);
+    Status purged = db_->purge_freed_space();
+    note(purged, /*was_write_transaction=*/true);
+    return purged;
   }
 
   Result<std::optional<std::string>> get_setting(std::string_view name) override {

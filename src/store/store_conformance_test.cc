@@ -964,7 +964,7 @@ TEST_P(StoreConformanceTest, StatisticsAreExactForAConstructedHistory) {
   EXPECT_EQ(*stats->last_sync_at, now);
 
   // Retention removes records but not the all-time totals.
-  auto cleaned = store_->cleanup(now - std::chrono::hours(24));
+  auto cleaned = store_->cleanup(RetentionCutoffs::uniform(now - std::chrono::hours(24)));
   OJSYNC_ASSERT_OK(cleaned);
   EXPECT_EQ(cleaned->records, 2 + 4 + 1);  // The two old ones, the conflict records, the failure.
   auto after = store_->statistics(now);
@@ -1051,7 +1051,7 @@ TEST_P(StoreConformanceTest, CleanupRemovesOldHistoryButKeepsOpenConflictsAndLiv
   OJSYNC_ASSERT_OK(store_->append_audit(make_audit(kKey, "write_ojs", at(1))));
   OJSYNC_ASSERT_OK(store_->enqueue(kKey, Direction::kBoth, "api", at(1)));
 
-  auto counts = store_->cleanup(cutoff);
+  auto counts = store_->cleanup(RetentionCutoffs::uniform(cutoff));
   OJSYNC_ASSERT_OK(counts);
   // Records before 100: 10, 50, 99 of kKey, three conflict openings at 1 and the close at 10.
   EXPECT_EQ(counts->records, 3 + 3 + 1);
@@ -1083,7 +1083,7 @@ TEST_P(StoreConformanceTest, CleanupRemovesOldHistoryButKeepsOpenConflictsAndLiv
   OJSYNC_ASSERT_OK(jobs);
   EXPECT_EQ(jobs->size(), 1u);
 
-  auto again = store_->cleanup(cutoff);
+  auto again = store_->cleanup(RetentionCutoffs::uniform(cutoff));
   OJSYNC_ASSERT_OK(again);
   EXPECT_EQ(again->records, 0);
   EXPECT_EQ(again->conflicts, 0);

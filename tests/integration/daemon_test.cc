@@ -678,6 +678,98 @@ TEST_F(DaemonTest, ASecondDaemonOnTheSameStoreIsRefused) {
   EXPECT_EQ(w.api("GET", "/v1/stats").status, 200);  // The first one serves on.
 }
 
+// `ojsync privacy` as an operator runs it: export beside the running daemon, erase refused while
+// it runs or unconfirmed, then erased on a stopped daemon's store: not a byte of the address
+// left in either database, the audit chain intact.
+TEST_F(DaemonTest, PrivacyExportAndEraseFromTheCli) {
+  World& w = *world;
+  const Reply reviewers = w.ojs("GET", "/users/reviewers?count=10");
+  ASSERT_EQ(reviewers.status, 200);
+  const Json* items = reviewers.body.find("items");
+  ASSERT_TRUE(items != nullptr && !items->as_array().empty()) << reviewers.body.dump();
+  const std::string reviewer_id = std::to_string(items->as_array().front().get_int("id"));
+  const std::string email =
+      w.ojs("GET", "/users/" + reviewer_id).body.get_string("email");  // 3.3 lists none.
+  ASSERT_FALSE(email.empty());
+  const std::string main = w.dir.file("main.toml");
+
+  const CommandResult exported =
+      run_command(OJSYNC_BINARY, {"privacy", "export", email, "--config", main});
+  ASSERT_EQ(exported.exit_code, 0) << exported.out;
+  auto report = Json::parse(exported.out);
+  ASSERT_TRUE(report.ok()) << exported.out;
+  EXPECT_GE(report->find("counts")->get_int("sync_state"), 1);
+  EXPECT_GE(report->find("counts")->get_int("agents.documents"), 1);
+  EXPECT_EQ(run_command(OJSYNC_BINARY, {"privacy", "erase", email, "--config", main}).exit_code, 2);
+  EXPECT_EQ(
+      run_command(OJSYNC_BINARY, {"privacy", "erase", email, "--yes", "--config", main}).exit_code,
+      4);  // The daemon holds the store.
+  EXPECT_EQ(run_command(OJSYNC_BINARY, {"privacy", "erase", "nobody", "--yes", "--config", main})
+                .exit_code,
+            2);
+  const std::string out_file = w.dir.file("export.json");
+  EXPECT_EQ(
+      run_command(OJSYNC_BINARY, {"privacy", "export", email, "--config", main, "--out", out_file})
+          .exit_code,
+      0);
+  EXPECT_EQ(std::filesystem::status(out_file).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_EQ(
+      run_command(OJSYNC_BINARY, {"privacy", "export", email, "--config", main, "--out", out_file})
+          .exit_code,
+      2);  // Never overwritten.
+
+  const std::string config = w.config_file("privacy.toml", "privacy");
+  const std::string viewer =
+      w.create_token(config, "it-viewer", "viewer", w.dir.file("privacy.token"));
+  ASSERT_FALSE(viewer.empty());
+  {
+    ChildProcess daemon(OJSYNC_BINARY, {"serve", "--config", config}, w.dir.file("privacy.err"));
+    ASSERT_GT(daemon.port(), 0) << daemon.stderr_text();
+    EXPECT_TRUE(eventually(
+        [&] {
+          const Reply r =
+              w.api_to(daemon.origin(), viewer, "GET", "/v1/sync/reviewer/" + reviewer_id);
+          const Json* state = r.body.find("state");
+          return r.status == 200 && state != nullptr && state->is_object() &&
+                 state->find("in_sync")->as_bool() &&
+                 w.api_to(daemon.origin(), viewer, "GET", "/v1/stats")
+                         .body.get_int("queue_depth") == 0;
+        },
+        60s));
+    EXPECT_EQ(daemon.terminate(30s), 0) << daemon.stderr_text();
+  }
+  auto raw = [&] {
+    std::string all;
+    for (const char* file :
+         {"privacy.db", "privacy.db-wal", "privacy-agents.db", "privacy-agents.db-wal"}) {
+      std::ifstream in(w.dir.file(file), std::ios::binary);
+      all += std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    std::transform(all.begin(), all.end(), all.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    return all;
+  };
+  std::string lowered = email;
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  ASSERT_NE(raw().find(lowered), std::string::npos);  // Imported: the check below can fail.
+
+  const CommandResult erased = run_command(
+      OJSYNC_BINARY, {"privacy", "erase", email, "--yes", "--json", "--config", config});
+  ASSERT_EQ(erased.exit_code, 0) << erased.out;
+  auto counts = Json::parse(erased.out);
+  ASSERT_TRUE(counts.ok()) << erased.out;
+  EXPECT_GE(counts->get_int("sync_state"), 1);
+  EXPECT_GE(counts->get_int("agents.documents"), 1);
+  EXPECT_EQ(raw().find(lowered), std::string::npos);
+  EXPECT_EQ(run_command(OJSYNC_BINARY, {"audit", "verify", "--config", config}).exit_code, 0);
+  const CommandResult after =
+      run_command(OJSYNC_BINARY, {"privacy", "export", email, "--config", config});
+  ASSERT_EQ(after.exit_code, 0);
+  EXPECT_TRUE(Json::parse(after.out).value().find("findings")->as_array().empty()) << after.out;
+}
+
 TEST_F(DaemonTest, SigtermStopsGracefullyAndARestartLosesNothing) {
   World& w = *world;
   const std::string config = w.config_file("second.toml", "second");

@@ -103,7 +103,25 @@ class CrashingStore final : public Store {
     return real_.replay_dead_job(job_id, run_at);
   }
   Result<StoreStatistics> statistics(Timestamp now) override { return real_.statistics(now); }
-  Result<CleanupCounts> cleanup(Timestamp cutoff) override { return real_.cleanup(cutoff); }
+  Result<CleanupCounts> cleanup(const RetentionCutoffs& cutoffs) override {
+    return real_.cleanup(cutoffs);
+  }
+  Result<std::vector<SyncState>> list_all_states(const EntityKey& after,
+                                                 std::size_t limit) override {
+    return real_.list_all_states(after, limit);
+  }
+  Result<std::vector<SyncRecord>> list_records_after(std::int64_t after_id,
+                                                     std::size_t limit) override {
+    return real_.list_records_after(after_id, limit);
+  }
+  Result<std::vector<ConflictRecord>> list_conflicts_after(std::int64_t after_id,
+                                                           std::size_t limit) override {
+    return real_.list_conflicts_after(after_id, limit);
+  }
+  Status erase_personal_data(const PersonalDataErasure& erasure) override {
+    return real_.erase_personal_data(erasure);
+  }
+  Status purge_freed_space() override { return real_.purge_freed_space(); }
   Result<std::optional<std::string>> get_setting(std::string_view name) override {
     return real_.get_setting(name);
   }
