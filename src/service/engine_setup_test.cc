@@ -24,7 +24,8 @@ DaemonConfig encrypted(const std::string& extra = "") {
 }
 
 TEST(EncryptionOptionsTest, OffUnlessEnabled) {
-  auto options = encryption_options(DaemonConfig{}.encryption, env_of({{"OJSYNC_ENCRYPTION_KEYS", "x"}}));
+  auto options =
+      encryption_options(DaemonConfig{}.encryption, env_of({{"OJSYNC_ENCRYPTION_KEYS", "x"}}));
   ASSERT_TRUE(options.ok());
   EXPECT_FALSE(options->has_value());
 }
@@ -33,20 +34,22 @@ TEST(EncryptionOptionsTest, EnabledWithoutAKeyIsRefused) {
   auto options = encryption_options(encrypted().encryption, env_of({}));
   EXPECT_EQ(options.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(options.status().message().find("OJSYNC_ENCRYPTION_KEYS"), std::string::npos);
-  options = encryption_options(encrypted("key_file = \"/nonexistent/keys\"\n").encryption, env_of({}));
+  options =
+      encryption_options(encrypted("key_file = \"/nonexistent/keys\"\n").encryption, env_of({}));
   EXPECT_EQ(options.status().code(), StatusCode::kFailedPrecondition);
 }
 
 TEST(EncryptionOptionsTest, TheKeyringComesFromTheFileElseTheVariable) {
-  auto from_env = encryption_options(encrypted().encryption,
-                                     env_of({{"OJSYNC_ENCRYPTION_KEYS", std::string("k1:") + kKey}}));
+  auto from_env = encryption_options(
+      encrypted().encryption, env_of({{"OJSYNC_ENCRYPTION_KEYS", std::string("k1:") + kKey}}));
   ASSERT_TRUE(from_env.ok()) << from_env.status().message();
   EXPECT_EQ((*from_env)->keys.back().id, "k1");
 
   testing::TempDir dir("ojsync-keys");
   std::ofstream(dir.file("keys")) << "# old\nk1:" << kKey << "\nk2:" << kKey << "\n";
   auto from_file = encryption_options(
-      encrypted("key_file = \"" + dir.file("keys") + "\"\nfields = [\"reviewer:email\"]\n").encryption,
+      encrypted("key_file = \"" + dir.file("keys") + "\"\nfields = [\"reviewer:email\"]\n")
+          .encryption,
       env_of({}));
   ASSERT_TRUE(from_file.ok()) << from_file.status().message();
   EXPECT_EQ((*from_file)->keys.size(), 2u);

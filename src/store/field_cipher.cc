@@ -55,8 +55,10 @@ bool valid_key_id(std::string_view id) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -133,7 +135,8 @@ Result<std::vector<EncryptionKey>> parse_keyring(std::string_view text) {
     std::optional<std::string> material = unbase64(trim(entry.substr(colon + 1)));
     if (!material) return InvalidArgument("key '" + std::string(id) + "' is not valid base64");
     if (material->size() != kKeyBytes) {
-      return InvalidArgument("key '" + std::string(id) + "' is " + std::to_string(material->size()) +
+      return InvalidArgument("key '" + std::string(id) + "' is " +
+                             std::to_string(material->size()) +
                              " bytes; AES-256 needs 32 (make one with: openssl rand -base64 32)");
     }
     if (!ids.insert(std::string(id)).second) {
@@ -162,7 +165,8 @@ Result<SensitiveFields> parse_sensitive_fields(const std::vector<std::string>& e
   for (const std::string& entry : entries) {
     const std::size_t colon = entry.find(':');
     if (colon == std::string::npos || colon == 0 || !split_path(entry.substr(colon + 1))) {
-      return InvalidArgument("sensitive field '" + entry + "' is not '<type>:<path>' (e.g. reviewer:email)");
+      return InvalidArgument("sensitive field '" + entry +
+                             "' is not '<type>:<path>' (e.g. reviewer:email)");
     }
     fields[entry.substr(0, colon)].push_back(entry.substr(colon + 1));
   }
@@ -208,8 +212,8 @@ bool FieldCipher::is_envelope(const Json& value) {
   const Json* k = value.find("k");
   const Json* n = value.find("n");
   const Json* c = value.find("c");
-  return version != nullptr && version->is_string() && k != nullptr && k->is_string() && n != nullptr &&
-         n->is_string() && c != nullptr && c->is_string();
+  return version != nullptr && version->is_string() && k != nullptr && k->is_string() &&
+         n != nullptr && n->is_string() && c != nullptr && c->is_string();
 }
 
 Result<Json> FieldCipher::seal_text(std::string_view plaintext, std::string_view aad) const {
@@ -225,12 +229,15 @@ Result<Json> FieldCipher::seal_text(std::string_view plaintext, std::string_view
       ctx != nullptr &&
       EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
                          reinterpret_cast<const unsigned char*>(k.material.data()), nonce) == 1 &&
-      EVP_EncryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
+      EVP_EncryptUpdate(ctx.get(), nullptr, &len,
+                        reinterpret_cast<const unsigned char*>(aad.data()),
                         static_cast<int>(aad.size())) == 1 &&
-      EVP_EncryptUpdate(ctx.get(), o, &len, reinterpret_cast<const unsigned char*>(plaintext.data()),
+      EVP_EncryptUpdate(ctx.get(), o, &len,
+                        reinterpret_cast<const unsigned char*>(plaintext.data()),
                         static_cast<int>(plaintext.size())) == 1 &&
       (total = len, EVP_EncryptFinal_ex(ctx.get(), o + total, &len) == 1) &&
-      (total += len, EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes, o + total) == 1);
+      (total += len,
+       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes, o + total) == 1);
   if (!ok) return Internal("AES-256-GCM encryption failed");
   out.resize(static_cast<std::size_t>(total) + kTagBytes);
   Json envelope = Json::object();
@@ -249,7 +256,8 @@ Result<std::string> FieldCipher::open_text(const Json& envelope, std::string_vie
   }
   const std::string& id = envelope.find("k")->as_string();
   const EncryptionKey* k = key(id);
-  if (k == nullptr) return DataLoss("a value is encrypted under key '" + id + "', which the keyring lacks");
+  if (k == nullptr)
+    return DataLoss("a value is encrypted under key '" + id + "', which the keyring lacks");
   std::optional<std::string> nonce = unbase64(envelope.find("n")->as_string());
   std::optional<std::string> sealed = unbase64(envelope.find("c")->as_string());
   if (!nonce || nonce->size() != kNonceBytes || !sealed || sealed->size() < kTagBytes) {
@@ -266,7 +274,8 @@ Result<std::string> FieldCipher::open_text(const Json& envelope, std::string_vie
       EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
                          reinterpret_cast<const unsigned char*>(k->material.data()),
                          reinterpret_cast<const unsigned char*>(nonce->data())) == 1 &&
-      EVP_DecryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len,
+                        reinterpret_cast<const unsigned char*>(aad.data()),
                         static_cast<int>(aad.size())) == 1 &&
       EVP_DecryptUpdate(ctx.get(), o, &len, s, static_cast<int>(text_bytes)) == 1 &&
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, s + text_bytes) == 1 &&
@@ -284,8 +293,8 @@ const std::vector<FieldCipher::Pattern>* FieldCipher::patterns_for(std::string_v
 }
 
 // Seals the value(s) `pattern[at..]` designates under `node`; `location` is node's.
-Status FieldCipher::seal_at(Json& node, const Pattern& pattern, std::size_t at, std::string& location,
-                            std::string_view prefix) const {
+Status FieldCipher::seal_at(Json& node, const Pattern& pattern, std::size_t at,
+                            std::string& location, std::string_view prefix) const {
   if (at == pattern.size()) {
     if (node.is_null() || is_envelope(node)) return OkStatus();
     OJSYNC_ASSIGN_OR_RETURN(node, seal_text(node.dump(), std::string(prefix) + location));
@@ -343,7 +352,8 @@ Status FieldCipher::seal_document(Json& document, const FieldPlace& place) const
   if (patterns == nullptr) return OkStatus();
   const std::string prefix = aad_prefix(place);
   std::string location;
-  for (const Pattern& pattern : *patterns) OJSYNC_RETURN_IF_ERROR(seal_at(document, pattern, 0, location, prefix));
+  for (const Pattern& pattern : *patterns)
+    OJSYNC_RETURN_IF_ERROR(seal_at(document, pattern, 0, location, prefix));
   return OkStatus();
 }
 
@@ -356,14 +366,16 @@ Status FieldCipher::open_document(Json& document, const FieldPlace& place) const
 // inside the sensitive value (the value is sensitive whole: at = pattern's end), or contains it
 // (at = where the rest of the pattern starts, inside the value).
 template <typename Each>
-Status FieldCipher::each_pattern_in_field(std::string_view type, std::string_view field_path, Each&& each) const {
+Status FieldCipher::each_pattern_in_field(std::string_view type, std::string_view field_path,
+                                          Each&& each) const {
   const std::vector<Pattern>* patterns = patterns_for(type);
   if (patterns == nullptr) return OkStatus();
   const std::optional<Pattern> field = split_path(field_path);
   if (!field) return OkStatus();  // Not a document path: no sensitive field in it.
   for (const Pattern& pattern : *patterns) {
     const std::size_t common = std::min(field->size(), pattern.size());
-    if (!std::equal(field->begin(), field->begin() + static_cast<std::ptrdiff_t>(common), pattern.begin())) {
+    if (!std::equal(field->begin(), field->begin() + static_cast<std::ptrdiff_t>(common),
+                    pattern.begin())) {
       continue;
     }
     OJSYNC_RETURN_IF_ERROR(each(pattern, common));
@@ -371,8 +383,8 @@ Status FieldCipher::each_pattern_in_field(std::string_view type, std::string_vie
   return OkStatus();
 }
 
-Status FieldCipher::seal_field_value(Json& value, std::string_view field_path, std::string_view slot,
-                                     const FieldPlace& place) const {
+Status FieldCipher::seal_field_value(Json& value, std::string_view field_path,
+                                     std::string_view slot, const FieldPlace& place) const {
   const std::string prefix = aad_prefix(place, std::string(field_path) + '\0' + std::string(slot));
   std::string location;
   return each_pattern_in_field(place.type, field_path, [&](const Pattern& pattern, std::size_t at) {
@@ -380,14 +392,15 @@ Status FieldCipher::seal_field_value(Json& value, std::string_view field_path, s
   });
 }
 
-Status FieldCipher::open_field_value(Json& value, std::string_view field_path, std::string_view slot,
-                                     const FieldPlace& place) const {
+Status FieldCipher::open_field_value(Json& value, std::string_view field_path,
+                                     std::string_view slot, const FieldPlace& place) const {
   std::string location;
-  return open_all(value, location, aad_prefix(place, std::string(field_path) + '\0' + std::string(slot)));
+  return open_all(value, location,
+                  aad_prefix(place, std::string(field_path) + '\0' + std::string(slot)));
 }
 
-void FieldCipher::survey_at(const Json& node, const Pattern& pattern, std::size_t at, KeyUsage& usage,
-                            bool& stale) const {
+void FieldCipher::survey_at(const Json& node, const Pattern& pattern, std::size_t at,
+                            KeyUsage& usage, bool& stale) const {
   if (at == pattern.size()) {
     if (!node.is_null() && !is_envelope(node)) {
       ++usage.plaintext_values;
@@ -419,7 +432,8 @@ void FieldCipher::survey_envelopes(const Json& node, KeyUsage& usage, bool& stal
   }
 }
 
-bool FieldCipher::survey_document(const Json& stored, const FieldPlace& place, KeyUsage& usage) const {
+bool FieldCipher::survey_document(const Json& stored, const FieldPlace& place,
+                                  KeyUsage& usage) const {
   bool stale = false;
   survey_envelopes(stored, usage, stale);
   if (const std::vector<Pattern>* patterns = patterns_for(place.type)) {
@@ -428,8 +442,8 @@ bool FieldCipher::survey_document(const Json& stored, const FieldPlace& place, K
   return stale;
 }
 
-bool FieldCipher::survey_field_value(const Json& stored, std::string_view field_path, std::string_view type,
-                                     KeyUsage& usage) const {
+bool FieldCipher::survey_field_value(const Json& stored, std::string_view field_path,
+                                     std::string_view type, KeyUsage& usage) const {
   bool stale = false;
   survey_envelopes(stored, usage, stale);
   (void)each_pattern_in_field(type, field_path, [&](const Pattern& pattern, std::size_t at) {
@@ -460,7 +474,8 @@ Status FieldCipher::verify_key_check(std::string_view key_id, std::string_view c
   return OkStatus();
 }
 
-Result<std::optional<std::string>> sealed_text(const FieldCipher* cipher, const std::optional<Json>& document,
+Result<std::optional<std::string>> sealed_text(const FieldCipher* cipher,
+                                               const std::optional<Json>& document,
                                                const FieldPlace& place) {
   if (!document) return std::optional<std::string>();
   if (cipher == nullptr) return std::optional<std::string>(document->dump());
@@ -469,7 +484,8 @@ Result<std::optional<std::string>> sealed_text(const FieldCipher* cipher, const 
   return std::optional<std::string>(sealed.dump());
 }
 
-Status open_stored(const FieldCipher* cipher, std::optional<Json>& document, const FieldPlace& place) {
+Status open_stored(const FieldCipher* cipher, std::optional<Json>& document,
+                   const FieldPlace& place) {
   if (cipher == nullptr || !document) return OkStatus();
   return cipher->open_document(*document, place);
 }

@@ -78,17 +78,22 @@ class FieldCipher {
  private:
   using Pattern = std::vector<std::string>;  // Member names; "[]" = every array element.
 
-  FieldCipher(std::vector<EncryptionKey> keys, std::map<std::string, std::vector<Pattern>, std::less<>> patterns,
+  FieldCipher(std::vector<EncryptionKey> keys,
+              std::map<std::string, std::vector<Pattern>, std::less<>> patterns,
               std::string fingerprint)
-      : keys_(std::move(keys)), patterns_(std::move(patterns)), fingerprint_(std::move(fingerprint)) {}
+      : keys_(std::move(keys)),
+        patterns_(std::move(patterns)),
+        fingerprint_(std::move(fingerprint)) {}
 
   const std::vector<Pattern>* patterns_for(std::string_view type) const;
   template <typename Each>
-  Status each_pattern_in_field(std::string_view type, std::string_view field_path, Each&& each) const;
+  Status each_pattern_in_field(std::string_view type, std::string_view field_path,
+                               Each&& each) const;
   Status seal_at(Json& node, const Pattern& pattern, std::size_t at, std::string& location,
                  std::string_view aad_prefix) const;
   Status open_all(Json& node, std::string& location, std::string_view aad_prefix) const;
-  void survey_at(const Json& node, const Pattern& pattern, std::size_t at, KeyUsage& usage, bool& stale) const;
+  void survey_at(const Json& node, const Pattern& pattern, std::size_t at, KeyUsage& usage,
+                 bool& stale) const;
   void survey_envelopes(const Json& node, KeyUsage& usage, bool& stale) const;
   const EncryptionKey* key(std::string_view id) const;
 
@@ -99,11 +104,13 @@ class FieldCipher {
 
 // Helpers for the stores, where no cipher (nullptr) means encryption is off.
 // A document's stored text, sealed when `cipher` is set; NULL (nullopt) for an absent one.
-Result<std::optional<std::string>> sealed_text(const FieldCipher* cipher, const std::optional<Json>& document,
+Result<std::optional<std::string>> sealed_text(const FieldCipher* cipher,
+                                               const std::optional<Json>& document,
                                                const FieldPlace& place);
 // Opens a document read back; a no-op without a cipher (a store that holds envelopes has key
 // checks, so it is not opened without a keyring: key_checks.h).
-Status open_stored(const FieldCipher* cipher, std::optional<Json>& document, const FieldPlace& place);
+Status open_stored(const FieldCipher* cipher, std::optional<Json>& document,
+                   const FieldPlace& place);
 Status open_stored(const FieldCipher* cipher, Json& document, const FieldPlace& place);
 
 }  // namespace ojsync

@@ -5,7 +5,9 @@
 namespace ojsync {
 namespace {
 
-EncryptionKey key(std::string id, char fill) { return EncryptionKey{std::move(id), std::string(32, fill)}; }
+EncryptionKey key(std::string id, char fill) {
+  return EncryptionKey{std::move(id), std::string(32, fill)};
+}
 
 std::shared_ptr<const FieldCipher> cipher(std::vector<EncryptionKey> keys) {
   EncryptionOptions options;
@@ -50,7 +52,7 @@ TEST(FieldCipherTest, ArraysAndMultilingualValuesAreSealedWhole) {
   Json manuscript = Json::parse(R"({"title": {"en": "On engines"}, "authors": [
       {"id": 1, "email": "a@x.org", "givenName": {"en": "Ada", "fr": "Ada"}, "seq": 0},
       {"id": 2, "email": "c@x.org", "affiliation": {"en": "Analytical Society"}}]})")
-                       .value();
+                        .value();
   const Json original = manuscript;
   const FieldPlace place{"sync_state", "manuscript", "42", "base"};
   ASSERT_TRUE(c->seal_document(manuscript, place).ok());
@@ -77,7 +79,8 @@ TEST(FieldCipherTest, TamperedCiphertextIsDataLoss) {
 TEST(FieldCipherTest, TheWrongKeyUnderTheSameIdDoesNotOpen) {
   Json document = reviewer();
   ASSERT_TRUE(cipher({key("k1", 'a')})->seal_document(document, kPlace).ok());
-  EXPECT_EQ(cipher({key("k1", 'b')})->open_document(document, kPlace).code(), StatusCode::kDataLoss);
+  EXPECT_EQ(cipher({key("k1", 'b')})->open_document(document, kPlace).code(),
+            StatusCode::kDataLoss);
 }
 
 TEST(FieldCipherTest, AnUnknownKeyIdIsNamed) {
@@ -94,7 +97,8 @@ TEST(FieldCipherTest, AValueMovedToAnotherPlaceDoesNotOpen) {
   ASSERT_TRUE(c->seal_document(document, kPlace).ok());
   // Another entity, another column, another path: each is part of the associated data.
   Json copy = document;
-  EXPECT_EQ(c->open_document(copy, FieldPlace{"sync_state", "reviewer", "8", "base"}).code(), StatusCode::kDataLoss);
+  EXPECT_EQ(c->open_document(copy, FieldPlace{"sync_state", "reviewer", "8", "base"}).code(),
+            StatusCode::kDataLoss);
   copy = document;
   EXPECT_EQ(c->open_document(copy, FieldPlace{"sync_conflicts", "reviewer", "7", "base"}).code(),
             StatusCode::kDataLoss);
@@ -141,7 +145,8 @@ TEST(FieldCipherTest, FieldValuesAreSealedWhereTheirPathMeetsASensitiveOne) {
   EXPECT_EQ(title.get_string("en"), "On engines");
   // The slot is bound too: a value moved from "ojs" to "agents" does not open.
   Json moved = email;
-  EXPECT_EQ(c->open_field_value(moved, "authors[12].email", "agents", place).code(), StatusCode::kDataLoss);
+  EXPECT_EQ(c->open_field_value(moved, "authors[12].email", "agents", place).code(),
+            StatusCode::kDataLoss);
   ASSERT_TRUE(c->open_field_value(email, "authors[12].email", "ojs", place).ok());
   EXPECT_EQ(email, Json("a@x.org"));
 }
@@ -150,8 +155,10 @@ TEST(FieldCipherTest, KeyChecksTellTheRightKeyFromAWrongOne) {
   auto c = cipher({key("k1", 'a')});
   const std::string check = c->make_key_check().value();
   EXPECT_TRUE(c->verify_key_check("k1", check).ok());
-  EXPECT_EQ(cipher({key("k1", 'b')})->verify_key_check("k1", check).code(), StatusCode::kFailedPrecondition);
-  EXPECT_EQ(cipher({key("k2", 'a')})->verify_key_check("k1", check).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(cipher({key("k1", 'b')})->verify_key_check("k1", check).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(cipher({key("k2", 'a')})->verify_key_check("k1", check).code(),
+            StatusCode::kFailedPrecondition);
 }
 
 TEST(KeyringTest, ParsesEntriesTheLastBeingCurrent) {
@@ -163,7 +170,9 @@ TEST(KeyringTest, ParsesEntriesTheLastBeingCurrent) {
   ASSERT_EQ(keys->size(), 2u);
   EXPECT_EQ(keys->back().id, "new");
   EXPECT_EQ(keys->back().material[31], '\x1f');
-  auto env_form = parse_keyring("a:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=,b:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+  auto env_form = parse_keyring(
+      "a:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=,b:"
+      "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
   ASSERT_TRUE(env_form.ok());
   EXPECT_EQ(env_form->size(), 2u);
 }

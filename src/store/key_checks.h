@@ -29,7 +29,8 @@ Status verify_key_checks(SqliteDb& db, std::string_view settings_table, const Fi
 Status record_key_check(SqliteDb& db, std::string_view settings_table, const FieldCipher& cipher);
 
 // Whether a re-encryption pass under this cipher's fingerprint has finished.
-Result<bool> reseal_finished(SqliteDb& db, std::string_view settings_table, const FieldCipher& cipher);
+Result<bool> reseal_finished(SqliteDb& db, std::string_view settings_table,
+                             const FieldCipher& cipher);
 
 // Records a finished pass: drops every other key's check and stores the fingerprint.
 Status finish_reseal(SqliteDb& db, std::string_view settings_table, const FieldCipher& cipher);

@@ -25,8 +25,8 @@ const std::string* field_path_of(const Json& payload) {
 }
 
 // --- surveys: count envelopes per key and plaintext left at sensitive paths; true = stale.
-bool survey_document_column(const FieldCipher& cipher, const std::optional<Json>& stored, const EntityKey& key,
-                            KeyUsage& usage) {
+bool survey_document_column(const FieldCipher& cipher, const std::optional<Json>& stored,
+                            const EntityKey& key, KeyUsage& usage) {
   return stored && cipher.survey_document(*stored, place_of("", key, ""), usage);
 }
 
@@ -59,7 +59,8 @@ bool survey_audit(const FieldCipher& cipher, const AuditEntry& entry, KeyUsage& 
   return stale;
 }
 
-Status seal_fields(const FieldCipher& cipher, std::vector<FieldConflict>& fields, const FieldPlace& place) {
+Status seal_fields(const FieldCipher& cipher, std::vector<FieldConflict>& fields,
+                   const FieldPlace& place) {
   for (FieldConflict& f : fields) {
     for (auto [slot, value] : {std::pair{kSlots[0], &f.base}, std::pair{kSlots[1], &f.ojs},
                                std::pair{kSlots[2], &f.agents}}) {
@@ -73,8 +74,9 @@ Status seal_fields(const FieldCipher& cipher, std::vector<FieldConflict>& fields
 // reused while its own rows are being stepped (sqlite_db.h).
 Result<std::size_t> reseal_states(SqliteDb& db, const FieldCipher& cipher, ResealCursor& cursor,
                                   std::size_t limit, ResealProgress& progress) {
-  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
-                                            "WHERE (type, entity_id) > (?, ?) ORDER BY type, entity_id LIMIT ?"));
+  OJSYNC_ASSIGN_OR_RETURN(
+      Query q, db.query("SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
+                        "WHERE (type, entity_id) > (?, ?) ORDER BY type, entity_id LIMIT ?"));
   q.bind(cursor.type, cursor.id, sql_limit(limit));
   OJSYNC_ASSIGN_OR_RETURN(std::vector<SyncState> states, read_all(q, read_state));
   for (SyncState& state : states) {
@@ -82,7 +84,8 @@ Result<std::size_t> reseal_states(SqliteDb& db, const FieldCipher& cipher, Resea
     if (survey_state(cipher, state, ignored)) {
       OJSYNC_RETURN_IF_ERROR(open_state(&cipher, state));
       OJSYNC_ASSIGN_OR_RETURN(std::optional<std::string> base, state_base_text(&cipher, state));
-      OJSYNC_ASSIGN_OR_RETURN(Query u, db.query("UPDATE sync_state SET base = ? WHERE type = ? AND entity_id = ?"));
+      OJSYNC_ASSIGN_OR_RETURN(
+          Query u, db.query("UPDATE sync_state SET base = ? WHERE type = ? AND entity_id = ?"));
       OJSYNC_RETURN_IF_ERROR(u.bind(base, state.key.type, state.key.id).run());
       ++progress.rows_rewritten;
     }
@@ -94,8 +97,9 @@ Result<std::size_t> reseal_states(SqliteDb& db, const FieldCipher& cipher, Resea
 
 Result<std::size_t> reseal_conflicts(SqliteDb& db, const FieldCipher& cipher, ResealCursor& cursor,
                                      std::size_t limit, ResealProgress& progress) {
-  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_CONFLICT_COLUMNS
-                                            " FROM sync_conflicts WHERE id > ? ORDER BY id LIMIT ?"));
+  OJSYNC_ASSIGN_OR_RETURN(Query q,
+                          db.query("SELECT " OJSYNC_CONFLICT_COLUMNS
+                                   " FROM sync_conflicts WHERE id > ? ORDER BY id LIMIT ?"));
   q.bind(cursor.row_id, sql_limit(limit));
   OJSYNC_ASSIGN_OR_RETURN(std::vector<ConflictRecord> conflicts, read_all(q, read_conflict));
   for (ConflictRecord& c : conflicts) {
@@ -105,9 +109,11 @@ Result<std::size_t> reseal_conflicts(SqliteDb& db, const FieldCipher& cipher, Re
       OJSYNC_ASSIGN_OR_RETURN(ConflictTexts texts, conflict_texts(&cipher, c));
       OJSYNC_ASSIGN_OR_RETURN(std::optional<std::string> resolved,
                               resolved_document_text(&cipher, c.key, c.resolved_document));
-      OJSYNC_ASSIGN_OR_RETURN(Query u, db.query("UPDATE sync_conflicts SET base = ?, ojs = ?, agents = ?, "
-                                                "fields = ?, resolved_document = ? WHERE id = ?"));
-      OJSYNC_RETURN_IF_ERROR(u.bind(texts.base, texts.ojs, texts.agents, texts.fields, resolved, c.id).run());
+      OJSYNC_ASSIGN_OR_RETURN(Query u,
+                              db.query("UPDATE sync_conflicts SET base = ?, ojs = ?, agents = ?, "
+                                       "fields = ?, resolved_document = ? WHERE id = ?"));
+      OJSYNC_RETURN_IF_ERROR(
+          u.bind(texts.base, texts.ojs, texts.agents, texts.fields, resolved, c.id).run());
       ++progress.rows_rewritten;
     }
     cursor.row_id = c.id;
@@ -139,7 +145,8 @@ Result<std::size_t> reseal_audit(SqliteDb& db, const FieldCipher& cipher, Reseal
 
 }  // namespace
 
-Result<std::optional<std::string>> state_base_text(const FieldCipher* cipher, const SyncState& state) {
+Result<std::optional<std::string>> state_base_text(const FieldCipher* cipher,
+                                                   const SyncState& state) {
   return sealed_text(cipher, state.base, place_of("sync_state", state.key, "base"));
 }
 
@@ -149,16 +156,20 @@ Result<ConflictTexts> conflict_texts(const FieldCipher* cipher, const ConflictRe
     return ConflictTexts{document_text(c.base), document_text(c.ojs), document_text(c.agents),
                          field_conflicts_text(c.fields)};
   }
-  OJSYNC_ASSIGN_OR_RETURN(texts.base, sealed_text(cipher, c.base, place_of("sync_conflicts", c.key, "base")));
-  OJSYNC_ASSIGN_OR_RETURN(texts.ojs, sealed_text(cipher, c.ojs, place_of("sync_conflicts", c.key, "ojs")));
-  OJSYNC_ASSIGN_OR_RETURN(texts.agents, sealed_text(cipher, c.agents, place_of("sync_conflicts", c.key, "agents")));
+  OJSYNC_ASSIGN_OR_RETURN(texts.base,
+                          sealed_text(cipher, c.base, place_of("sync_conflicts", c.key, "base")));
+  OJSYNC_ASSIGN_OR_RETURN(texts.ojs,
+                          sealed_text(cipher, c.ojs, place_of("sync_conflicts", c.key, "ojs")));
+  OJSYNC_ASSIGN_OR_RETURN(
+      texts.agents, sealed_text(cipher, c.agents, place_of("sync_conflicts", c.key, "agents")));
   std::vector<FieldConflict> fields = c.fields;
   OJSYNC_RETURN_IF_ERROR(seal_fields(*cipher, fields, place_of("sync_conflicts", c.key, "fields")));
   texts.fields = field_conflicts_text(fields);
   return texts;
 }
 
-Result<std::optional<std::string>> resolved_document_text(const FieldCipher* cipher, const EntityKey& key,
+Result<std::optional<std::string>> resolved_document_text(const FieldCipher* cipher,
+                                                          const EntityKey& key,
                                                           const std::optional<Json>& document) {
   return sealed_text(cipher, document, place_of("sync_conflicts", key, "resolved_document"));
 }
@@ -184,9 +195,10 @@ Status open_conflict(const FieldCipher* cipher, ConflictRecord& c) {
   if (cipher == nullptr) return OkStatus();
   OJSYNC_RETURN_IF_ERROR(open_stored(cipher, c.base, place_of("sync_conflicts", c.key, "base")));
   OJSYNC_RETURN_IF_ERROR(open_stored(cipher, c.ojs, place_of("sync_conflicts", c.key, "ojs")));
-  OJSYNC_RETURN_IF_ERROR(open_stored(cipher, c.agents, place_of("sync_conflicts", c.key, "agents")));
   OJSYNC_RETURN_IF_ERROR(
-      open_stored(cipher, c.resolved_document, place_of("sync_conflicts", c.key, "resolved_document")));
+      open_stored(cipher, c.agents, place_of("sync_conflicts", c.key, "agents")));
+  OJSYNC_RETURN_IF_ERROR(open_stored(cipher, c.resolved_document,
+                                     place_of("sync_conflicts", c.key, "resolved_document")));
   const FieldPlace place = place_of("sync_conflicts", c.key, "fields");
   for (FieldConflict& f : c.fields) {
     for (auto [slot, value] : {std::pair{kSlots[0], &f.base}, std::pair{kSlots[1], &f.ojs},
@@ -220,9 +232,10 @@ Result<ResealProgress> reseal_rows(SqliteDb& db, const FieldCipher& cipher, Rese
   }
   while (static_cast<std::size_t>(progress.rows_examined) < max_rows && cursor.table < 3) {
     const std::size_t limit = max_rows - static_cast<std::size_t>(progress.rows_examined);
-    Result<std::size_t> examined = cursor.table == 0   ? reseal_states(db, cipher, cursor, limit, progress)
-                                   : cursor.table == 1 ? reseal_conflicts(db, cipher, cursor, limit, progress)
-                                                       : reseal_audit(db, cipher, cursor, limit, progress);
+    Result<std::size_t> examined =
+        cursor.table == 0   ? reseal_states(db, cipher, cursor, limit, progress)
+        : cursor.table == 1 ? reseal_conflicts(db, cipher, cursor, limit, progress)
+                            : reseal_audit(db, cipher, cursor, limit, progress);
     OJSYNC_RETURN_IF_ERROR(examined.status());
     progress.rows_examined += static_cast<std::int64_t>(*examined);
     if (*examined < limit) {
@@ -251,7 +264,8 @@ Result<KeyUsage> survey_rows(SqliteDb& db, const FieldCipher& cipher) {
     }
   }
   {
-    OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_CONFLICT_COLUMNS " FROM sync_conflicts"));
+    OJSYNC_ASSIGN_OR_RETURN(Query q,
+                            db.query("SELECT " OJSYNC_CONFLICT_COLUMNS " FROM sync_conflicts"));
     while (true) {
       OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
       if (!row) break;

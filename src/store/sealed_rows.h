@@ -20,7 +20,8 @@
 namespace ojsync {
 
 // --- writing: the stored text of each column.
-Result<std::optional<std::string>> state_base_text(const FieldCipher* cipher, const SyncState& state);
+Result<std::optional<std::string>> state_base_text(const FieldCipher* cipher,
+                                                   const SyncState& state);
 
 struct ConflictTexts {
   std::optional<std::string> base;
@@ -30,7 +31,8 @@ struct ConflictTexts {
 };
 Result<ConflictTexts> conflict_texts(const FieldCipher* cipher, const ConflictRecord& conflict);
 // The resolved document of a conflict of `key`.
-Result<std::optional<std::string>> resolved_document_text(const FieldCipher* cipher, const EntityKey& key,
+Result<std::optional<std::string>> resolved_document_text(const FieldCipher* cipher,
+                                                          const EntityKey& key,
                                                           const std::optional<Json>& document);
 // An audit entry's payload: the values of a field-level decision ({"path", "ojs", "agents" ...})
 // are sealed where they are sensitive; other payloads are stored as they are.

@@ -21,7 +21,9 @@ using testing::TempDir;
 constexpr std::string_view kEmail = "ada.lovelace@example.org";
 constexpr std::string_view kSurname = "Lovelace-Byron";
 
-EncryptionKey key(std::string id, char fill) { return EncryptionKey{std::move(id), std::string(32, fill)}; }
+EncryptionKey key(std::string id, char fill) {
+  return EncryptionKey{std::move(id), std::string(32, fill)};
+}
 
 EncryptionOptions keyring(std::vector<EncryptionKey> keys) {
   EncryptionOptions options;
@@ -45,7 +47,9 @@ std::string file_bytes(const std::string& path) {
 }
 
 // Everything SQLite has on disk for `path`: the database and its write-ahead log.
-std::string disk_bytes(const std::string& path) { return file_bytes(path) + file_bytes(path + "-wal"); }
+std::string disk_bytes(const std::string& path) {
+  return file_bytes(path) + file_bytes(path + "-wal");
+}
 
 class EncryptedStoreTest : public ::testing::Test {
  protected:
@@ -71,13 +75,15 @@ class EncryptedStoreTest : public ::testing::Test {
     conflict.base = reviewer();
     conflict.ojs = reviewer();
     conflict.agents = reviewer();
-    conflict.fields.push_back(FieldConflict{"email", Json(kEmail), Json(kEmail), Json("other@example.org")});
+    conflict.fields.push_back(
+        FieldConflict{"email", Json(kEmail), Json(kEmail), Json("other@example.org")});
     commit.open_conflict = conflict;
     Json decision = Json::object();
     decision["path"] = "familyName";
     decision["ojs"] = Json(Json::Object{{"en", Json(kSurname)}});
     decision["agents"] = Json(Json::Object{{"en", Json("Byron")}});
-    commit.audit.push_back(AuditEntry{0, {}, "engine", "conflict_decided", key, "", "", "latest", decision});
+    commit.audit.push_back(
+        AuditEntry{0, {}, "engine", "conflict_decided", key, "", "", "latest", decision});
     ASSERT_TRUE(store.commit_sync(commit).ok());
   }
 
@@ -97,7 +103,8 @@ TEST_F(EncryptedStoreTest, TheFileHoldsNoPlaintextWhileTheApiReturnsIt) {
   EXPECT_EQ(bytes.find("other@example.org"), std::string::npos);
   RawDb raw(path_);
   EXPECT_NE(raw.scalar("SELECT base FROM sync_state").find("\"$enc\":\"v1\""), std::string::npos);
-  EXPECT_NE(raw.scalar("SELECT base FROM sync_state").find("\"country\":\"GB\""), std::string::npos);
+  EXPECT_NE(raw.scalar("SELECT base FROM sync_state").find("\"country\":\"GB\""),
+            std::string::npos);
 
   auto state = store->get_state({"reviewer", "7"});
   OJSYNC_ASSERT_OK(state);
@@ -131,7 +138,8 @@ TEST_F(EncryptedStoreTest, AStoreWithEncryptedValuesRefusesAMissingOrWrongKeyAnd
   auto wrong = open(keyring({key("k1", 'b')}));
   refused = wrong->migrate();
   EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(refused.status().message().find("not the key this store was encrypted with"), std::string::npos);
+  EXPECT_NE(refused.status().message().find("not the key this store was encrypted with"),
+            std::string::npos);
 
   auto lacking = open(keyring({key("k2", 'b')}));
   refused = lacking->migrate();
