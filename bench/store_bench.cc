@@ -25,7 +25,8 @@ class TempDir {
   std::string path_;
 };
 
-std::unique_ptr<Store> open_store(const TempDir& dir, std::optional<EncryptionOptions> encryption = std::nullopt) {
+std::unique_ptr<Store> open_store(const TempDir& dir,
+                                  std::optional<EncryptionOptions> encryption = std::nullopt) {
   SqliteStoreOptions options;
   options.path = dir.file("bench.db");
   options.encryption = std::move(encryption);
@@ -104,10 +105,11 @@ void BM_CommitSyncPersonalData(benchmark::State& state) {
     SyncCommit c;
     c.record = record_for(i);
     c.record.key.id = std::to_string(i);
-    c.state = SyncState{c.record.key, "1", "1", manuscript_with_authors(i), "h", "h", "h", false,
-                        c.record.started_at, 1};
+    c.state = SyncState{c.record.key, "1", "1",   manuscript_with_authors(i), "h",
+                        "h",          "h", false, c.record.started_at,        1};
     c.expected_version = 0;
-    c.audit.push_back({0, c.record.started_at, "engine", "write_agents", c.record.key, "", "h", "sync", Json()});
+    c.audit.push_back(
+        {0, c.record.started_at, "engine", "write_agents", c.record.key, "", "h", "sync", Json()});
     if (!store->commit_sync(c).ok()) state.SkipWithError("commit failed");
     ++i;
   }
@@ -124,8 +126,8 @@ void BM_GetStatePersonalData(benchmark::State& state) {
     SyncCommit c;
     c.record = record_for(i);
     c.record.key.id = std::to_string(i);
-    c.state = SyncState{c.record.key, "1", "1", manuscript_with_authors(i), "h", "h", "h", false,
-                        c.record.started_at, 1};
+    c.state = SyncState{c.record.key, "1", "1",   manuscript_with_authors(i), "h",
+                        "h",          "h", false, c.record.started_at,        1};
     if (!store->commit_sync(c).ok()) state.SkipWithError("commit failed");
   }
   std::int64_t i = 0;

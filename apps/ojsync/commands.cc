@@ -291,10 +291,12 @@ int cmd_keys_status(const service::DaemonConfig& config, const Printer& out) {
   if (!encryption.ok()) return fail(out, encryption.status());
   agents_options.encryption = std::move(encryption).value();
   auto agents = EmbeddedDocumentStore::open(agents_options);
-  if (!agents.ok()) return fail(out, Status(agents.status().code(), "agents' store: " + agents.status().message()));
+  if (!agents.ok())
+    return fail(out, Status(agents.status().code(), "agents' store: " + agents.status().message()));
   auto agents_usage = (*agents)->key_usage();
   if (!agents_usage.ok()) return fail(out, agents_usage.status());
-  Json result = Json(Json::Object{{"store", usage_json(*store_usage)}, {"agents", usage_json(*agents_usage)}});
+  Json result = Json(
+      Json::Object{{"store", usage_json(*store_usage)}, {"agents", usage_json(*agents_usage)}});
   return print(out, Result<Json>(std::move(result)), [](const Json& r) {
     for (const char* part : {"store", "agents"}) {
       const Json& u = *r.find(part);

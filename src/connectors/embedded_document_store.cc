@@ -158,7 +158,8 @@ struct EmbeddedDocumentStore::Impl {
     if (existing && existing->document && existing->etag == etag) {
       return to_document(cipher.get(), type, std::move(*existing));
     }
-    OJSYNC_ASSIGN_OR_RETURN(std::optional<std::string> body, sealed_text(cipher.get(), document, body_place(type, id)));
+    OJSYNC_ASSIGN_OR_RETURN(std::optional<std::string> body,
+                            sealed_text(cipher.get(), document, body_place(type, id)));
     OJSYNC_ASSIGN_OR_RETURN(const std::int64_t seq, next_counter(*db, "seq"));
     const Timestamp now = clock->now();
     OJSYNC_ASSIGN_OR_RETURN(
@@ -192,12 +193,14 @@ Result<std::unique_ptr<EmbeddedDocumentStore>> EmbeddedDocumentStore::open(const
   OJSYNC_ASSIGN_OR_RETURN(impl->db, SqliteDb::open(SqliteOpenOptions{options.path}));
   // The keyring is checked before any migration, so a refused file is left as it was.
   {
-    OJSYNC_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(*impl->db, Transaction::Mode::kRead));
+    OJSYNC_ASSIGN_OR_RETURN(Transaction tx,
+                            Transaction::begin(*impl->db, Transaction::Mode::kRead));
     OJSYNC_RETURN_IF_ERROR(verify_key_checks(*impl->db, "settings", impl->cipher.get()));
   }
   OJSYNC_RETURN_IF_ERROR(apply_migrations(*impl->db, kMigrations).status());
   if (impl->cipher != nullptr) {
-    OJSYNC_RETURN_IF_ERROR(impl->transact([&]() { return record_key_check(*impl->db, "settings", *impl->cipher); }));
+    OJSYNC_RETURN_IF_ERROR(
+        impl->transact([&]() { return record_key_check(*impl->db, "settings", *impl->cipher); }));
   }
   return std::unique_ptr<EmbeddedDocumentStore>(new EmbeddedDocumentStore(std::move(impl)));
 }
@@ -210,7 +213,8 @@ Result<std::optional<EmbeddedDocument>> EmbeddedDocumentStore::get(std::string_v
   std::lock_guard lock(impl_->mu);
   OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> row, load(*impl_->db, type, id));
   if (!row || !row->document) return std::optional<EmbeddedDocument>();
-  OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument document, to_document(impl_->cipher.get(), type, std::move(*row)));
+  OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument document,
+                          to_document(impl_->cipher.get(), type, std::move(*row)));
   return std::optional<EmbeddedDocument>(std::move(document));
 }
 
@@ -328,11 +332,13 @@ Status EmbeddedDocumentStore::ping() {
 namespace ojsync {
 
 Result<KeyUsage> EmbeddedDocumentStore::key_usage() {
-  if (impl_->cipher == nullptr) return FailedPrecondition("the agents' store was opened without encryption");
+  if (impl_->cipher == nullptr)
+    return FailedPrecondition("the agents' store was opened without encryption");
   const FieldCipher& cipher = *impl_->cipher;
   std::lock_guard lock(impl_->mu);
   OJSYNC_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(*impl_->db, Transaction::Mode::kRead));
-  OJSYNC_ASSIGN_OR_RETURN(Query q, impl_->db->query("SELECT type, id, body FROM documents WHERE body IS NOT NULL"));
+  OJSYNC_ASSIGN_OR_RETURN(
+      Query q, impl_->db->query("SELECT type, id, body FROM documents WHERE body IS NOT NULL"));
   KeyUsage usage;
   usage.current_key = cipher.current_key_id();
   while (true) {
@@ -348,7 +354,8 @@ Result<KeyUsage> EmbeddedDocumentStore::key_usage() {
 // Rewrites stale bodies in place: the content is the same, so no change sequence number, and
 // the engine sees no change.
 Result<ResealProgress> EmbeddedDocumentStore::reseal(std::size_t max_rows) {
-  if (impl_->cipher == nullptr) return FailedPrecondition("the agents' store was opened without encryption");
+  if (impl_->cipher == nullptr)
+    return FailedPrecondition("the agents' store was opened without encryption");
   const FieldCipher& cipher = *impl_->cipher;
   std::string last_type;  // Where the step stopped, kept once it has committed.
   std::string last_id;
@@ -368,8 +375,9 @@ Result<ResealProgress> EmbeddedDocumentStore::reseal(std::size_t max_rows) {
     };
     std::vector<Stored> rows;
     {
-      OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT type, id, body FROM documents WHERE (type, id) > (?, ?) "
-                                                "AND body IS NOT NULL ORDER BY type, id LIMIT ?"));
+      OJSYNC_ASSIGN_OR_RETURN(
+          Query q, db.query("SELECT type, id, body FROM documents WHERE (type, id) > (?, ?) "
+                            "AND body IS NOT NULL ORDER BY type, id LIMIT ?"));
       q.bind(last_type, last_id, sql_limit(max_rows));
       while (true) {
         OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
@@ -384,7 +392,8 @@ Result<ResealProgress> EmbeddedDocumentStore::reseal(std::size_t max_rows) {
       if (cipher.survey_document(row.body, place, ignored)) {
         OJSYNC_RETURN_IF_ERROR(cipher.open_document(row.body, place));
         OJSYNC_RETURN_IF_ERROR(cipher.seal_document(row.body, place));
-        OJSYNC_ASSIGN_OR_RETURN(Query u, db.query("UPDATE documents SET body = ? WHERE type = ? AND id = ?"));
+        OJSYNC_ASSIGN_OR_RETURN(
+            Query u, db.query("UPDATE documents SET body = ? WHERE type = ? AND id = ?"));
         OJSYNC_RETURN_IF_ERROR(u.bind(row.body.dump(), row.type, row.id).run());
         ++p.rows_rewritten;
       }

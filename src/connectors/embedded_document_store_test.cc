@@ -1,15 +1,14 @@
-#include "ojsync/embedded_store.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <fstream>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <thread>
 #include <vector>
 
 #include "ojsync/canonical.h"
+#include "ojsync/embedded_store.h"
 #include "store/testing/temp_dir.h"
 
 namespace ojsync {
@@ -302,7 +301,8 @@ Result<std::unique_ptr<EmbeddedDocumentStore>> open_encrypted(const std::string&
                                                               std::vector<EncryptionKey> keys) {
   EmbeddedStoreOptions options;
   options.path = path;
-  if (!keys.empty()) options.encryption = EncryptionOptions{std::move(keys), default_sensitive_fields()};
+  if (!keys.empty())
+    options.encryption = EncryptionOptions{std::move(keys), default_sensitive_fields()};
   return EmbeddedDocumentStore::open(options);
 }
 

@@ -117,12 +117,12 @@ Status Daemon::Parts::open(const EnvLookup& env) {
   OJSYNC_ASSIGN_OR_RETURN(StoreLock lock, StoreLock::acquire(config.store_path));
   store_lock.emplace(std::move(lock));
   OJSYNC_ASSIGN_OR_RETURN(engine, open_engine(
-                                       config,
-                                       [this](const SyncRecord& r) {
-                                         metrics.record_sync(r);
-                                         log_record(r);
-                                       },
-                                       env));
+                                      config,
+                                      [this](const SyncRecord& r) {
+                                        metrics.record_sync(r);
+                                        log_record(r);
+                                      },
+                                      env));
   store = engine.store.get();
   manager = engine.manager.get();
 
@@ -265,7 +265,8 @@ void Daemon::Parts::reseal_pass(const std::atomic<bool>& stopping) const {
     }
     if (rewritten > 0) {
       log_event(LogLevel::kInfo, "reseal",
-                Json(Json::Object{{"store", Json(which)}, {"rows_rewritten", Json(rewritten)},
+                Json(Json::Object{{"store", Json(which)},
+                                  {"rows_rewritten", Json(rewritten)},
                                   {"complete", Json(!stopping)}}));
     }
   };

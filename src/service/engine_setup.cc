@@ -57,8 +57,9 @@ Result<std::optional<EncryptionOptions>> encryption_options(const EncryptionSett
   } else if (auto value = env(settings.key_env); value && !value->empty()) {
     text = *value;
   } else {
-    return FailedPrecondition("encryption: enabled, but no key: encryption.key_file is not set and " +
-                              settings.key_env + " is empty");
+    return FailedPrecondition(
+        "encryption: enabled, but no key: encryption.key_file is not set and " + settings.key_env +
+        " is empty");
   }
   EncryptionOptions options;
   auto keys = parse_keyring(text);
@@ -84,13 +85,15 @@ Result<std::unique_ptr<Store>> open_store(const DaemonConfig& config, const EnvL
   return std::move(store).value();
 }
 
-Result<Engine> open_engine(const DaemonConfig& config, std::function<void(const SyncRecord&)> on_record,
+Result<Engine> open_engine(const DaemonConfig& config,
+                           std::function<void(const SyncRecord&)> on_record,
                            const EnvLookup& process) {
   Engine engine;
   OJSYNC_ASSIGN_OR_RETURN(engine.store, open_store(config, process));
   EmbeddedStoreOptions agents_options;
   agents_options.path = config.agents_path;
-  OJSYNC_ASSIGN_OR_RETURN(agents_options.encryption, encryption_options(config.encryption, process));
+  OJSYNC_ASSIGN_OR_RETURN(agents_options.encryption,
+                          encryption_options(config.encryption, process));
   auto agents = EmbeddedDocumentStore::open(agents_options);
   if (!agents.ok()) return prefixed("agents' store", agents.status());
   engine.agents = std::move(agents).value();

@@ -30,13 +30,15 @@ Result<std::optional<EncryptionOptions>> encryption_options(const EncryptionSett
 
 // The store alone, migrated to the newest schema, encrypted as configured. Errors are prefixed
 // "store: " (a missing or wrong key included: the store is then left untouched).
-Result<std::unique_ptr<Store>> open_store(const DaemonConfig& config, const EnvLookup& env = process_env());
+Result<std::unique_ptr<Store>> open_store(const DaemonConfig& config,
+                                          const EnvLookup& env = process_env());
 
 // Everything. The OJS token comes from ojs.token_file, else the variable named ojs.token_env,
 // and is never logged. `on_record` is the engine's observer (may be empty). Errors name the
 // part that could not be opened ("encryption: ...", "store: ...", "agents' store: ...",
 // "ojs: ...").
-Result<Engine> open_engine(const DaemonConfig& config, std::function<void(const SyncRecord&)> on_record,
+Result<Engine> open_engine(const DaemonConfig& config,
+                           std::function<void(const SyncRecord&)> on_record,
                            const EnvLookup& process = process_env());
 
 }  // namespace ojsync::service

@@ -34,7 +34,8 @@ Result<AuditHead> read_audit_head(SqliteDb& db) {
 // The entry takes the id after the head and links to the newest entry present. Should entries
 // have been removed behind the store's back, their ids are not reused: the gap stays for
 // `audit verify` to report, instead of a new entry papering over it.
-Result<std::int64_t> append_audit_entry(SqliteDb& db, const AuditEntry& entry, const FieldCipher* cipher) {
+Result<std::int64_t> append_audit_entry(SqliteDb& db, const AuditEntry& entry,
+                                        const FieldCipher* cipher) {
   OJSYNC_ASSIGN_OR_RETURN(
       Query last, db.query("SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'), "
                            "(SELECT entry_hash FROM audit_log ORDER BY id DESC LIMIT 1)"));

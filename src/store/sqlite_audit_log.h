@@ -16,7 +16,8 @@ namespace ojsync {
 // Appends `entry` (its id and hashes are assigned here) and returns the id. With a cipher, the
 // sensitive values of its payload are stored encrypted (sealed_rows.h); the payload hash is of
 // the plaintext.
-Result<std::int64_t> append_audit_entry(SqliteDb& db, const AuditEntry& entry, const FieldCipher* cipher);
+Result<std::int64_t> append_audit_entry(SqliteDb& db, const AuditEntry& entry,
+                                        const FieldCipher* cipher);
 
 // Store::read_audit_chain and Store::audit_head.
 Result<std::vector<ChainedAuditEntry>> read_audit_entries(SqliteDb& db, std::int64_t after_id,

@@ -42,8 +42,8 @@ Result<std::int64_t> write_state(SqliteDb& db, const FieldCipher* cipher, const 
                      "ojs_hash = ?7, agents_hash = ?8, tombstone = ?9, updated_at = ?10, "
                      "version = version + 1 "
                      "WHERE type = ?1 AND entity_id = ?2 AND version = ?11"));
-  q.bind(state.key.type, state.key.id, state.ojs_id, state.agents_id, base,
-         state.base_hash, state.ojs_hash, state.agents_hash, state.tombstone, state.updated_at);
+  q.bind(state.key.type, state.key.id, state.ojs_id, state.agents_id, base, state.base_hash,
+         state.ojs_hash, state.agents_hash, state.tombstone, state.updated_at);
   if (expected != 0) q.bind(expected);
   OJSYNC_RETURN_IF_ERROR(q.run());
   if (db.changes() != 1) {
@@ -68,7 +68,8 @@ Result<std::int64_t> insert_record(SqliteDb& db, const SyncRecord& r) {
 
 // Inserts the entity's open conflict, or replaces the one already open (keeping its id and
 // created_at). The status in `c` is ignored: what this stores is open.
-Result<std::int64_t> upsert_open_conflict(SqliteDb& db, const FieldCipher* cipher, const ConflictRecord& c) {
+Result<std::int64_t> upsert_open_conflict(SqliteDb& db, const FieldCipher* cipher,
+                                          const ConflictRecord& c) {
   OJSYNC_ASSIGN_OR_RETURN(ConflictTexts texts, conflict_texts(cipher, c));
   OJSYNC_ASSIGN_OR_RETURN(
       Query q,
@@ -81,16 +82,16 @@ Result<std::int64_t> upsert_open_conflict(SqliteDb& db, const FieldCipher* ciphe
           "strategy = excluded.strategy, base = excluded.base, ojs = excluded.ojs, "
           "agents = excluded.agents, fields = excluded.fields, updated_at = excluded.updated_at "
           "RETURNING id"));
-  q.bind(c.key.type, c.key.id, c.strategy, texts.base, texts.ojs, texts.agents, texts.fields, c.created_at,
-         c.updated_at);
+  q.bind(c.key.type, c.key.id, c.strategy, texts.base, texts.ojs, texts.agents, texts.fields,
+         c.created_at, c.updated_at);
   OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
   if (!row) return Internal("storing a conflict returned no id");
   return q.int64(0);
 }
 
 // `key` is the conflict's entity: its resolved document is sealed for that place.
-Status close_conflict(SqliteDb& db, const FieldCipher* cipher, const EntityKey& key, const ConflictClosure& closure,
-                      Timestamp at) {
+Status close_conflict(SqliteDb& db, const FieldCipher* cipher, const EntityKey& key,
+                      const ConflictClosure& closure, Timestamp at) {
   OJSYNC_ASSIGN_OR_RETURN(std::optional<std::string> resolved,
                           resolved_document_text(cipher, key, closure.resolved_document));
   OJSYNC_ASSIGN_OR_RETURN(
@@ -402,7 +403,8 @@ class SqliteStore final : public Store {
 
   Result<KeyUsage> key_usage() override {
     if (cipher_ == nullptr) return FailedPrecondition("the store was opened without encryption");
-    return transact(Transaction::Mode::kRead, [&](SqliteDb& db) { return survey_rows(db, *cipher_); });
+    return transact(Transaction::Mode::kRead,
+                    [&](SqliteDb& db) { return survey_rows(db, *cipher_); });
   }
 
   Result<ResealProgress> reseal(std::size_t max_rows) override {
@@ -410,8 +412,9 @@ class SqliteStore final : public Store {
     // The cursor moves only once the step has committed: a step rolled back is done again.
     std::lock_guard lock(mu_);
     ResealCursor cursor = reseal_cursor_;
-    Result<ResealProgress> progress = run_transaction(
-        Transaction::Mode::kWrite, [&](SqliteDb& db) { return reseal_rows(db, *cipher_, cursor, max_rows); });
+    Result<ResealProgress> progress = run_transaction(Transaction::Mode::kWrite, [&](SqliteDb& db) {
+      return reseal_rows(db, *cipher_, cursor, max_rows);
+    });
     note(status_of(progress), /*was_write_transaction=*/true);
     if (progress.ok()) reseal_cursor_ = cursor;
     return progress;
@@ -424,20 +427,23 @@ class SqliteStore final : public Store {
   // (or savepoint) rolls everything back on any failure. A closed conflict's resolved_at is
   // the end of the sync: record.started_at + duration. With a `batch`, the statistics rollup
   // is gathered there (only once the commit succeeded) instead of written at once.
-  static Result<CommitResult> apply_commit(SqliteDb& db, const FieldCipher* cipher, const SyncCommit& commit,
-                                           StatisticsBatch* batch) {
+  static Result<CommitResult> apply_commit(SqliteDb& db, const FieldCipher* cipher,
+                                           const SyncCommit& commit, StatisticsBatch* batch) {
     CommitResult result;
     if (commit.state) {
-      OJSYNC_ASSIGN_OR_RETURN(result.state_version, write_state(db, cipher, *commit.state, commit.expected_version));
+      OJSYNC_ASSIGN_OR_RETURN(result.state_version,
+                              write_state(db, cipher, *commit.state, commit.expected_version));
     }
     OJSYNC_ASSIGN_OR_RETURN(result.record_id, insert_record(db, commit.record));
     if (batch == nullptr) OJSYNC_RETURN_IF_ERROR(add_to_statistics(db, commit.record));
     if (commit.close_conflict) {
       const Timestamp at = commit.record.started_at + commit.record.duration;
-      OJSYNC_RETURN_IF_ERROR(close_conflict(db, cipher, commit.record.key, *commit.close_conflict, at));
+      OJSYNC_RETURN_IF_ERROR(
+          close_conflict(db, cipher, commit.record.key, *commit.close_conflict, at));
     }
     if (commit.open_conflict) {
-      OJSYNC_ASSIGN_OR_RETURN(result.conflict_id, upsert_open_conflict(db, cipher, *commit.open_conflict));
+      OJSYNC_ASSIGN_OR_RETURN(result.conflict_id,
+                              upsert_open_conflict(db, cipher, *commit.open_conflict));
     }
     if (commit.completed_job_id) OJSYNC_RETURN_IF_ERROR(complete_job(db, *commit.completed_job_id));
     if (commit.failed_job) OJSYNC_RETURN_IF_ERROR(fail_job(db, *commit.failed_job));
@@ -445,7 +451,8 @@ class SqliteStore final : public Store {
       OJSYNC_RETURN_IF_ERROR(append_audit_entry(db, entry, cipher).status());
     if (commit.close_conflict) {
       const Timestamp at = commit.record.started_at + commit.record.duration;
-      OJSYNC_RETURN_IF_ERROR(append_audit_entry(db, conflict_resolved_entry(commit, at), cipher).status());
+      OJSYNC_RETURN_IF_ERROR(
+          append_audit_entry(db, conflict_resolved_entry(commit, at), cipher).status());
     }
     if (batch != nullptr) batch->add(commit.record);
     return result;

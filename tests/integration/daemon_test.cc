@@ -755,7 +755,8 @@ std::string some_author_email(const World& w) {
 
 // `ojsync keys status --json` on `config`: the store's and the agents' key usage.
 Json key_status(const std::string& config) {
-  const CommandResult status = run_command(OJSYNC_BINARY, {"keys", "status", "--config", config, "--json"});
+  const CommandResult status =
+      run_command(OJSYNC_BINARY, {"keys", "status", "--config", config, "--json"});
   auto parsed = Json::parse(status.out);
   return status.exit_code == 0 && parsed.ok() ? *parsed : Json();
 }
@@ -783,12 +784,14 @@ TEST_F(DaemonTest, EncryptedStoresNeedTheirKeyAndRotateInTheBackground) {
     return path;
   };
   const std::string config =
-      config_with("enc.toml", "[encryption]\nenabled = true\nkey_file = \"" + keys + "\"\nreseal_interval = \"100ms\"\n");
+      config_with("enc.toml", "[encryption]\nenabled = true\nkey_file = \"" + keys +
+                                  "\"\nreseal_interval = \"100ms\"\n");
   const std::string email = some_author_email(w);
   ASSERT_FALSE(email.empty());
 
   std::ofstream(keys) << k1 << "\n";
-  const std::string token = w.create_token(config, "enc-admin", "admin", w.dir.file("enc-admin.token"));
+  const std::string token =
+      w.create_token(config, "enc-admin", "admin", w.dir.file("enc-admin.token"));
   ASSERT_FALSE(token.empty());
   {
     ChildProcess daemon(OJSYNC_BINARY, {"serve", "--config", config}, w.dir.file("enc.err"));
@@ -813,18 +816,19 @@ TEST_F(DaemonTest, EncryptedStoresNeedTheirKeyAndRotateInTheBackground) {
 
   // Refusals: no key, the wrong key, encryption switched off. Each exits before serving and
   // leaves both files exactly as they were.
-  const std::string no_key =
-      config_with("enc-nokey.toml", "[encryption]\nenabled = true\nkey_env = \"OJSYNC_IT_UNSET_KEYS\"\n");
+  const std::string no_key = config_with(
+      "enc-nokey.toml", "[encryption]\nenabled = true\nkey_env = \"OJSYNC_IT_UNSET_KEYS\"\n");
   const std::string wrong_keys = w.dir.file("enc-wrong.keys");
   std::ofstream(wrong_keys) << other_k1 << "\n";
-  const std::string wrong_key =
-      config_with("enc-wrong.toml", "[encryption]\nenabled = true\nkey_file = \"" + wrong_keys + "\"\n");
+  const std::string wrong_key = config_with(
+      "enc-wrong.toml", "[encryption]\nenabled = true\nkey_file = \"" + wrong_keys + "\"\n");
   const std::string plain = w.config_file("enc-plain.toml", "enc");
   for (const auto& [refused_config, reason] :
        {std::pair{no_key, "OJSYNC_IT_UNSET_KEYS is empty"},
         std::pair{wrong_key, "not the key this store was encrypted with"},
         std::pair{plain, "encryption is not configured"}}) {
-    ChildProcess refused(OJSYNC_BINARY, {"serve", "--config", refused_config}, w.dir.file("enc-refused.err"));
+    ChildProcess refused(OJSYNC_BINARY, {"serve", "--config", refused_config},
+                         w.dir.file("enc-refused.err"));
     EXPECT_EQ(refused.port(), 0);
     EXPECT_NE(refused.terminate(10s), 0);
     EXPECT_NE(refused.stderr_text().find(reason), std::string::npos) << refused.stderr_text();
@@ -842,7 +846,8 @@ TEST_F(DaemonTest, EncryptedStoresNeedTheirKeyAndRotateInTheBackground) {
     bool rotated = false;
     for (int look = 0; look < 150 && !rotated; ++look) {
       const Json status = key_status(config);
-      rotated = values_under(status, "store", "k1") == 0 && values_under(status, "agents", "k1") == 0 &&
+      rotated = values_under(status, "store", "k1") == 0 &&
+                values_under(status, "agents", "k1") == 0 &&
                 values_under(status, "store", "k2") > 0 && values_under(status, "agents", "k2") > 0;
       if (!rotated) std::this_thread::sleep_for(200ms);
     }
