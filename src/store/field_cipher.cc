@@ -111,6 +111,23 @@ std::string key_check_aad(std::string_view key_id) {
   return std::string("ojsync.keycheck.v1") + '\0' + std::string(key_id);
 }
 
+// Plaintext that already holds an envelope-shaped object would be taken for an encrypted value
+// when read back and fail to open, making the row unreadable: such input is refused instead.
+Status refuse_envelopes(const Json& node) {
+  if (FieldCipher::is_envelope(node)) {
+    return InvalidArgument(
+        "a document may not hold an object shaped like an encrypted value ({\"$enc\", \"k\", "
+        "\"n\", \"c\"})");
+  }
+  if (node.is_array()) {
+    for (const Json& item : node.as_array()) OJSYNC_RETURN_IF_ERROR(refuse_envelopes(item));
+  } else if (node.is_object()) {
+    for (const auto& [name, member] : node.as_object())
+      OJSYNC_RETURN_IF_ERROR(refuse_envelopes(member));
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 Result<std::vector<EncryptionKey>> parse_keyring(std::string_view text) {
@@ -296,7 +313,7 @@ const std::vector<FieldCipher::Pattern>* FieldCipher::patterns_for(std::string_v
 Status FieldCipher::seal_at(Json& node, const Pattern& pattern, std::size_t at,
                             std::string& location, std::string_view prefix) const {
   if (at == pattern.size()) {
-    if (node.is_null() || is_envelope(node)) return OkStatus();
+    if (node.is_null()) return OkStatus();
     OJSYNC_ASSIGN_OR_RETURN(node, seal_text(node.dump(), std::string(prefix) + location));
     return OkStatus();
   }
@@ -348,6 +365,7 @@ Status FieldCipher::open_all(Json& node, std::string& location, std::string_view
 }
 
 Status FieldCipher::seal_document(Json& document, const FieldPlace& place) const {
+  OJSYNC_RETURN_IF_ERROR(refuse_envelopes(document));
   const std::vector<Pattern>* patterns = patterns_for(place.type);
   if (patterns == nullptr) return OkStatus();
   const std::string prefix = aad_prefix(place);
@@ -385,6 +403,7 @@ Status FieldCipher::each_pattern_in_field(std::string_view type, std::string_vie
 
 Status FieldCipher::seal_field_value(Json& value, std::string_view field_path,
                                      std::string_view slot, const FieldPlace& place) const {
+  OJSYNC_RETURN_IF_ERROR(refuse_envelopes(value));
   const std::string prefix = aad_prefix(place, std::string(field_path) + '\0' + std::string(slot));
   std::string location;
   return each_pattern_in_field(place.type, field_path, [&](const Pattern& pattern, std::size_t at) {

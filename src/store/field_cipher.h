@@ -45,7 +45,8 @@ class FieldCipher {
   // re-encrypting (a new current key, or a newly sensitive path).
   const std::string& fingerprint() const { return fingerprint_; }
 
-  // A whole entity document (nullopt passes through).
+  // A whole entity document. kInvalidArgument, sealing nothing, when the plaintext holds an
+  // object shaped like an envelope (it could not be told from one when read back).
   Status seal_document(Json& document, const FieldPlace& place) const;
   Status open_document(Json& document, const FieldPlace& place) const;
 

@@ -151,6 +151,17 @@ TEST(FieldCipherTest, FieldValuesAreSealedWhereTheirPathMeetsASensitiveOne) {
   EXPECT_EQ(email, Json("a@x.org"));
 }
 
+TEST(FieldCipherTest, PlaintextShapedLikeAnEnvelopeIsRefused) {
+  auto c = cipher({key("k1", 'a')});
+  Json document = reviewer();
+  document["notes"] = Json::parse(R"({"$enc": "v1", "k": "k1", "n": "AAAA", "c": "AAAA"})").value();
+  EXPECT_EQ(c->seal_document(document, kPlace).code(), StatusCode::kInvalidArgument);
+  Json value = Json::array();
+  value.as_array().push_back(*document.find("notes"));
+  EXPECT_EQ(c->seal_field_value(value, "email", "ojs", kPlace).code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST(FieldCipherTest, KeyChecksTellTheRightKeyFromAWrongOne) {
   auto c = cipher({key("k1", 'a')});
   const std::string check = c->make_key_check().value();
