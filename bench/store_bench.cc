@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include "ojsync/canonical.h"
 #include "ojsync/store.h"
@@ -24,8 +25,12 @@ class TempDir {
   std::string path_;
 };
 
-std::unique_ptr<Store> open_store(const TempDir& dir) {
-  auto store = open_sqlite_store({dir.file("bench.db")});
+std::unique_ptr<Store> open_store(const TempDir& dir,
+                                  std::optional<EncryptionOptions> encryption = std::nullopt) {
+  SqliteStoreOptions options;
+  options.path = dir.file("bench.db");
+  options.encryption = std::move(encryption);
+  auto store = open_sqlite_store(options);
   if (!store.ok() || !(*store)->migrate().ok()) std::abort();
   return std::move(store).value();
 }
@@ -60,6 +65,79 @@ void BM_CommitSyncApplied(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_CommitSyncApplied)->UseRealTime();
+
+// A manuscript as the OJS mapping projects it, with three authors: 15 sensitive values
+// (e-mail, given and family name, affiliation, preferred name) under the default paths.
+Json manuscript_with_authors(std::int64_t i) {
+  Json doc = Json::object();
+  doc["title"] = Json(Json::Object{{"en", Json("A manuscript title " + std::to_string(i))}});
+  doc["abstract"] = Json(Json::Object{{"en", Json(std::string(600, 'a'))}});
+  doc["status"] = 1;
+  Json::Array authors;
+  for (int a = 0; a < 3; ++a) {
+    Json author = Json::object();
+    author["id"] = static_cast<std::int64_t>(i * 3 + a);
+    author["email"] = "author" + std::to_string(a) + "@example.org";
+    author["givenName"] = Json(Json::Object{{"en", Json("Given")}});
+    author["familyName"] = Json(Json::Object{{"en", Json("Family")}});
+    author["preferredPublicName"] = Json(Json::Object{{"en", Json("Given Family")}});
+    author["affiliation"] = Json(Json::Object{{"en", Json("University of Somewhere")}});
+    author["seq"] = a;
+    authors.push_back(std::move(author));
+  }
+  doc["authors"] = Json(std::move(authors));
+  return doc;
+}
+
+EncryptionOptions bench_keyring() {
+  EncryptionOptions options;
+  options.keys = {EncryptionKey{"bench", std::string(32, 'k')}};
+  return options;
+}
+
+// BM_CommitSyncApplied's commit with a manuscript holding personal data, stored in clear
+// (range(0) = 0) or encrypted at rest (1): the cost encryption adds to a sync commit.
+void BM_CommitSyncPersonalData(benchmark::State& state) {
+  TempDir dir;
+  auto store = open_store(dir, state.range(0) == 1 ? std::optional(bench_keyring()) : std::nullopt);
+  std::int64_t i = 0;
+  for (auto _ : state) {
+    SyncCommit c;
+    c.record = record_for(i);
+    c.record.key.id = std::to_string(i);
+    c.state = SyncState{c.record.key, "1", "1",   manuscript_with_authors(i), "h",
+                        "h",          "h", false, c.record.started_at,        1};
+    c.expected_version = 0;
+    c.audit.push_back(
+        {0, c.record.started_at, "engine", "write_agents", c.record.key, "", "h", "sync", Json()});
+    if (!store->commit_sync(c).ok()) state.SkipWithError("commit failed");
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CommitSyncPersonalData)->Arg(0)->Arg(1)->UseRealTime();
+
+// Reading that manuscript's state back (decrypting its 15 values with range(0) = 1).
+void BM_GetStatePersonalData(benchmark::State& state) {
+  TempDir dir;
+  auto store = open_store(dir, state.range(0) == 1 ? std::optional(bench_keyring()) : std::nullopt);
+  constexpr std::int64_t kEntities = 1000;
+  for (std::int64_t i = 0; i < kEntities; ++i) {
+    SyncCommit c;
+    c.record = record_for(i);
+    c.record.key.id = std::to_string(i);
+    c.state = SyncState{c.record.key, "1", "1",   manuscript_with_authors(i), "h",
+                        "h",          "h", false, c.record.started_at,        1};
+    if (!store->commit_sync(c).ok()) state.SkipWithError("commit failed");
+  }
+  std::int64_t i = 0;
+  for (auto _ : state) {
+    auto got = store->get_state({"manuscript", std::to_string(i++ % kEntities)});
+    if (!got.ok() || !got->has_value()) state.SkipWithError("read failed");
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_GetStatePersonalData)->Arg(0)->Arg(1);
 
 // Sync-log rows (record + statistics rollup) appended in group commits of range(0) rows.
 void BM_SyncLogRowsBatched(benchmark::State& state) {

@@ -249,7 +249,7 @@ int cmd_cleanup(const service::DaemonConfig& config, const Printer& out) {
 }
 
 int cmd_migrate(const service::DaemonConfig& config, const Printer& out) {
-  auto store = open_sqlite_store({config.store_path});
+  auto store = service::open_store(config);  // Migrates, with the keyring checked first.
   if (!store.ok()) return fail(out, store.status());
   auto version = (*store)->migrate();
   if (!version.ok()) return fail(out, version.status());
@@ -258,6 +258,54 @@ int cmd_migrate(const service::DaemonConfig& config, const Printer& out) {
   return print(out, Result<Json>(std::move(result)), [](const Json& m) {
     std::cout << m.get_string("store") << ": schema version " << m.get_int("schema_version")
               << "\n";
+  });
+}
+
+}  // namespace ojsync::cli
+
+namespace ojsync::cli {
+namespace {
+
+Json usage_json(const KeyUsage& usage) {
+  Json by_key = Json::object();
+  for (const auto& [id, count] : usage.values_by_key) by_key[id] = count;
+  return Json(Json::Object{{"current_key", Json(usage.current_key)},
+                           {"values_by_key", std::move(by_key)},
+                           {"plaintext_values", Json(usage.plaintext_values)}});
+}
+
+}  // namespace
+
+// Counts on the files directly (with the daemon running too: reads wait behind its commits).
+int cmd_keys_status(const service::DaemonConfig& config, const Printer& out) {
+  if (!config.encryption.enabled) {
+    return fail(out, FailedPrecondition("encryption is not enabled ([encryption] enabled = true)"));
+  }
+  auto store = service::open_store(config);
+  if (!store.ok()) return fail(out, store.status());
+  auto store_usage = (*store)->key_usage();
+  if (!store_usage.ok()) return fail(out, store_usage.status());
+  EmbeddedStoreOptions agents_options;
+  agents_options.path = config.agents_path;
+  auto encryption = service::encryption_options(config.encryption, service::process_env());
+  if (!encryption.ok()) return fail(out, encryption.status());
+  agents_options.encryption = std::move(encryption).value();
+  auto agents = EmbeddedDocumentStore::open(agents_options);
+  if (!agents.ok())
+    return fail(out, Status(agents.status().code(), "agents' store: " + agents.status().message()));
+  auto agents_usage = (*agents)->key_usage();
+  if (!agents_usage.ok()) return fail(out, agents_usage.status());
+  Json result = Json(
+      Json::Object{{"store", usage_json(*store_usage)}, {"agents", usage_json(*agents_usage)}});
+  return print(out, Result<Json>(std::move(result)), [](const Json& r) {
+    for (const char* part : {"store", "agents"}) {
+      const Json& u = *r.find(part);
+      std::cout << part << ": current key " << u.get_string("current_key") << "\n";
+      for (const auto& [id, count] : u.find("values_by_key")->as_object()) {
+        std::cout << "  " << id << ": " << count.as_int() << " value(s)\n";
+      }
+      std::cout << "  plaintext: " << u.get_int("plaintext_values") << " value(s)\n";
+    }
   });
 }
 

@@ -38,6 +38,9 @@ int cmd_dlq_replay(Backend& backend, const Printer& out, const std::vector<std::
 // On the store only (the daemon has no route for these).
 int cmd_cleanup(const service::DaemonConfig& config, const Printer& out);
 int cmd_migrate(const service::DaemonConfig& config, const Printer& out);
+// Encrypted values per key id and sensitive values still plaintext, in the store and the agents'
+// store: an older key may leave the keyring once no value is under it.
+int cmd_keys_status(const service::DaemonConfig& config, const Printer& out);
 
 // API tokens and the audit log, on the store only (access_commands.cc). `actor` is who the
 // audit log names ("cli:$USER").

@@ -169,6 +169,12 @@ int main(int argc, char** argv) {
   auto* migrate_cmd = app.add_subcommand("migrate", "Bring the store's schema to this version");
   add_target(migrate_cmd, t, false);
 
+  auto* keys_cmd = app.add_subcommand("keys", "Encryption at rest (on the stores)");
+  keys_cmd->require_subcommand(1);
+  auto* keys_status_cmd = keys_cmd->add_subcommand(
+      "status", "Values under each key id, and sensitive values still plaintext");
+  add_target(keys_status_cmd, t, false);
+
   auto* dlq_cmd = app.add_subcommand("dlq", "Dead-lettered jobs");
   dlq_cmd->require_subcommand(1);
   std::vector<std::int64_t> job_ids;
@@ -251,7 +257,7 @@ int main(int argc, char** argv) {
   CLI::App* chosen = app.get_subcommands().front();
   Printer out{"ojsync " + chosen->get_name(), t.json};
   if (cleanup_cmd->parsed() || migrate_cmd->parsed() || token_cmd->parsed() ||
-      audit_cmd->parsed() || privacy_cmd->parsed()) {
+      audit_cmd->parsed() || privacy_cmd->parsed() || keys_cmd->parsed()) {
     const CLI::App* leaf =
         chosen->get_subcommands().empty() ? chosen : chosen->get_subcommands().front();
     out.command += leaf == chosen ? "" : " " + leaf->get_name();
@@ -259,6 +265,7 @@ int main(int argc, char** argv) {
     if (!config.ok()) return fail(out, config.status());
     if (cleanup_cmd->parsed()) return cmd_cleanup(*config, out);
     if (migrate_cmd->parsed()) return cmd_migrate(*config, out);
+    if (keys_status_cmd->parsed()) return cmd_keys_status(*config, out);
     if (token_create_cmd->parsed())
       return cmd_token_create(*config, out, token_request, default_resolver());
     if (token_list_cmd->parsed()) return cmd_token_list(*config, out);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ojsync/connector.h"
+#include "ojsync/encryption.h"
 #include "ojsync/time.h"
 
 namespace ojsync {
@@ -19,6 +20,11 @@ struct EmbeddedStoreOptions {
   std::string path;              // SQLite file, or ":memory:".
   std::string name = "embedded";  // Connector name in logs and metrics.
   const Clock* clock = nullptr;   // Modification times; nullptr = SystemClock.
+  // Set: sensitive values of the documents are encrypted at rest, as in the SQLite store
+  // (ojsync/store.h), and open() fails with kFailedPrecondition, changing nothing, when the
+  // file's key checks name a key the keyring lacks or holds differently. Unset: a file holding
+  // encrypted values is refused the same way.
+  std::optional<EncryptionOptions> encryption = std::nullopt;
 };
 
 // A stored document with its entity tag: the content hash, for optimistic concurrency.
@@ -75,6 +81,11 @@ class EmbeddedDocumentStore final : public Connector {
                             std::string_view idempotency_key) override;
   Status remove(std::string_view type, std::string_view side_id) override;
   Status ping() override;
+
+  // Encryption at rest, as Store::key_usage and Store::reseal (kFailedPrecondition without
+  // encryption).
+  Result<KeyUsage> key_usage();
+  Result<ResealProgress> reseal(std::size_t max_rows);
 
  private:
   struct Impl;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ojsync/api_token.h"
+#include "ojsync/encryption.h"
 #include "ojsync/entity.h"
 #include "ojsync/json.h"
 #include "ojsync/status.h"
@@ -395,14 +396,30 @@ class Store {
                                         std::string_view actor) = 0;
   // Records a use (not audited: a read is not a write). kNotFound for an unknown id.
   virtual Status touch_token(std::int64_t id, Timestamp at) = 0;
+
+  // --- encryption at rest (ojsync/encryption.h). Both fail with kFailedPrecondition when the
+  // store was opened without encryption.
+  // How many stored values are under each key, and how many sensitive ones are still plaintext.
+  // Reads every document (an operator's command, not a hot path).
+  virtual Result<KeyUsage> key_usage() = 0;
+  // One step of the re-encryption pass: examines up to `max_rows` rows, rewriting those under an
+  // older key or with plaintext at a sensitive path, in one transaction. The pass resumes where
+  // the previous step stopped; once it has gone through every row, keys other than the current
+  // one protect nothing and their key checks are dropped (they may leave the keyring).
+  virtual Result<ResealProgress> reseal(std::size_t max_rows) = 0;
 };
 
 struct SqliteStoreOptions {
   std::string path;  // File path, or ":memory:" for tests.
   Duration busy_timeout = std::chrono::seconds(5);
+  // Set: sensitive values are encrypted at rest. Unset: none are, and a store that holds
+  // encrypted values refuses to migrate().
+  std::optional<EncryptionOptions> encryption = std::nullopt;
 };
 
-// Opens (creating if needed) a SQLite store in WAL mode. Call migrate() before use.
+// Opens (creating if needed) a SQLite store in WAL mode. Call migrate() before use: it also
+// checks the keyring against the key checks stored in the file, and fails with
+// kFailedPrecondition, before changing anything, when a key is missing or wrong.
 Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteStoreOptions& options);
 
 }  // namespace ojsync

@@ -17,6 +17,8 @@
 
 #include "ojsync/canonical.h"
 #include "ojsync/entity_type.h"
+#include "store/field_cipher.h"
+#include "store/key_checks.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_migrations.h"
 
@@ -48,7 +50,20 @@ CREATE TABLE counters (
 INSERT INTO counters (name, value) VALUES ('seq', 0), ('id', 0);
 )sql";
 
-constexpr Migration kMigrations[] = {{1, "documents with change sequence", kV1Schema}};
+// Named values of the store itself: the key checks of encryption at rest (store/key_checks.h).
+constexpr const char* kV2Schema = R"sql(
+CREATE TABLE settings (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+)sql";
+
+constexpr Migration kMigrations[] = {{1, "documents with change sequence", kV1Schema},
+                                     {2, "settings (key checks)", kV2Schema}};
+
+FieldPlace body_place(std::string_view type, std::string_view id) {
+  return FieldPlace{"documents", type, id, "body"};
+}
 
 // One row of `documents`.
 struct Row {
@@ -116,7 +131,9 @@ Result<std::string> new_id(SqliteDb& db, std::string_view type) {
   }
 }
 
-EmbeddedDocument to_document(Row row) {
+// A live row as returned to callers: decrypted.
+Result<EmbeddedDocument> to_document(const FieldCipher* cipher, std::string_view type, Row row) {
+  OJSYNC_RETURN_IF_ERROR(open_stored(cipher, row.document, body_place(type, row.id)));
   return EmbeddedDocument{Snapshot{std::move(row.id), std::move(*row.document), row.modified},
                           std::move(row.etag)};
 }
@@ -128,6 +145,9 @@ struct EmbeddedDocumentStore::Impl {
   const Clock* clock = nullptr;
   std::mutex mu;
   std::unique_ptr<SqliteDb> db;  // GUARDED_BY(mu)
+  std::shared_ptr<const FieldCipher> cipher;  // nullptr: no encryption at rest.
+  std::string reseal_type;  // GUARDED_BY(mu): the re-encryption pass's last (type, id) done.
+  std::string reseal_id;
 
   // Makes (type, id) hold `document`, unless it already does. `create_key` is recorded only
   // when this creates the row. Runs inside the caller's write transaction.
@@ -135,7 +155,11 @@ struct EmbeddedDocumentStore::Impl {
                                  const std::optional<std::string>& create_key) {
     const std::string etag = content_hash(document);
     OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> existing, load(*db, type, id));
-    if (existing && existing->document && existing->etag == etag) return to_document(std::move(*existing));
+    if (existing && existing->document && existing->etag == etag) {
+      return to_document(cipher.get(), type, std::move(*existing));
+    }
+    OJSYNC_ASSIGN_OR_RETURN(std::optional<std::string> body,
+                            sealed_text(cipher.get(), document, body_place(type, id)));
     OJSYNC_ASSIGN_OR_RETURN(const std::int64_t seq, next_counter(*db, "seq"));
     const Timestamp now = clock->now();
     OJSYNC_ASSIGN_OR_RETURN(
@@ -143,7 +167,7 @@ struct EmbeddedDocumentStore::Impl {
                            "VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (type, id) DO UPDATE SET "
                            "body = excluded.body, etag = excluded.etag, modified = excluded.modified, "
                            "deleted = 0, seq = excluded.seq"));
-    OJSYNC_RETURN_IF_ERROR(q.bind(type, id, document.dump(), etag, now, seq, create_key).run());
+    OJSYNC_RETURN_IF_ERROR(q.bind(type, id, body, etag, now, seq, create_key).run());
     return EmbeddedDocument{Snapshot{std::string(id), document, now}, etag};
   }
 
@@ -163,8 +187,21 @@ Result<std::unique_ptr<EmbeddedDocumentStore>> EmbeddedDocumentStore::open(const
   auto impl = std::make_unique<Impl>();
   impl->name = options.name;
   impl->clock = options.clock != nullptr ? options.clock : &SystemClock::instance();
+  if (options.encryption) {
+    OJSYNC_ASSIGN_OR_RETURN(impl->cipher, FieldCipher::create(*options.encryption));
+  }
   OJSYNC_ASSIGN_OR_RETURN(impl->db, SqliteDb::open(SqliteOpenOptions{options.path}));
+  // The keyring is checked before any migration, so a refused file is left as it was.
+  {
+    OJSYNC_ASSIGN_OR_RETURN(Transaction tx,
+                            Transaction::begin(*impl->db, Transaction::Mode::kRead));
+    OJSYNC_RETURN_IF_ERROR(verify_key_checks(*impl->db, "settings", impl->cipher.get()));
+  }
   OJSYNC_RETURN_IF_ERROR(apply_migrations(*impl->db, kMigrations).status());
+  if (impl->cipher != nullptr) {
+    OJSYNC_RETURN_IF_ERROR(
+        impl->transact([&]() { return record_key_check(*impl->db, "settings", *impl->cipher); }));
+  }
   return std::unique_ptr<EmbeddedDocumentStore>(new EmbeddedDocumentStore(std::move(impl)));
 }
 
@@ -176,7 +213,9 @@ Result<std::optional<EmbeddedDocument>> EmbeddedDocumentStore::get(std::string_v
   std::lock_guard lock(impl_->mu);
   OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> row, load(*impl_->db, type, id));
   if (!row || !row->document) return std::optional<EmbeddedDocument>();
-  return std::optional<EmbeddedDocument>(to_document(std::move(*row)));
+  OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument document,
+                          to_document(impl_->cipher.get(), type, std::move(*row)));
+  return std::optional<EmbeddedDocument>(std::move(document));
 }
 
 Result<EmbeddedDocument> EmbeddedDocumentStore::put(std::string_view type, std::string_view id,
@@ -224,7 +263,10 @@ Result<std::vector<TypedDocument>> EmbeddedDocumentStore::list_documents(
   while (true) {
     OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> row, read_row(q));
     if (!row) return page;
-    page.push_back(TypedDocument{q.text(5), to_document(std::move(*row))});
+    std::string type = q.text(5);
+    OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument document,
+                            to_document(impl_->cipher.get(), type, std::move(*row)));
+    page.push_back(TypedDocument{std::move(type), std::move(document)});
   }
 }
 
@@ -321,6 +363,96 @@ Status EmbeddedDocumentStore::ping() {
   std::lock_guard lock(impl_->mu);
   OJSYNC_ASSIGN_OR_RETURN(Query q, impl_->db->query("SELECT 1"));
   return q.run();
+}
+
+}  // namespace ojsync
+
+namespace ojsync {
+
+Result<KeyUsage> EmbeddedDocumentStore::key_usage() {
+  if (impl_->cipher == nullptr)
+    return FailedPrecondition("the agents' store was opened without encryption");
+  const FieldCipher& cipher = *impl_->cipher;
+  std::lock_guard lock(impl_->mu);
+  OJSYNC_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(*impl_->db, Transaction::Mode::kRead));
+  OJSYNC_ASSIGN_OR_RETURN(
+      Query q, impl_->db->query("SELECT type, id, body FROM documents WHERE body IS NOT NULL"));
+  KeyUsage usage;
+  usage.current_key = cipher.current_key_id();
+  while (true) {
+    OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+    if (!row) return usage;
+    OJSYNC_ASSIGN_OR_RETURN(Json body, parse_stored_json(q.text(2)));
+    const std::string type = q.text(0);
+    const std::string id = q.text(1);
+    cipher.survey_document(body, body_place(type, id), usage);
+  }
+}
+
+// Rewrites stale bodies in place: the content is the same, so no change sequence number, and
+// the engine sees no change.
+Result<ResealProgress> EmbeddedDocumentStore::reseal(std::size_t max_rows) {
+  if (impl_->cipher == nullptr)
+    return FailedPrecondition("the agents' store was opened without encryption");
+  const FieldCipher& cipher = *impl_->cipher;
+  std::string last_type;  // Where the step stopped, kept once it has committed.
+  std::string last_id;
+  Result<ResealProgress> progress = impl_->transact([&]() -> Result<ResealProgress> {
+    SqliteDb& db = *impl_->db;
+    last_type = impl_->reseal_type;
+    last_id = impl_->reseal_id;
+    ResealProgress p;
+    OJSYNC_ASSIGN_OR_RETURN(const bool finished, reseal_finished(db, "settings", cipher));
+    if (finished) {
+      p.complete = true;
+      return p;
+    }
+    struct Stored {
+      std::string type, id;
+      Json body;
+    };
+    std::vector<Stored> rows;
+    {
+      OJSYNC_ASSIGN_OR_RETURN(
+          Query q, db.query("SELECT type, id, body FROM documents WHERE (type, id) > (?, ?) "
+                            "AND body IS NOT NULL ORDER BY type, id LIMIT ?"));
+      q.bind(last_type, last_id, sql_limit(max_rows));
+      while (true) {
+        OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+        if (!row) break;
+        OJSYNC_ASSIGN_OR_RETURN(Json body, parse_stored_json(q.text(2)));
+        rows.push_back(Stored{q.text(0), q.text(1), std::move(body)});
+      }
+    }
+    for (Stored& row : rows) {
+      KeyUsage ignored;
+      const FieldPlace place = body_place(row.type, row.id);
+      if (cipher.survey_document(row.body, place, ignored)) {
+        OJSYNC_RETURN_IF_ERROR(cipher.open_document(row.body, place));
+        OJSYNC_RETURN_IF_ERROR(cipher.seal_document(row.body, place));
+        OJSYNC_ASSIGN_OR_RETURN(
+            Query u, db.query("UPDATE documents SET body = ? WHERE type = ? AND id = ?"));
+        OJSYNC_RETURN_IF_ERROR(u.bind(row.body.dump(), row.type, row.id).run());
+        ++p.rows_rewritten;
+      }
+      last_type = row.type;
+      last_id = row.id;
+    }
+    p.rows_examined = static_cast<std::int64_t>(rows.size());
+    if (rows.size() < max_rows) {
+      OJSYNC_RETURN_IF_ERROR(finish_reseal(db, "settings", cipher));
+      last_type.clear();
+      last_id.clear();
+      p.complete = true;
+    }
+    return p;
+  });
+  if (progress.ok()) {  // The cursor moves only once the step has committed.
+    std::lock_guard lock(impl_->mu);
+    impl_->reseal_type = last_type;
+    impl_->reseal_id = last_id;
+  }
+  return progress;
 }
 
 }  // namespace ojsync

@@ -1,13 +1,14 @@
-#include "ojsync/embedded_store.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
 #include <vector>
 
 #include "ojsync/canonical.h"
+#include "ojsync/embedded_store.h"
 #include "store/testing/temp_dir.h"
 
 namespace ojsync {
@@ -333,6 +334,81 @@ TEST_F(EmbeddedDocumentStoreTest, ReplaceAllWritesEveryDocumentOrNone) {
   ASSERT_OK(changed);
   EXPECT_EQ(ids_of(*changed), (std::vector<std::string>{"r1", "r2"}));  // Listed as changes.
   ASSERT_OK(store_->purge_freed_space());
+}
+
+// Encryption at rest: the agents' store holds the same personal data as ojsync's store.
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+Result<std::unique_ptr<EmbeddedDocumentStore>> open_encrypted(const std::string& path,
+                                                              std::vector<EncryptionKey> keys) {
+  EmbeddedStoreOptions options;
+  options.path = path;
+  if (!keys.empty())
+    options.encryption = EncryptionOptions{std::move(keys), default_sensitive_fields()};
+  return EmbeddedDocumentStore::open(options);
+}
+
+TEST(EmbeddedEncryptionTest, DocumentsAreSealedOnDiskAndRotateToTheNewKey) {
+  testing::TempDir dir("ojsync-embedded-enc");
+  const std::string path = dir.file("agents.db");
+  const Json reviewer = Json::parse(R"({"email": "grace@example.org", "givenName": {"en": "Grace"},
+                                        "country": "US"})")
+                            .value();
+  const EncryptionKey k1{"k1", std::string(32, 'a')};
+  const EncryptionKey k2{"k2", std::string(32, 'b')};
+  std::string etag;
+  {
+    auto store = open_encrypted(path, {k1});
+    ASSERT_OK(store);
+    auto put = (*store)->put("reviewer", "r1", reviewer, "");
+    ASSERT_OK(put);
+    etag = put->etag;
+    EXPECT_EQ(put->etag, content_hash(reviewer));  // The etag is the plaintext's hash.
+  }
+  const std::string bytes = file_bytes(path) + file_bytes(path + "-wal");
+  EXPECT_EQ(bytes.find("grace@example.org"), std::string::npos);
+  EXPECT_EQ(bytes.find("Grace"), std::string::npos);
+
+  // Without the keyring, or with another key under k1, the file is refused and left as it is.
+  auto refused = open_encrypted(path, {});
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  refused = open_encrypted(path, {EncryptionKey{"k1", std::string(32, 'z')}});
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(file_bytes(path) + file_bytes(path + "-wal"), bytes);
+
+  {
+    auto store = open_encrypted(path, {k1, k2});
+    ASSERT_OK(store);
+    auto usage = (*store)->key_usage();
+    ASSERT_OK(usage);
+    EXPECT_EQ(usage->values_by_key["k1"], 2);
+    auto changes_before = (*store)->list_changed("reviewer", "", 10);
+    ASSERT_OK(changes_before);
+    auto progress = (*store)->reseal(10);
+    ASSERT_OK(progress);
+    EXPECT_TRUE(progress->complete);
+    EXPECT_EQ(progress->rows_rewritten, 1);
+    usage = (*store)->key_usage();
+    ASSERT_OK(usage);
+    EXPECT_FALSE(usage->values_by_key.contains("k1"));
+    EXPECT_EQ(usage->values_by_key["k2"], 2);
+    // Re-encrypting is not a change: no new sequence number for the engine to pick up.
+    auto changes_after = (*store)->list_changed("reviewer", "", 10);
+    ASSERT_OK(changes_after);
+    EXPECT_EQ(changes_after->next_cursor, changes_before->next_cursor);
+  }
+  auto store = open_encrypted(path, {k2});  // k1 may go.
+  ASSERT_OK(store);
+  auto got = (*store)->get("reviewer", "r1");
+  ASSERT_OK(got);
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->snapshot.document, reviewer);
+  EXPECT_EQ((*got)->etag, etag);
 }
 
 }  // namespace

@@ -252,6 +252,14 @@ Status read_all(ConfigReader& r, DaemonConfig& c) {
   OJSYNC_RETURN_IF_ERROR(r.duration("webhooks", "tolerance", c.webhooks.tolerance));
   OJSYNC_RETURN_IF_ERROR(r.duration("webhooks", "dedupe_retention", c.webhooks.dedupe_retention));
   OJSYNC_RETURN_IF_ERROR(r.boolean("webhooks", "require_token", c.webhooks.require_token));
+
+  EncryptionSettings& e = c.encryption;
+  OJSYNC_RETURN_IF_ERROR(r.boolean("encryption", "enabled", e.enabled));
+  OJSYNC_RETURN_IF_ERROR(r.string("encryption", "key_file", e.key_file));
+  OJSYNC_RETURN_IF_ERROR(r.string("encryption", "key_env", e.key_env));
+  OJSYNC_RETURN_IF_ERROR(r.strings("encryption", "fields", e.fields));
+  OJSYNC_RETURN_IF_ERROR(r.duration("encryption", "reseal_interval", e.reseal_interval));
+  OJSYNC_RETURN_IF_ERROR(r.integer("encryption", "reseal_batch", e.reseal_batch, 1, 100'000));
   return r.reject_unknown();
 }
 
@@ -266,6 +274,9 @@ Status validate(const DaemonConfig& c) {
     return InvalidArgument("webhooks.secret_files holds at most two files");
   if (c.webhooks.dedupe_retention < c.webhooks.tolerance) {
     return InvalidArgument("webhooks.dedupe_retention must be at least webhooks.tolerance");
+  }
+  if (c.encryption.reseal_interval <= Duration(0)) {
+    return InvalidArgument("encryption.reseal_interval must be positive");
   }
   if (c.sync.sync_interval <= Duration(0) || c.anti_entropy_interval <= Duration(0) ||
       c.cleanup_interval <= Duration(0)) {

@@ -52,6 +52,20 @@ struct RetentionSettings {
   std::int32_t dead_jobs_days = 0;            // sync_jobs dead-lettered
 };
 
+// Encryption at rest (ojsync/encryption.h). The keyring is never a value in the file: it comes
+// from key_file, else from the variable named key_env ("<id>:<base64 32 bytes>" entries; the
+// last is current). Enabled without a keyring, the daemon and every command refuse to start.
+struct EncryptionSettings {
+  bool enabled = false;
+  std::string key_file;
+  std::string key_env = "OJSYNC_ENCRYPTION_KEYS";
+  // "type:path" entries replacing the default sensitive fields when not empty.
+  std::vector<std::string> fields;
+  // The background re-encryption: one step of at most reseal_batch rows every reseal_interval.
+  Duration reseal_interval = std::chrono::seconds(10);
+  std::int64_t reseal_batch = 200;
+};
+
 struct DaemonConfig {
   std::string store_path = "ojsync.db";
   std::string agents_path = "agents.db";
@@ -66,6 +80,7 @@ struct DaemonConfig {
   OjsSettings ojs;
   WebhookSettings webhooks;
   RetentionSettings retention;
+  EncryptionSettings encryption;
   Duration anti_entropy_interval = std::chrono::hours(1);
   Duration cleanup_interval = std::chrono::hours(1);
   std::string log_level = "info";

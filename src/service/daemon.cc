@@ -111,15 +111,19 @@ struct Daemon::Parts {
   void warn_without_tokens() const;
   void start_tasks();
   void cleanup_pass() const;
+  void reseal_pass(const std::atomic<bool>& stopping) const;
 };
 
 Status Daemon::Parts::open(const EnvLookup& env) {
   OJSYNC_ASSIGN_OR_RETURN(StoreLock lock, StoreLock::acquire(config.store_path));
   store_lock.emplace(std::move(lock));
-  OJSYNC_ASSIGN_OR_RETURN(engine, open_engine(config, [this](const SyncRecord& r) {
-                            metrics.record_sync(r);
-                            log_record(r);
-                          }));
+  OJSYNC_ASSIGN_OR_RETURN(engine, open_engine(
+                                      config,
+                                      [this](const SyncRecord& r) {
+                                        metrics.record_sync(r);
+                                        log_record(r);
+                                      },
+                                      env));
   store = engine.store.get();
   manager = engine.manager.get();
 
@@ -233,6 +237,41 @@ void Daemon::Parts::start_tasks() {
       }));
   tasks.push_back(std::make_unique<PeriodicTask>(
       config.cleanup_interval, Duration(0), [this](const std::atomic<bool>&) { cleanup_pass(); }));
+  if (config.encryption.enabled) {
+    tasks.push_back(std::make_unique<PeriodicTask>(
+        config.encryption.reseal_interval, Duration(0),
+        [this](const std::atomic<bool>& stopping) { reseal_pass(stopping); }));
+  }
+}
+
+// Re-encrypts rows still under an older key (or plaintext at a sensitive path) in both stores,
+// one small transaction at a time so syncs wait behind at most one step. Once both are done it
+// costs one settings read per store per interval.
+void Daemon::Parts::reseal_pass(const std::atomic<bool>& stopping) const {
+  const auto batch = static_cast<std::size_t>(config.encryption.reseal_batch);
+  auto run = [&](std::string_view which, auto& target) {
+    std::int64_t rewritten = 0;
+    while (!stopping) {
+      auto step = target.reseal(batch);
+      if (!step.ok()) {
+        log_event(LogLevel::kWarn, "reseal",
+                  Json(Json::Object{{"store", Json(which)},
+                                    {"code", Json(error_code_for(step.status().code()))},
+                                    {"error", Json(step.status().message())}}));
+        return;
+      }
+      rewritten += step->rows_rewritten;
+      if (step->complete) break;
+    }
+    if (rewritten > 0) {
+      log_event(LogLevel::kInfo, "reseal",
+                Json(Json::Object{{"store", Json(which)},
+                                  {"rows_rewritten", Json(rewritten)},
+                                  {"complete", Json(!stopping)}}));
+    }
+  };
+  run("store", *store);
+  run("agents", *engine.agents);
 }
 
 Result<std::unique_ptr<Daemon>> Daemon::start(const DaemonConfig& config, const EnvLookup& env) {

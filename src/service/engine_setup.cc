@@ -1,5 +1,8 @@
 #include "service/engine_setup.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "ojsync/ojs_connector.h"
 
 namespace ojsync::service {
@@ -41,18 +44,57 @@ Result<std::unique_ptr<Connector>> open_ojs(const OjsSettings& s) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> open_store(const DaemonConfig& config) {
-  auto store = open_sqlite_store({config.store_path});
+Result<std::optional<EncryptionOptions>> encryption_options(const EncryptionSettings& settings,
+                                                            const EnvLookup& env) {
+  if (!settings.enabled) return std::optional<EncryptionOptions>();
+  std::string text;
+  if (!settings.key_file.empty()) {
+    std::ifstream in(settings.key_file);
+    if (!in) return FailedPrecondition("encryption: cannot read the key file " + settings.key_file);
+    std::stringstream contents;
+    contents << in.rdbuf();
+    text = contents.str();
+  } else if (auto value = env(settings.key_env); value && !value->empty()) {
+    text = *value;
+  } else {
+    return FailedPrecondition(
+        "encryption: enabled, but no key: encryption.key_file is not set and " + settings.key_env +
+        " is empty");
+  }
+  EncryptionOptions options;
+  auto keys = parse_keyring(text);
+  if (!keys.ok()) return prefixed("encryption", keys.status());
+  options.keys = std::move(keys).value();
+  if (!settings.fields.empty()) {
+    auto fields = parse_sensitive_fields(settings.fields);
+    if (!fields.ok()) return prefixed("encryption", fields.status());
+    options.fields = std::move(fields).value();
+  }
+  return std::optional<EncryptionOptions>(std::move(options));
+}
+
+Result<std::unique_ptr<Store>> open_store(const DaemonConfig& config, const EnvLookup& env) {
+  OJSYNC_ASSIGN_OR_RETURN(std::optional<EncryptionOptions> encryption,
+                          encryption_options(config.encryption, env));
+  SqliteStoreOptions options;
+  options.path = config.store_path;
+  options.encryption = std::move(encryption);
+  auto store = open_sqlite_store(options);
   if (!store.ok()) return prefixed("store", store.status());
   if (auto version = (*store)->migrate(); !version.ok()) return prefixed("store", version.status());
   return std::move(store).value();
 }
 
 Result<Engine> open_engine(const DaemonConfig& config,
-                           std::function<void(const SyncRecord&)> on_record) {
+                           std::function<void(const SyncRecord&)> on_record,
+                           const EnvLookup& process) {
   Engine engine;
-  OJSYNC_ASSIGN_OR_RETURN(engine.store, open_store(config));
-  auto agents = EmbeddedDocumentStore::open({config.agents_path});
+  OJSYNC_ASSIGN_OR_RETURN(engine.store, open_store(config, process));
+  EmbeddedStoreOptions agents_options;
+  agents_options.path = config.agents_path;
+  OJSYNC_ASSIGN_OR_RETURN(agents_options.encryption,
+                          encryption_options(config.encryption, process));
+  auto agents = EmbeddedDocumentStore::open(agents_options);
   if (!agents.ok()) return prefixed("agents' store", agents.status());
   engine.agents = std::move(agents).value();
   auto ojs = open_ojs(config.ojs);

@@ -54,7 +54,8 @@ Status audit_token_change(SqliteDb& db, const ApiToken& before, const ApiToken& 
   entry.after_hash = content_hash(token_record(after));
   entry.reason = action == "token_created" ? "token created" : "token revoked";
   entry.details = token_record(after);
-  return append_audit_entry(db, entry).status();
+  // A token's entry holds its name and role, no personal data: nothing to encrypt.
+  return append_audit_entry(db, entry, nullptr).status();
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "ojsync/audit_chain.h"
+#include "store/sealed_rows.h"
 #include "store/sqlite_service_state.h"
 #include "store/sqlite_store_rows.h"
 
@@ -33,7 +34,8 @@ Result<AuditHead> read_audit_head(SqliteDb& db) {
 // The entry takes the id after the head and links to the newest entry present. Should entries
 // have been removed behind the store's back, their ids are not reused: the gap stays for
 // `audit verify` to report, instead of a new entry papering over it.
-Result<std::int64_t> append_audit_entry(SqliteDb& db, const AuditEntry& entry) {
+Result<std::int64_t> append_audit_entry(SqliteDb& db, const AuditEntry& entry,
+                                        const FieldCipher* cipher) {
   OJSYNC_ASSIGN_OR_RETURN(
       Query last, db.query("SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'), "
                            "(SELECT entry_hash FROM audit_log ORDER BY id DESC LIMIT 1)"));
@@ -42,10 +44,11 @@ Result<std::int64_t> append_audit_entry(SqliteDb& db, const AuditEntry& entry) {
   const ChainedAuditEntry c =
       chained(entry, head + 1, row ? last.optional_text(1).value_or("") : "");
   const AuditEntry& e = c.entry;
+  OJSYNC_ASSIGN_OR_RETURN(std::string details, audit_details_text(cipher, e));
   OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("INSERT INTO audit_log (" OJSYNC_AUDIT_COLUMNS
                                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"));
   q.bind(e.id, e.at, e.actor, e.action, e.key.type, e.key.id, e.before_hash, e.after_hash, e.reason,
-         e.details.dump(), c.prev_hash, c.payload_hash, c.entry_hash);
+         details, c.prev_hash, c.payload_hash, c.entry_hash);
   OJSYNC_RETURN_IF_ERROR(q.run());
   return e.id;
 }

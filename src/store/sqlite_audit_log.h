@@ -8,12 +8,16 @@
 #include <vector>
 
 #include "ojsync/store.h"
+#include "store/field_cipher.h"
 #include "store/sqlite_db.h"
 
 namespace ojsync {
 
-// Appends `entry` (its id and hashes are assigned here) and returns the id.
-Result<std::int64_t> append_audit_entry(SqliteDb& db, const AuditEntry& entry);
+// Appends `entry` (its id and hashes are assigned here) and returns the id. With a cipher, the
+// sensitive values of its payload are stored encrypted (sealed_rows.h); the payload hash is of
+// the plaintext.
+Result<std::int64_t> append_audit_entry(SqliteDb& db, const AuditEntry& entry,
+                                        const FieldCipher* cipher);
 
 // Store::read_audit_chain and Store::audit_head.
 Result<std::vector<ChainedAuditEntry>> read_audit_entries(SqliteDb& db, std::int64_t after_id,

@@ -11,6 +11,8 @@
 #include <utility>
 
 #include "ojsync/store.h"
+#include "store/key_checks.h"
+#include "store/sealed_rows.h"
 #include "store/sqlite_api_tokens.h"
 #include "store/sqlite_audit_log.h"
 #include "store/sqlite_db.h"
@@ -27,7 +29,9 @@ namespace {
 // ---------------------------------------------------------------- the parts of a commit
 
 // Writes `state` if the stored version is `expected` (0 = absent); returns the new version.
-Result<std::int64_t> write_state(SqliteDb& db, const SyncState& state, std::int64_t expected) {
+Result<std::int64_t> write_state(SqliteDb& db, const FieldCipher* cipher, const SyncState& state,
+                                 std::int64_t expected) {
+  OJSYNC_ASSIGN_OR_RETURN(std::optional<std::string> base, state_base_text(cipher, state));
   OJSYNC_ASSIGN_OR_RETURN(
       Query q,
       db.query(expected == 0
@@ -38,8 +42,8 @@ Result<std::int64_t> write_state(SqliteDb& db, const SyncState& state, std::int6
                      "ojs_hash = ?7, agents_hash = ?8, tombstone = ?9, updated_at = ?10, "
                      "version = version + 1 "
                      "WHERE type = ?1 AND entity_id = ?2 AND version = ?11"));
-  q.bind(state.key.type, state.key.id, state.ojs_id, state.agents_id, document_text(state.base),
-         state.base_hash, state.ojs_hash, state.agents_hash, state.tombstone, state.updated_at);
+  q.bind(state.key.type, state.key.id, state.ojs_id, state.agents_id, base, state.base_hash,
+         state.ojs_hash, state.agents_hash, state.tombstone, state.updated_at);
   if (expected != 0) q.bind(expected);
   OJSYNC_RETURN_IF_ERROR(q.run());
   if (db.changes() != 1) {
@@ -64,7 +68,9 @@ Result<std::int64_t> insert_record(SqliteDb& db, const SyncRecord& r) {
 
 // Inserts the entity's open conflict, or replaces the one already open (keeping its id and
 // created_at). The status in `c` is ignored: what this stores is open.
-Result<std::int64_t> upsert_open_conflict(SqliteDb& db, const ConflictRecord& c) {
+Result<std::int64_t> upsert_open_conflict(SqliteDb& db, const FieldCipher* cipher,
+                                          const ConflictRecord& c) {
+  OJSYNC_ASSIGN_OR_RETURN(ConflictTexts texts, conflict_texts(cipher, c));
   OJSYNC_ASSIGN_OR_RETURN(
       Query q,
       db.query(
@@ -76,20 +82,23 @@ Result<std::int64_t> upsert_open_conflict(SqliteDb& db, const ConflictRecord& c)
           "strategy = excluded.strategy, base = excluded.base, ojs = excluded.ojs, "
           "agents = excluded.agents, fields = excluded.fields, updated_at = excluded.updated_at "
           "RETURNING id"));
-  q.bind(c.key.type, c.key.id, c.strategy, document_text(c.base), document_text(c.ojs),
-         document_text(c.agents), field_conflicts_text(c.fields), c.created_at, c.updated_at);
+  q.bind(c.key.type, c.key.id, c.strategy, texts.base, texts.ojs, texts.agents, texts.fields,
+         c.created_at, c.updated_at);
   OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
   if (!row) return Internal("storing a conflict returned no id");
   return q.int64(0);
 }
 
-Status close_conflict(SqliteDb& db, const ConflictClosure& closure, Timestamp at) {
+// `key` is the conflict's entity: its resolved document is sealed for that place.
+Status close_conflict(SqliteDb& db, const FieldCipher* cipher, const EntityKey& key,
+                      const ConflictClosure& closure, Timestamp at) {
+  OJSYNC_ASSIGN_OR_RETURN(std::optional<std::string> resolved,
+                          resolved_document_text(cipher, key, closure.resolved_document));
   OJSYNC_ASSIGN_OR_RETURN(
       Query q, db.query("UPDATE sync_conflicts SET status = 'resolved', resolved_at = ?1, updated_at = ?1, "
                         "resolved_by = ?2, resolution = ?3, resolved_document = ?4 "
                         "WHERE id = ?5 AND status = 'open' RETURNING id"));
-  q.bind(at, closure.resolved_by, closure.resolution, document_text(closure.resolved_document),
-         closure.conflict_id);
+  q.bind(at, closure.resolved_by, closure.resolution, resolved, closure.conflict_id);
   OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
   if (!row) return FailedPrecondition("conflict " + std::to_string(closure.conflict_id) + " is not open");
   return OkStatus();
@@ -112,12 +121,15 @@ AuditEntry conflict_resolved_entry(const SyncCommit& commit, Timestamp at) {
 }
 
 // Replaces the documents of conflict `c.id` (privacy erasure), keeping its other columns.
-Status replace_conflict_documents(SqliteDb& db, const ConflictRecord& c) {
+Status replace_conflict_documents(SqliteDb& db, const FieldCipher* cipher,
+                                  const ConflictRecord& c) {
+  OJSYNC_ASSIGN_OR_RETURN(ConflictTexts texts, conflict_texts(cipher, c));
+  OJSYNC_ASSIGN_OR_RETURN(std::optional<std::string> resolved,
+                          resolved_document_text(cipher, c.key, c.resolved_document));
   OJSYNC_ASSIGN_OR_RETURN(
       Query q, db.query("UPDATE sync_conflicts SET base = ?, ojs = ?, agents = ?, fields = ?, "
                         "resolved_document = ? WHERE id = ? RETURNING id"));
-  q.bind(document_text(c.base), document_text(c.ojs), document_text(c.agents),
-         field_conflicts_text(c.fields), document_text(c.resolved_document), c.id);
+  q.bind(texts.base, texts.ojs, texts.agents, texts.fields, resolved, c.id);
   OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
   if (!row) return NotFound("conflict " + std::to_string(c.id) + " no longer exists");
   return OkStatus();
@@ -132,11 +144,23 @@ Result<std::int64_t> delete_before(SqliteDb& db, std::string_view sql, Timestamp
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(std::unique_ptr<SqliteDb> db) : db_(std::move(db)) {}
+  SqliteStore(std::unique_ptr<SqliteDb> db, std::shared_ptr<const FieldCipher> cipher)
+      : db_(std::move(db)), cipher_(std::move(cipher)) {}
 
+  // The keyring is checked against the stored key checks before any migration, so a store
+  // opened with a missing or wrong key is left exactly as it was.
   Result<int> migrate() override {
     std::lock_guard lock(mu_);
-    return apply_migrations(*db_, sqlite_store_migrations());
+    OJSYNC_RETURN_IF_ERROR(run_transaction(Transaction::Mode::kRead, [&](SqliteDb& db) {
+      return verify_key_checks(db, "service_settings", cipher_.get());
+    }));
+    OJSYNC_ASSIGN_OR_RETURN(const int version, apply_migrations(*db_, sqlite_store_migrations()));
+    if (cipher_ != nullptr) {
+      OJSYNC_RETURN_IF_ERROR(run_transaction(Transaction::Mode::kWrite, [&](SqliteDb& db) {
+        return record_key_check(db, "service_settings", *cipher_);
+      }));
+    }
+    return version;
   }
 
   // Reachable, and able to write: after a write failed for want of storage (disk full,
@@ -157,12 +181,12 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<SyncState>> get_state(const EntityKey& key) override {
-    return with_db([&](SqliteDb& db) -> Result<std::optional<SyncState>> {
+    return opened(with_db([&](SqliteDb& db) -> Result<std::optional<SyncState>> {
       OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_STATE_COLUMNS
                                                 " FROM sync_state WHERE type = ? AND entity_id = ?"));
       q.bind(key.type, key.id);
       return read_optional(q, read_state);
-    });
+    }));
   }
 
   // An empty side id means "not on that side yet" and matches nothing. Should two entities
@@ -170,7 +194,7 @@ class SqliteStore final : public Store {
   Result<std::optional<SyncState>> find_state_by_side_id(std::string_view type, Side side,
                                                          std::string_view side_id) override {
     if (side_id.empty()) return std::optional<SyncState>();
-    return with_db([&](SqliteDb& db) -> Result<std::optional<SyncState>> {
+    return opened(with_db([&](SqliteDb& db) -> Result<std::optional<SyncState>> {
       OJSYNC_ASSIGN_OR_RETURN(
           // INDEXED BY: without statistics SQLite prefers the primary key's `type = ?` prefix,
           // a scan of every entity of the type, which made each sweep page cost O(entities).
@@ -183,32 +207,33 @@ class SqliteStore final : public Store {
                                   "AND agents_id = ? ORDER BY tombstone, updated_at DESC LIMIT 1"));
       q.bind(type, side_id);
       return read_optional(q, read_state);
-    });
+    }));
   }
 
   Result<std::vector<SyncState>> list_states(std::string_view type, std::string_view after_id,
                                              std::size_t limit) override {
-    return with_db([&](SqliteDb& db) -> Result<std::vector<SyncState>> {
+    return opened(with_db([&](SqliteDb& db) -> Result<std::vector<SyncState>> {
       OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
                                                 "WHERE type = ? AND entity_id > ? ORDER BY entity_id LIMIT ?"));
       q.bind(type, after_id, sql_limit(limit));
       return read_all(q, read_state);
-    });
+    }));
   }
 
   Result<std::vector<SyncState>> list_all_states(const EntityKey& after,
                                                  std::size_t limit) override {
-    return with_db([&](SqliteDb& db) -> Result<std::vector<SyncState>> {
+    return opened(with_db([&](SqliteDb& db) -> Result<std::vector<SyncState>> {
       OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
                                                 "WHERE (type, entity_id) > (?, ?) "
                                                 "ORDER BY type, entity_id LIMIT ?"));
       q.bind(after.type, after.id, sql_limit(limit));
       return read_all(q, read_state);
-    });
+    }));
   }
 
   Result<CommitResult> commit_sync(const SyncCommit& commit) override {
-    return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) { return apply_commit(db, commit, nullptr); });
+    return transact(Transaction::Mode::kWrite,
+                    [&](SqliteDb& db) { return apply_commit(db, cipher_.get(), commit, nullptr); });
   }
 
   Result<std::vector<Result<CommitResult>>> commit_syncs(std::span<const SyncCommit> commits) override {
@@ -221,11 +246,11 @@ class SqliteStore final : public Store {
         const bool one_statement = !commit.state && !commit.close_conflict && !commit.open_conflict &&
                                    !commit.completed_job_id && !commit.failed_job && commit.audit.empty();
         if (one_statement) {
-          results.push_back(apply_commit(db, commit, &statistics));
+          results.push_back(apply_commit(db, cipher_.get(), commit, &statistics));
           continue;
         }
         OJSYNC_RETURN_IF_ERROR(run_sql(db, "SAVEPOINT ojsync_commit"));
-        Result<CommitResult> result = apply_commit(db, commit, &statistics);
+        Result<CommitResult> result = apply_commit(db, cipher_.get(), commit, &statistics);
         if (!result.ok()) OJSYNC_RETURN_IF_ERROR(run_sql(db, "ROLLBACK TO ojsync_commit"));
         OJSYNC_RETURN_IF_ERROR(run_sql(db, "RELEASE ojsync_commit"));
         results.push_back(std::move(result));
@@ -259,22 +284,22 @@ class SqliteStore final : public Store {
 
   // Newest first (the most recently appended).
   Result<std::vector<AuditEntry>> list_audit(const EntityKey& key, std::size_t limit) override {
-    return with_db([&](SqliteDb& db) -> Result<std::vector<AuditEntry>> {
+    return opened(with_db([&](SqliteDb& db) -> Result<std::vector<AuditEntry>> {
       OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_AUDIT_COLUMNS " FROM audit_log "
                                                 "WHERE type = ? AND entity_id = ? ORDER BY id DESC LIMIT ?"));
       q.bind(key.type, key.id, sql_limit(limit));
       return read_all(q, read_audit);
-    });
+    }));
   }
 
   Result<std::int64_t> append_audit(const AuditEntry& entry) override {
     return transact(Transaction::Mode::kWrite,
-                    [&](SqliteDb& db) { return append_audit_entry(db, entry); });
+                    [&](SqliteDb& db) { return append_audit_entry(db, entry, cipher_.get()); });
   }
 
   Result<std::vector<ChainedAuditEntry>> read_audit_chain(std::int64_t after_id,
                                                           std::size_t limit) override {
-    return with_db([&](SqliteDb& db) { return read_audit_entries(db, after_id, limit); });
+    return opened(with_db([&](SqliteDb& db) { return read_audit_entries(db, after_id, limit); }));
   }
 
   Result<AuditHead> audit_head() override {
@@ -282,27 +307,27 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<ConflictRecord>> get_conflict(std::int64_t id) override {
-    return with_db([&](SqliteDb& db) -> Result<std::optional<ConflictRecord>> {
+    return opened(with_db([&](SqliteDb& db) -> Result<std::optional<ConflictRecord>> {
       OJSYNC_ASSIGN_OR_RETURN(Query q,
                               db.query("SELECT " OJSYNC_CONFLICT_COLUMNS " FROM sync_conflicts WHERE id = ?"));
       q.bind(id);
       return read_optional(q, read_conflict);
-    });
+    }));
   }
 
   Result<std::optional<ConflictRecord>> open_conflict_for(const EntityKey& key) override {
-    return with_db([&](SqliteDb& db) -> Result<std::optional<ConflictRecord>> {
+    return opened(with_db([&](SqliteDb& db) -> Result<std::optional<ConflictRecord>> {
       OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_CONFLICT_COLUMNS " FROM sync_conflicts "
                                                 "WHERE type = ? AND entity_id = ? AND status = 'open'"));
       q.bind(key.type, key.id);
       return read_optional(q, read_conflict);
-    });
+    }));
   }
 
   // Newest first by created_at, then id.
   Result<std::vector<ConflictRecord>> list_conflicts(std::optional<ConflictStatus> status,
                                                      std::size_t limit) override {
-    return with_db([&](SqliteDb& db) -> Result<std::vector<ConflictRecord>> {
+    return opened(with_db([&](SqliteDb& db) -> Result<std::vector<ConflictRecord>> {
       OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_CONFLICT_COLUMNS " FROM sync_conflicts "
                                                 "WHERE ?1 IS NULL OR status = ?1 "
                                                 "ORDER BY created_at DESC, id DESC LIMIT ?2"));
@@ -310,18 +335,18 @@ class SqliteStore final : public Store {
       if (status) name = *status == ConflictStatus::kOpen ? "open" : "resolved";
       q.bind(name, sql_limit(limit));
       return read_all(q, read_conflict);
-    });
+    }));
   }
 
   Result<std::vector<ConflictRecord>> list_conflicts_after(std::int64_t after_id,
                                                            std::size_t limit) override {
-    return with_db([&](SqliteDb& db) -> Result<std::vector<ConflictRecord>> {
+    return opened(with_db([&](SqliteDb& db) -> Result<std::vector<ConflictRecord>> {
       OJSYNC_ASSIGN_OR_RETURN(Query q,
                               db.query("SELECT " OJSYNC_CONFLICT_COLUMNS " FROM sync_conflicts "
                                        "WHERE id > ? ORDER BY id LIMIT ?"));
       q.bind(after_id, sql_limit(limit));
       return read_all(q, read_conflict);
-    });
+    }));
   }
 
   Result<std::int64_t> enqueue(const EntityKey& key, Direction direction, std::string_view trigger,
@@ -405,9 +430,9 @@ class SqliteStore final : public Store {
   Status erase_personal_data(const PersonalDataErasure& erasure) override {
     return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) -> Status {
       for (const SyncState& state : erasure.states)
-        OJSYNC_RETURN_IF_ERROR(write_state(db, state, state.version).status());
+        OJSYNC_RETURN_IF_ERROR(write_state(db, cipher_.get(), state, state.version).status());
       for (const ConflictRecord& c : erasure.conflicts)
-        OJSYNC_RETURN_IF_ERROR(replace_conflict_documents(db, c));
+        OJSYNC_RETURN_IF_ERROR(replace_conflict_documents(db, cipher_.get(), c));
       for (const std::int64_t id : erasure.redacted_audit_ids)
         OJSYNC_RETURN_IF_ERROR(redact_audit_entry(db, id));
       for (const auto& [id, error] : erasure.record_errors) {
@@ -421,7 +446,7 @@ class SqliteStore final : public Store {
         OJSYNC_RETURN_IF_ERROR(q.bind(error, id).run());
       }
       for (const AuditEntry& entry : erasure.audit)
-        OJSYNC_RETURN_IF_ERROR(append_audit_entry(db, entry).status());
+        OJSYNC_RETURN_IF_ERROR(append_audit_entry(db, entry, cipher_.get()).status());
       return OkStatus();
     });
   }
@@ -475,6 +500,25 @@ class SqliteStore final : public Store {
     return with_db([&](SqliteDb& db) { return touch_token_used(db, id, at); });
   }
 
+  Result<KeyUsage> key_usage() override {
+    if (cipher_ == nullptr) return FailedPrecondition("the store was opened without encryption");
+    return transact(Transaction::Mode::kRead,
+                    [&](SqliteDb& db) { return survey_rows(db, *cipher_); });
+  }
+
+  Result<ResealProgress> reseal(std::size_t max_rows) override {
+    if (cipher_ == nullptr) return FailedPrecondition("the store was opened without encryption");
+    // The cursor moves only once the step has committed: a step rolled back is done again.
+    std::lock_guard lock(mu_);
+    ResealCursor cursor = reseal_cursor_;
+    Result<ResealProgress> progress = run_transaction(Transaction::Mode::kWrite, [&](SqliteDb& db) {
+      return reseal_rows(db, *cipher_, cursor, max_rows);
+    });
+    note(status_of(progress), /*was_write_transaction=*/true);
+    if (progress.ok()) reseal_cursor_ = cursor;
+    return progress;
+  }
+
  private:
   // Order inside the transaction: state (the version check first, so a lost race changes
   // nothing), record and its statistics, conflicts, queue, audit (the commit's entries, then
@@ -482,30 +526,52 @@ class SqliteStore final : public Store {
   // (or savepoint) rolls everything back on any failure. A closed conflict's resolved_at is
   // the end of the sync: record.started_at + duration. With a `batch`, the statistics rollup
   // is gathered there (only once the commit succeeded) instead of written at once.
-  static Result<CommitResult> apply_commit(SqliteDb& db, const SyncCommit& commit, StatisticsBatch* batch) {
+  static Result<CommitResult> apply_commit(SqliteDb& db, const FieldCipher* cipher,
+                                           const SyncCommit& commit, StatisticsBatch* batch) {
     CommitResult result;
     if (commit.state) {
-      OJSYNC_ASSIGN_OR_RETURN(result.state_version, write_state(db, *commit.state, commit.expected_version));
+      OJSYNC_ASSIGN_OR_RETURN(result.state_version,
+                              write_state(db, cipher, *commit.state, commit.expected_version));
     }
     OJSYNC_ASSIGN_OR_RETURN(result.record_id, insert_record(db, commit.record));
     if (batch == nullptr) OJSYNC_RETURN_IF_ERROR(add_to_statistics(db, commit.record));
     if (commit.close_conflict) {
       const Timestamp at = commit.record.started_at + commit.record.duration;
-      OJSYNC_RETURN_IF_ERROR(close_conflict(db, *commit.close_conflict, at));
+      OJSYNC_RETURN_IF_ERROR(
+          close_conflict(db, cipher, commit.record.key, *commit.close_conflict, at));
     }
     if (commit.open_conflict) {
-      OJSYNC_ASSIGN_OR_RETURN(result.conflict_id, upsert_open_conflict(db, *commit.open_conflict));
+      OJSYNC_ASSIGN_OR_RETURN(result.conflict_id,
+                              upsert_open_conflict(db, cipher, *commit.open_conflict));
     }
     if (commit.completed_job_id) OJSYNC_RETURN_IF_ERROR(complete_job(db, *commit.completed_job_id));
     if (commit.failed_job) OJSYNC_RETURN_IF_ERROR(fail_job(db, *commit.failed_job));
     for (const AuditEntry& entry : commit.audit)
-      OJSYNC_RETURN_IF_ERROR(append_audit_entry(db, entry).status());
+      OJSYNC_RETURN_IF_ERROR(append_audit_entry(db, entry, cipher).status());
     if (commit.close_conflict) {
       const Timestamp at = commit.record.started_at + commit.record.duration;
-      OJSYNC_RETURN_IF_ERROR(append_audit_entry(db, conflict_resolved_entry(commit, at)).status());
+      OJSYNC_RETURN_IF_ERROR(
+          append_audit_entry(db, conflict_resolved_entry(commit, at), cipher).status());
     }
     if (batch != nullptr) batch->add(commit.record);
     return result;
+  }
+
+  // Decrypts what a read returned (outside the mutex: the cipher is immutable).
+  Status open_row(SyncState& s) const { return open_state(cipher_.get(), s); }
+  Status open_row(ConflictRecord& c) const { return open_conflict(cipher_.get(), c); }
+  Status open_row(AuditEntry& e) const { return open_audit(cipher_.get(), e); }
+  Status open_row(ChainedAuditEntry& c) const { return open_audit(cipher_.get(), c.entry); }
+  template <typename T>
+  Result<std::optional<T>> opened(Result<std::optional<T>> row) const {
+    if (row.ok() && row->has_value()) OJSYNC_RETURN_IF_ERROR(open_row(**row));
+    return row;
+  }
+  template <typename T>
+  Result<std::vector<T>> opened(Result<std::vector<T>> rows) const {
+    if (!rows.ok()) return rows;
+    for (T& row : *rows) OJSYNC_RETURN_IF_ERROR(open_row(row));
+    return rows;
   }
 
   static Status run_sql(SqliteDb& db, std::string_view sql) {
@@ -562,14 +628,20 @@ class SqliteStore final : public Store {
   std::mutex mu_;
   std::unique_ptr<SqliteDb> db_;  // GUARDED_BY(mu_)
   Status write_failure_;          // GUARDED_BY(mu_): OK, or the last storage failure of a write.
+  const std::shared_ptr<const FieldCipher> cipher_;  // nullptr: no encryption at rest.
+  ResealCursor reseal_cursor_;                       // GUARDED_BY(mu_)
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteStoreOptions& options) {
+  std::shared_ptr<const FieldCipher> cipher;
+  if (options.encryption) {
+    OJSYNC_ASSIGN_OR_RETURN(cipher, FieldCipher::create(*options.encryption));
+  }
   OJSYNC_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db,
                           SqliteDb::open(SqliteOpenOptions{options.path, options.busy_timeout}));
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db)));
+  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db), std::move(cipher)));
 }
 
 }  // namespace ojsync

@@ -241,11 +241,31 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql";
 
+// Encryption at rest (sealed_rows.h): a payload's sensitive values are re-encrypted under a new
+// key in place. The trigger now also lets the payload's text change while the entry is not
+// redacted and every hashed column stays as it was; payload_hash is of the plaintext, so
+// `audit verify` still finds a payload whose meaning was changed.
+constexpr const char* kV5Schema = R"sql(
+DROP TRIGGER audit_log_no_update;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+WHEN OLD.entry_hash <> '' AND NOT (
+  NEW.id = OLD.id
+  AND NEW.at = OLD.at AND NEW.actor = OLD.actor AND NEW.action = OLD.action
+  AND NEW.type = OLD.type AND NEW.entity_id = OLD.entity_id
+  AND NEW.before_hash = OLD.before_hash AND NEW.after_hash = OLD.after_hash
+  AND NEW.reason = OLD.reason AND NEW.prev_hash = OLD.prev_hash
+  AND NEW.payload_hash = OLD.payload_hash AND NEW.entry_hash = OLD.entry_hash
+  AND OLD.redacted = 0
+  AND ((NEW.redacted = 1 AND NEW.details = 'null') OR NEW.redacted = 0))
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only (only a payload may be redacted or re-encrypted)'); END;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "sync state, records, conflicts, statistics, jobs, audit log", kV1Schema},
     Migration{2, "service settings, received events", kV2Schema},
     Migration{3, "audit hash chain, API tokens", kV3Schema, seal_unchained_audit_entries},
     Migration{4, "audit head in the AUTOINCREMENT sequence", kV4Schema},
+    Migration{5, "audit payloads re-encryptable in place", kV5Schema},
 };
 
 }  // namespace

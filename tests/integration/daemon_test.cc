@@ -821,4 +821,136 @@ TEST_F(DaemonTest, SigtermStopsGracefullyAndARestartLosesNothing) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string disk_bytes(const std::string& db) {
+  std::string bytes;
+  for (const std::string& path : {db, db + "-wal"}) {
+    std::ifstream in(path, std::ios::binary);
+    bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return bytes;
+}
+
+// An author's e-mail address the journal holds: personal data the stores must not show.
+std::string some_author_email(const World& w) {
+  const std::string& id = w.queued_submissions.front();
+  const std::string listing =
+      w.ojs("GET", "/submissions/" + id + "/publications/" + w.publication_of.at(id)).body.dump();
+  const std::string marker = "\"email\":\"";
+  const std::size_t at = listing.find(marker);
+  if (at == std::string::npos) return "";
+  const std::size_t begin = at + marker.size();
+  return listing.substr(begin, listing.find('"', begin) - begin);
+}
+
+// `ojsync keys status --json` on `config`: the store's and the agents' key usage.
+Json key_status(const std::string& config) {
+  const CommandResult status =
+      run_command(OJSYNC_BINARY, {"keys", "status", "--config", config, "--json"});
+  auto parsed = Json::parse(status.out);
+  return status.exit_code == 0 && parsed.ok() ? *parsed : Json();
+}
+
+std::int64_t values_under(const Json& status, const char* part, const char* key_id) {
+  const Json* usage = status.find(part);
+  const Json* by_key = usage != nullptr ? usage->find("values_by_key") : nullptr;
+  return by_key != nullptr ? by_key->get_int(key_id, 0) : -1;
+}
+
+}  // namespace
+
+// Encryption at rest with a real daemon: the journal's personal data never reaches the files in
+// clear; a missing or wrong key stops `ojsync serve` before it changes a byte; a rotation moves
+// every value to the new key in the background, after which the old key may leave the keyring.
+TEST_F(DaemonTest, EncryptedStoresNeedTheirKeyAndRotateInTheBackground) {
+  World& w = *world;
+  const std::string k1 = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+  const std::string k2 = "k2:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
+  const std::string other_k1 = "k1:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
+  const std::string keys = w.dir.file("enc.keys");
+  auto config_with = [&](const std::string& name, const std::string& encryption) {
+    const std::string path = w.config_file(name, "enc");
+    std::ofstream(path, std::ios::app) << encryption;
+    return path;
+  };
+  const std::string config =
+      config_with("enc.toml", "[encryption]\nenabled = true\nkey_file = \"" + keys +
+                                  "\"\nreseal_interval = \"100ms\"\n");
+  const std::string email = some_author_email(w);
+  ASSERT_FALSE(email.empty());
+
+  std::ofstream(keys) << k1 << "\n";
+  const std::string token =
+      w.create_token(config, "enc-admin", "admin", w.dir.file("enc-admin.token"));
+  ASSERT_FALSE(token.empty());
+  {
+    ChildProcess daemon(OJSYNC_BINARY, {"serve", "--config", config}, w.dir.file("enc.err"));
+    ASSERT_GT(daemon.port(), 0) << daemon.stderr_text();
+    ASSERT_TRUE(eventually(
+        [&] {
+          const Reply stats = w.api_to(daemon.origin(), token, "GET", "/v1/stats");
+          return stats.status == 200 && stats.body.get_int("total_syncs") >= 40 &&
+                 stats.body.get_int("queue_depth") == 0;
+        },
+        60s));
+    EXPECT_EQ(daemon.terminate(10s), 0);
+  }
+  const std::string store_bytes = disk_bytes(w.dir.file("enc.db"));
+  const std::string agents_bytes = disk_bytes(w.dir.file("enc-agents.db"));
+  // The suite's unencrypted daemon imported the same journal: there the address is in clear.
+  EXPECT_NE(disk_bytes(w.dir.file("main-agents.db")).find(email), std::string::npos);
+  EXPECT_EQ(store_bytes.find(email), std::string::npos);
+  EXPECT_EQ(agents_bytes.find(email), std::string::npos);
+  EXPECT_GT(values_under(key_status(config), "store", "k1"), 0);
+  EXPECT_GT(values_under(key_status(config), "agents", "k1"), 0);
+
+  // Refusals: no key, the wrong key, encryption switched off. Each exits before serving and
+  // leaves both files exactly as they were.
+  const std::string no_key = config_with(
+      "enc-nokey.toml", "[encryption]\nenabled = true\nkey_env = \"OJSYNC_IT_UNSET_KEYS\"\n");
+  const std::string wrong_keys = w.dir.file("enc-wrong.keys");
+  std::ofstream(wrong_keys) << other_k1 << "\n";
+  const std::string wrong_key = config_with(
+      "enc-wrong.toml", "[encryption]\nenabled = true\nkey_file = \"" + wrong_keys + "\"\n");
+  const std::string plain = w.config_file("enc-plain.toml", "enc");
+  for (const auto& [refused_config, reason] :
+       {std::pair{no_key, "OJSYNC_IT_UNSET_KEYS is empty"},
+        std::pair{wrong_key, "not the key this store was encrypted with"},
+        std::pair{plain, "encryption is not configured"}}) {
+    ChildProcess refused(OJSYNC_BINARY, {"serve", "--config", refused_config},
+                         w.dir.file("enc-refused.err"));
+    EXPECT_EQ(refused.port(), 0);
+    EXPECT_NE(refused.terminate(10s), 0);
+    EXPECT_NE(refused.stderr_text().find(reason), std::string::npos) << refused.stderr_text();
+    EXPECT_EQ(refused.stderr_text().find("AAECAwQF"), std::string::npos);  // No key material.
+    EXPECT_EQ(disk_bytes(w.dir.file("enc.db")), store_bytes);
+    EXPECT_EQ(disk_bytes(w.dir.file("enc-agents.db")), agents_bytes);
+  }
+
+  // Rotation: k2 becomes current; the daemon re-encrypts in the background.
+  std::ofstream(keys) << k1 << "\n" << k2 << "\n";
+  {
+    ChildProcess daemon(OJSYNC_BINARY, {"serve", "--config", config}, w.dir.file("enc-rotate.err"));
+    ASSERT_GT(daemon.port(), 0) << daemon.stderr_text();
+    // Each look runs the CLI: every 200 ms, for at most 30 s.
+    bool rotated = false;
+    for (int look = 0; look < 150 && !rotated; ++look) {
+      const Json status = key_status(config);
+      rotated = values_under(status, "store", "k1") == 0 &&
+                values_under(status, "agents", "k1") == 0 &&
+                values_under(status, "store", "k2") > 0 && values_under(status, "agents", "k2") > 0;
+      if (!rotated) std::this_thread::sleep_for(200ms);
+    }
+    EXPECT_TRUE(rotated) << key_status(config).dump();
+    EXPECT_EQ(daemon.terminate(10s), 0);
+  }
+  std::ofstream(keys) << k2 << "\n";  // k1 leaves the keyring.
+  ChildProcess daemon(OJSYNC_BINARY, {"serve", "--config", config}, w.dir.file("enc-k2.err"));
+  ASSERT_GT(daemon.port(), 0) << daemon.stderr_text();
+  EXPECT_EQ(w.api_to(daemon.origin(), token, "GET", "/v1/stats").status, 200);
+  EXPECT_EQ(daemon.terminate(10s), 0);
+}
+
 }  // namespace ojsync::testing

@@ -147,6 +147,8 @@ class CrashingStore final : public Store {
   Result<std::int64_t> forget_events(Timestamp cutoff) override {
     return real_.forget_events(cutoff);
   }
+  Result<KeyUsage> key_usage() override { return real_.key_usage(); }
+  Result<ResealProgress> reseal(std::size_t max_rows) override { return real_.reseal(max_rows); }
 
  private:
   Store& real_;
