@@ -241,11 +241,17 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql";
 
+// A sync's write intent (docs/invariants.md, G2): NULL when none is pending.
+constexpr const char* kV5Schema = R"sql(
+ALTER TABLE sync_state ADD COLUMN write_intent TEXT;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "sync state, records, conflicts, statistics, jobs, audit log", kV1Schema},
     Migration{2, "service settings, received events", kV2Schema},
     Migration{3, "audit hash chain, API tokens", kV3Schema, seal_unchained_audit_entries},
     Migration{4, "audit head in the AUTOINCREMENT sequence", kV4Schema},
+    Migration{5, "write intents in sync_state", kV5Schema},
 };
 
 }  // namespace
