@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 #include "ojsync/canonical.h"
 #include "ojsync/store.h"
@@ -56,7 +57,7 @@ void BM_CommitSyncApplied(benchmark::State& state) {
     SyncCommit c;
     c.record = record_for(i);
     c.record.key.id = std::to_string(i);
-    c.state = SyncState{c.record.key, "1", "1", base, "h", "h", "h", false, c.record.started_at, 1};
+    c.state = SyncState{c.record.key, "1", "1", base, "h", "h", "h", false, c.record.started_at, 1, std::nullopt};
     c.expected_version = 0;
     c.audit.push_back({0, c.record.started_at, "engine", "write_agents", c.record.key, "", "h", "sync", Json()});
     if (!store->commit_sync(c).ok()) state.SkipWithError("commit failed");
@@ -106,7 +107,7 @@ void BM_CommitSyncPersonalData(benchmark::State& state) {
     c.record = record_for(i);
     c.record.key.id = std::to_string(i);
     c.state = SyncState{c.record.key, "1", "1",   manuscript_with_authors(i), "h",
-                        "h",          "h", false, c.record.started_at,        1};
+                        "h",          "h", false, c.record.started_at,        1, std::nullopt};
     c.expected_version = 0;
     c.audit.push_back(
         {0, c.record.started_at, "engine", "write_agents", c.record.key, "", "h", "sync", Json()});
@@ -127,7 +128,7 @@ void BM_GetStatePersonalData(benchmark::State& state) {
     c.record = record_for(i);
     c.record.key.id = std::to_string(i);
     c.state = SyncState{c.record.key, "1", "1",   manuscript_with_authors(i), "h",
-                        "h",          "h", false, c.record.started_at,        1};
+                        "h",          "h", false, c.record.started_at,        1, std::nullopt};
     if (!store->commit_sync(c).ok()) state.SkipWithError("commit failed");
   }
   std::int64_t i = 0;
@@ -138,6 +139,32 @@ void BM_GetStatePersonalData(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_GetStatePersonalData)->Arg(0)->Arg(1);
+
+// The write intent an applied sync of a known entity commits before its first side write
+// (docs/invariants.md, G2): one version-checked UPDATE in a transaction of its own.
+void BM_RecordWriteIntent(benchmark::State& state) {
+  TempDir dir;
+  auto store = open_store(dir);
+  constexpr std::int64_t kEntities = 1000;
+  std::vector<SyncState> entries;
+  for (std::int64_t i = 0; i < kEntities; ++i) {
+    SyncCommit c;
+    c.record = record_for(i);
+    c.record.key.id = std::to_string(i);
+    c.state = SyncState{c.record.key, "1", "1", Json::object(), "h", "h", "h", false,
+                        c.record.started_at, 1, std::nullopt};
+    if (!store->commit_sync(c).ok()) std::abort();
+    entries.push_back(*c.state);
+  }
+  const WriteIntent intent{sha256_hex("target"), false, true};
+  std::size_t i = 0;
+  for (auto _ : state) {
+    if (!store->record_write_intent(entries[i++ % entries.size()], 1, intent).ok())
+      state.SkipWithError("intent failed");
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RecordWriteIntent)->UseRealTime();
 
 // Sync-log rows (record + statistics rollup) appended in group commits of range(0) rows.
 void BM_SyncLogRowsBatched(benchmark::State& state) {

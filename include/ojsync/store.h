@@ -24,6 +24,17 @@ namespace ojsync {
 
 // The Unison-style archive entry of one entity: the last agreed version and the content
 // hash last seen on each side. A side whose hash differs from what is stored has changed.
+// What a sync is about to write, committed before its first side write so that a write whose
+// outcome the engine never learns (a reply lost and the look after it failing too, or the
+// process dying before its commit) is recognised as the engine's own on the next sync instead
+// of being taken for an edit of that side (docs/invariants.md, G2). Recorded only when every side
+// ends holding the same document: the sides written and the sides already holding it.
+struct WriteIntent {
+  std::string target_hash;  // What every side holds once the writes are done; "" = deleted.
+  bool writes_ojs = false;
+  bool writes_agents = false;
+};
+
 struct SyncState {
   EntityKey key;
   std::string ojs_id;     // The entity's id in OJS ("" = not there yet).
@@ -36,6 +47,8 @@ struct SyncState {
   Timestamp updated_at{};
   // Incremented by every commit; commits name the version they read (optimistic locking).
   std::int64_t version = 0;
+  // Set by Store::record_write_intent, cleared by the next commit of a state.
+  std::optional<WriteIntent> write_intent;
 };
 
 enum class SyncOutcome : std::uint8_t {
@@ -282,6 +295,12 @@ class Store {
                                                          std::size_t limit) = 0;
 
   // --- the one write path of a sync
+  // Stores `intent` on the entity's archive entry at `version` without changing the version.
+  // Version 0 means the entity has no entry yet: `state` (its key and side ids; no base) is
+  // inserted at version 1 to carry the intent. Returns the version the sync's commit names.
+  // kAborted when the entry is no longer at `version` (or, for 0, exists).
+  virtual Result<std::int64_t> record_write_intent(const SyncState& state, std::int64_t version,
+                                                   const WriteIntent& intent) = 0;
   virtual Result<CommitResult> commit_sync(const SyncCommit& commit) = 0;
 
   // Group commit: several commits in ONE transaction, so they share one WAL write. Each is

@@ -295,6 +295,91 @@ struct SyncManager::Impl {
     return OkStatus();
   }
 
+  // A sync whose writes were under way when it stopped without committing (a reply lost and
+  // the look after it failed, or the process died) left its intent on the archive entry. When
+  // every side it was to write now holds its target, those writes took effect: the entry is
+  // brought to where that sync's commit would have left it (every side at the target, which is
+  // the base), so its writes are not taken for edits of those sides (docs/invariants.md, G2).
+  // Otherwise nothing is assumed and the old base stands. Returns whether it adopted.
+  static bool adopt_write_intent(SyncState& state, const SideView& ojs, const SideView& agents) {
+    if (!state.write_intent) return false;
+    const WriteIntent& intent = *state.write_intent;
+    if ((intent.writes_ojs && ojs.hash != intent.target_hash) ||
+        (intent.writes_agents && agents.hash != intent.target_hash)) {
+      return false;
+    }
+    const SideView& written = intent.writes_ojs ? ojs : agents;
+    state.base = written.doc() != nullptr ? std::optional<Json>(*written.doc()) : std::nullopt;
+    state.base_hash = intent.target_hash;
+    state.ojs_hash = intent.target_hash;
+    state.agents_hash = intent.target_hash;
+    state.tombstone = !written.snapshot;
+    state.write_intent.reset();
+    return true;
+  }
+
+  // When `state` carries the intent of a sync that stopped after its writes took effect
+  // (adopt_write_intent), commits what that sync would have: the entry at its target, and the
+  // writes in the audit log. A commit of its own, before this sync records anything, so that a
+  // failure of this sync cannot lose it. `state` becomes the committed entry.
+  Status complete_interrupted_sync(const SyncRequest& request, SyncState& state,
+                                   const SideView& ojs, const SideView& agents, Timestamp now) {
+    const SyncState before = state;
+    if (!adopt_write_intent(state, ojs, agents)) return OkStatus();
+    SyncCommit completion;
+    completion.record = new_record(request, now);
+    completion.record.outcome = SyncOutcome::kNoop;
+    completion.record.base_hash_before = before.base_hash;
+    completion.record.base_hash_after = state.base_hash;
+    completion.record.ojs_hash = ojs.hash;
+    completion.record.agents_hash = agents.hash;
+    for (Side side : {Side::kOjs, Side::kAgents}) {
+      if (!(side == Side::kOjs ? before.write_intent->writes_ojs : before.write_intent->writes_agents))
+        continue;
+      completion.audit.push_back({0, now, "engine", "write_" + std::string(side_name(side)),
+                                  state.key, side == Side::kOjs ? before.ojs_hash : before.agents_hash,
+                                  state.base_hash, "completes a sync interrupted after its write",
+                                  Json()});
+    }
+    state.updated_at = now;
+    completion.state = state;
+    completion.expected_version = state.version;
+    OJSYNC_ASSIGN_OR_RETURN(CommitResult committed, env.store->commit_sync(completion));
+    notify(completion.record);
+    state.version = committed.state_version;
+    return OkStatus();
+  }
+
+  // Commits, before the first side write, what this sync is about to write (see
+  // adopt_write_intent), when every side ends at `target_hash`: a side it may not write must
+  // already hold it. A new entity gets an archive entry without a base to carry the intent; its
+  // side ids are the ones it has (OJS names its documents, so a document not there yet has
+  // none). Returns the version the commit names.
+  Result<std::int64_t> record_write_intent(const EntityKey& key, const std::optional<SyncState>& state,
+                                           const EntityTypeConfig& type, Direction direction,
+                                           const std::string& target_hash, const SideView& ojs,
+                                           const SideView& agents, const std::string& agents_id,
+                                           Timestamp now) {
+    const std::int64_t version = state ? state->version : 0;
+    WriteIntent intent{target_hash, false, false};
+    for (Side side : {Side::kOjs, Side::kAgents}) {
+      if ((side == Side::kOjs ? ojs : agents).hash == target_hash) continue;
+      if (!writable(type, direction, side)) return version;
+      (side == Side::kOjs ? intent.writes_ojs : intent.writes_agents) = true;
+    }
+    if (!intent.writes_ojs && !intent.writes_agents) return version;
+    SyncState entry;
+    if (state) {
+      entry = *state;
+    } else {
+      entry.key = key;
+      entry.ojs_id = ojs.snapshot ? ojs.snapshot->side_id : "";
+      entry.agents_id = agents.snapshot ? agents.snapshot->side_id : agents_id;
+      entry.updated_at = now;
+    }
+    return env.store->record_write_intent(entry, version, intent);
+  }
+
   // Records every conflict a resolver settled against one side's edit.
   static void audit_decisions(const MergeOutcome& merge, const EntityKey& key, Timestamp now,
                               std::vector<AuditEntry>& audit) {
@@ -352,6 +437,10 @@ struct SyncManager::Impl {
     SyncCommit commit;
     commit.record = new_record(request, start);
     commit.completed_job_id = request.job_id;
+    if (state && state->write_intent) {
+      OJSYNC_RETURN_IF_ERROR(complete_interrupted_sync(request, *state, ojs, agents, start));
+    }
+    std::int64_t expected_version = state ? state->version : 0;
     auto finish = [&](SyncOutcome outcome) -> Result<SyncReport> {
       commit.record.outcome = outcome;
       commit.record.wrote_ojs = report.wrote_ojs;
@@ -418,6 +507,9 @@ struct SyncManager::Impl {
       OJSYNC_RETURN_IF_ERROR(env.store->append_audit(entry).status());
     }
     const std::string target_hash = hash_of(merge.merged, *type);
+    OJSYNC_ASSIGN_OR_RETURN(expected_version,
+                            record_write_intent(key, state, *type, request.direction, target_hash,
+                                                ojs, agents, agents_id, now));
     for (Side side : {Side::kOjs, Side::kAgents}) {
       if (!writable(*type, request.direction, side)) continue;
       SideView& view = side == Side::kOjs ? ojs : agents;
@@ -436,9 +528,9 @@ struct SyncManager::Impl {
     next.agents_hash = agents.hash;
     next.tombstone = !ojs.snapshot && !agents.snapshot;
     next.updated_at = now;
-    next.version = (state ? state->version : 0) + 1;
+    next.version = expected_version + 1;
     commit.state = std::move(next);
-    commit.expected_version = state ? state->version : 0;
+    commit.expected_version = expected_version;
     if (open) {
       ConflictClosure closure;
       closure.conflict_id = open->id;

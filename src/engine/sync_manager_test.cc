@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "support/forwarding_connector.h"
 #include "support/memory_connector.h"
 
 namespace ojsync {
@@ -34,7 +35,7 @@ class SyncManagerTest : public ::testing::Test {
     SyncEnv env;
     env.store = store_.get();
     env.ojs = &ojs_;
-    env.agents = &agents_;
+    env.agents = agents_side_ != nullptr ? agents_side_ : &agents_;
     env.clock = &clock_;
     env.random = &random_;
     env.sleep = [this](Duration d) { sleeps_.push_back(d); };
@@ -61,6 +62,7 @@ class SyncManagerTest : public ::testing::Test {
   SeededRandom random_{42};
   MemoryConnector ojs_{"ojs", clock_, /*server_assigns_ids=*/true};
   MemoryConnector agents_{"agents", clock_};
+  Connector* agents_side_ = nullptr;  // In front of agents_ when a test scripts it.
   ResolverRegistry resolvers_ = ResolverRegistry::with_builtins();
   std::vector<Duration> sleeps_;
   std::mutex observed_mu_;
@@ -208,6 +210,48 @@ TEST_F(SyncManagerTest, WriteWhoseReplyWasLostIsConfirmedByLookingAtTheSide) {
   sync_ok("1");
   EXPECT_EQ(ojs_.get("manuscript", "1"), J(R"({"title":{"en":"Soil"}})"));
   EXPECT_EQ(agents_.get("manuscript", "1"), J(R"({"title":{"en":"Soil"}})"));
+}
+
+// The engine's write to the agents took effect, but its reply was lost and the look after it
+// failed too, so that sync failed before its commit. OJS's user then edited the same field again.
+// Taking the engine's own write for an agents' edit made two edits of one field: a conflict that
+// was not one. The write intent recorded before the write tells them apart (G2 in
+// docs/invariants.md, found by the simulation).
+TEST_F(SyncManagerTest, AWriteOfUnknownOutcomeIsNotTakenForAnEditOfThatSide) {
+  class LookFailsAfterAWrite : public testing::ForwardingConnector {
+   public:
+    using ForwardingConnector::ForwardingConnector;
+    Result<WriteResult> write(std::string_view type, std::string_view id, const Json& document,
+                              std::string_view key) override {
+      Result<WriteResult> written = ForwardingConnector::write(type, id, document, key);
+      look_fails_ = !written.ok();
+      return written;
+    }
+    Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view id) override {
+      if (std::exchange(look_fails_, false)) return Unavailable("the look failed too");
+      return ForwardingConnector::fetch(type, id);
+    }
+
+   private:
+    bool look_fails_ = false;
+  } agents_side(&agents_);
+  agents_side_ = &agents_side;
+  SyncOptions options;
+  options.retry_limit = 1;
+  options.conflict_resolution = "manual";
+  start(options);
+  ojs_.put("manuscript", "1", J(R"({"title":"A"})"));
+  sync_ok("1");
+  tick();
+  ojs_.put("manuscript", "1", J(R"({"title":"B"})"));
+  agents_.lose_next_replies(1, DeadlineExceeded("timeout after the write"));
+  EXPECT_FALSE(manager_->sync("manuscript", "1", Direction::kBoth).ok());
+  EXPECT_EQ(agents_.get("manuscript", "1"), J(R"({"title":"B"})"));  // It took effect.
+  tick();
+  ojs_.put("manuscript", "1", J(R"({"title":"C"})"));
+  EXPECT_EQ(sync_ok("1").outcome, SyncOutcome::kApplied);
+  EXPECT_EQ(agents_.get("manuscript", "1"), J(R"({"title":"C"})"));
+  EXPECT_TRUE(manager_->pending_conflicts().value().empty());
 }
 
 TEST_F(SyncManagerTest, DeleteWhoseReplyWasLostIsConfirmedByLookingAtTheSide) {

@@ -24,7 +24,7 @@ TEST(AntiEntropyTest, QueuesEveryLiveEntityPageByPage) {
   for (const char* id : {"a", "b", "c", "d"}) {
     SyncCommit commit;
     commit.state = SyncState{{"manuscript", id},     id,          id, Json(1), "h", "h", "h",
-                             std::string(id) == "c", clock.now(), 0};
+                             std::string(id) == "c", clock.now(), 0, std::nullopt};
     commit.record.key = {"manuscript", id};
     commit.record.started_at = clock.now();
     ASSERT_TRUE(store->commit_sync(commit).ok());

@@ -66,7 +66,7 @@ class EncryptedStoreTest : public ::testing::Test {
   static void write_reviewer(Store& store) {
     const EntityKey key{"reviewer", "7"};
     SyncCommit commit;
-    commit.state = SyncState{key, "7", "a7", reviewer(), "h", "h", "h", false, {}, 0};
+    commit.state = SyncState{key, "7", "a7", reviewer(), "h", "h", "h", false, {}, 0, std::nullopt};
     commit.record.key = key;
     commit.record.outcome = SyncOutcome::kConflict;
     ConflictRecord conflict;

@@ -36,11 +36,11 @@ Result<std::int64_t> write_state(SqliteDb& db, const FieldCipher* cipher, const 
       Query q,
       db.query(expected == 0
                    ? "INSERT INTO sync_state (" OJSYNC_STATE_COLUMNS
-                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1) "
+                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, NULL) "
                      "ON CONFLICT (type, entity_id) DO NOTHING"
                    : "UPDATE sync_state SET ojs_id = ?3, agents_id = ?4, base = ?5, base_hash = ?6, "
                      "ojs_hash = ?7, agents_hash = ?8, tombstone = ?9, updated_at = ?10, "
-                     "version = version + 1 "
+                     "version = version + 1, write_intent = NULL "
                      "WHERE type = ?1 AND entity_id = ?2 AND version = ?11"));
   q.bind(state.key.type, state.key.id, state.ojs_id, state.agents_id, base, state.base_hash,
          state.ojs_hash, state.agents_hash, state.tombstone, state.updated_at);
@@ -178,6 +178,31 @@ class SqliteStore final : public Store {
     }
     OJSYNC_ASSIGN_OR_RETURN(Query q, db_->query("SELECT 1"));
     return q.run();
+  }
+
+  Result<std::int64_t> record_write_intent(const SyncState& state, std::int64_t version,
+                                           const WriteIntent& intent) override {
+    return with_db([&](SqliteDb& db) -> Result<std::int64_t> {
+      OJSYNC_ASSIGN_OR_RETURN(
+          Query q, db.query(version == 0
+                                ? "INSERT INTO sync_state (" OJSYNC_STATE_COLUMNS
+                                  ") VALUES (?1, ?2, ?4, ?5, NULL, '', '', '', 0, ?6, 1, ?3) "
+                                  "ON CONFLICT (type, entity_id) DO NOTHING"
+                                : "UPDATE sync_state SET write_intent = ?3 "
+                                  "WHERE type = ?1 AND entity_id = ?2 AND version = ?4"));
+      q.bind(state.key.type, state.key.id, write_intent_text(intent));
+      if (version == 0) {
+        q.bind(state.ojs_id, state.agents_id, state.updated_at);
+      } else {
+        q.bind(version);
+      }
+      OJSYNC_RETURN_IF_ERROR(q.run());
+      if (db.changes() != 1) {
+        return Aborted("sync state of " + state.key.to_string() + " is no longer at version " +
+                       std::to_string(version));
+      }
+      return version == 0 ? 1 : version;
+    });
   }
 
   Result<std::optional<SyncState>> get_state(const EntityKey& key) override {

@@ -61,6 +61,26 @@ std::string field_conflicts_text(const std::vector<FieldConflict>& fields) {
   return Json(std::move(items)).dump();
 }
 
+std::string write_intent_text(const WriteIntent& intent) {
+  Json text = Json::object();
+  text["hash"] = intent.target_hash;
+  text["ojs"] = intent.writes_ojs;
+  text["agents"] = intent.writes_agents;
+  return text.dump();
+}
+
+Result<WriteIntent> parse_write_intent(std::string_view text) {
+  OJSYNC_ASSIGN_OR_RETURN(Json parsed, parse_stored_json(text));
+  const Json* hash = parsed.find("hash");
+  const Json* ojs = parsed.find("ojs");
+  const Json* agents = parsed.find("agents");
+  if (hash == nullptr || !hash->is_string() || ojs == nullptr || !ojs->is_bool() ||
+      agents == nullptr || !agents->is_bool()) {
+    return corrupt("write intent", text);
+  }
+  return WriteIntent{hash->as_string(), ojs->as_bool(), agents->as_bool()};
+}
+
 Result<JobState> parse_job_state(std::string_view name) {
   for (JobState state : {JobState::kPending, JobState::kLeased, JobState::kDead}) {
     if (job_state_name(state) == name) return state;
@@ -80,6 +100,9 @@ Result<SyncState> read_state(const Query& q) {
   state.tombstone = q.boolean(8);
   state.updated_at = q.timestamp(9);
   state.version = q.int64(10);
+  if (std::optional<std::string> intent = q.optional_text(11)) {
+    OJSYNC_ASSIGN_OR_RETURN(state.write_intent, parse_write_intent(*intent));
+  }
   return state;
 }
 

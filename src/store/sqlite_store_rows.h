@@ -16,7 +16,8 @@
 // Column lists, as literals so that queries built from them are compile-time constants and
 // never contain values (those are always bound).
 #define OJSYNC_STATE_COLUMNS \
-  "type, entity_id, ojs_id, agents_id, base, base_hash, ojs_hash, agents_hash, tombstone, updated_at, version"
+  "type, entity_id, ojs_id, agents_id, base, base_hash, ojs_hash, agents_hash, tombstone, updated_at, " \
+  "version, write_intent"
 #define OJSYNC_RECORD_COLUMNS                                                                       \
   "id, type, entity_id, direction, outcome, triggered_by, base_hash_before, base_hash_after, "      \
   "ojs_hash, agents_hash, wrote_ojs, wrote_agents, duration_us, retry_count, error, started_at"
@@ -40,6 +41,10 @@ std::optional<std::string> document_text(const std::optional<Json>& document);
 // Field conflicts as a JSON array of {"path", "base"?, "ojs"?, "agents"?}; a missing member
 // is an absent value, which stays distinct from a JSON null.
 std::string field_conflicts_text(const std::vector<FieldConflict>& fields);
+
+// A write intent as {"hash": ..., "ojs": bool, "agents": bool}.
+std::string write_intent_text(const WriteIntent& intent);
+Result<WriteIntent> parse_write_intent(std::string_view text);
 
 Result<JobState> parse_job_state(std::string_view name);
 

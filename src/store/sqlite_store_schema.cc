@@ -260,12 +260,18 @@ WHEN OLD.entry_hash <> '' AND NOT (
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only (only a payload may be redacted or re-encrypted)'); END;
 )sql";
 
+// A sync's write intent (docs/invariants.md, G2): NULL when none is pending.
+constexpr const char* kV6Schema = R"sql(
+ALTER TABLE sync_state ADD COLUMN write_intent TEXT;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "sync state, records, conflicts, statistics, jobs, audit log", kV1Schema},
     Migration{2, "service settings, received events", kV2Schema},
     Migration{3, "audit hash chain, API tokens", kV3Schema, seal_unchained_audit_entries},
     Migration{4, "audit head in the AUTOINCREMENT sequence", kV4Schema},
     Migration{5, "audit payloads re-encryptable in place", kV5Schema},
+    Migration{6, "write intents in sync_state", kV6Schema},
 };
 
 }  // namespace

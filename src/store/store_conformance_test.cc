@@ -281,6 +281,54 @@ TEST_P(StoreConformanceTest, EachCommitAdvancesTheVersionAndStaleOnesAbort) {
   EXPECT_EQ(text((*loaded)->base), R"({"v":2})");
 }
 
+TEST_P(StoreConformanceTest, AWriteIntentStaysOnItsVersionUntilTheNextCommit) {
+  SyncCommit commit;
+  commit.state = make_state(kKey, parse(R"({"v":1})"));
+  commit.record = make_record(kKey, SyncOutcome::kApplied, at(1), Duration(0));
+  OJSYNC_ASSERT_OK(store_->commit_sync(commit));
+  const WriteIntent intent{"ab12", /*writes_ojs=*/false, /*writes_agents=*/true};
+  SyncState entry = *commit.state;
+  EXPECT_EQ(store_->record_write_intent(entry, 2, intent).status().code(), StatusCode::kAborted);
+  EXPECT_EQ(store_->record_write_intent(entry, 0, intent).status().code(), StatusCode::kAborted);
+  auto recorded = store_->record_write_intent(entry, 1, intent);
+  OJSYNC_ASSERT_OK(recorded);
+  EXPECT_EQ(*recorded, 1);
+
+  auto loaded = store_->get_state(kKey);
+  OJSYNC_ASSERT_OK(loaded);
+  ASSERT_TRUE((*loaded)->write_intent.has_value());
+  EXPECT_EQ((*loaded)->version, 1);  // The sync that recorded it commits against version 1.
+  EXPECT_EQ((*loaded)->write_intent->target_hash, "ab12");
+  EXPECT_FALSE((*loaded)->write_intent->writes_ojs);
+  EXPECT_TRUE((*loaded)->write_intent->writes_agents);
+
+  commit.expected_version = 1;
+  OJSYNC_ASSERT_OK(store_->commit_sync(commit));
+  loaded = store_->get_state(kKey);
+  OJSYNC_ASSERT_OK(loaded);
+  EXPECT_FALSE((*loaded)->write_intent.has_value());
+
+  // An entity without an entry gets one, without a base, to carry the intent.
+  SyncState fresh;
+  fresh.key = kOther;
+  fresh.agents_id = "a-7";
+  fresh.updated_at = at(2);
+  recorded = store_->record_write_intent(fresh, 0, intent);
+  OJSYNC_ASSERT_OK(recorded);
+  EXPECT_EQ(*recorded, 1);
+  loaded = store_->get_state(kOther);
+  OJSYNC_ASSERT_OK(loaded);
+  ASSERT_TRUE(loaded->has_value());
+  EXPECT_EQ((*loaded)->version, 1);
+  EXPECT_FALSE((*loaded)->base.has_value());
+  EXPECT_EQ((*loaded)->ojs_id, "");
+  EXPECT_EQ((*loaded)->agents_id, "a-7");
+  EXPECT_EQ((*loaded)->ojs_hash, "");
+  ASSERT_TRUE((*loaded)->write_intent.has_value());
+  EXPECT_EQ((*loaded)->write_intent->target_hash, "ab12");
+  EXPECT_EQ(store_->record_write_intent(fresh, 0, intent).status().code(), StatusCode::kAborted);
+}
+
 TEST_P(StoreConformanceTest, AbortedCommitWritesNothing) {
   SyncCommit first;
   first.state = make_state(kKey, parse(R"({"v":1})"));

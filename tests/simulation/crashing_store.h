@@ -87,6 +87,13 @@ class CrashingStore final : public Store {
     return result;
   }
   Status release_job(std::int64_t job_id) override { return real_.release_job(job_id); }
+  Result<std::int64_t> record_write_intent(const SyncState& state, std::int64_t version,
+                                           const WriteIntent& intent) override {
+    crash_.point();
+    auto result = real_.record_write_intent(state, version, intent);
+    crash_.point();
+    return result;
+  }
   Result<std::size_t> release_leases(std::string_view worker) override {
     return real_.release_leases(worker);
   }

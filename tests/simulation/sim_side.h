@@ -160,9 +160,6 @@ class SimSide {
   // Writes and removes the engine made, per (type, id).
   std::map<std::pair<std::string, std::string>, int> engine_writes;
   int engine_writes_total = 0;
-  // Documents the engine wrote or removed without learning the outcome: the reply was lost and
-  // its next call was not a successful look at that document, or the process died first.
-  std::set<std::pair<std::string, std::string>> unconfirmed;
   // Ids of documents the engine created here but never heard back about: the reply was lost,
   // or the process died first (then its memory of the create is gone too).
   std::set<std::string> lost_create_replies;
@@ -200,18 +197,8 @@ class SimConnector final : public Connector {
 
   Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view side_id) override {
     std::lock_guard lock(mu_);
-    const auto awaited = std::exchange(awaiting_look_, std::nullopt);
-    Status entered;
-    try {
-      entered = enter(side_id);
-    } catch (const SimulatedCrash&) {
-      if (awaited) side_.unconfirmed.insert(*awaited);
-      throw;
-    }
-    const std::pair<std::string, std::string> looked{std::string(type), std::string(side_id)};
-    if (awaited && !(entered.ok() && *awaited == looked)) side_.unconfirmed.insert(*awaited);
-    OJSYNC_RETURN_IF_ERROR(entered);
-    return side_.get(looked.first, looked.second);
+    OJSYNC_RETURN_IF_ERROR(enter(side_id));
+    return side_.get(std::string(type), std::string(side_id));
   }
 
   Result<ChangePage> list_changed(std::string_view, std::string_view, std::size_t) override {
@@ -221,7 +208,6 @@ class SimConnector final : public Connector {
   Result<WriteResult> write(std::string_view type_view, std::string_view id_view, const Json& doc,
                             std::string_view key) override {
     std::lock_guard lock(mu_);
-    settle_unlooked();
     OJSYNC_RETURN_IF_ERROR(enter(id_view));
     const std::string type(type_view);
     std::string id(id_view);
@@ -245,7 +231,7 @@ class SimConnector final : public Connector {
     if (created) side_.engine_created[id] = std::string(key.substr(0, key.find(":create:")));
     Status reply;
     try {
-      reply = leave(type, id);
+      reply = leave();
     } catch (const SimulatedCrash&) {
       if (created) side_.crashed_creates.insert(id);
       throw;
@@ -257,7 +243,6 @@ class SimConnector final : public Connector {
 
   Status remove(std::string_view type, std::string_view side_id) override {
     std::lock_guard lock(mu_);
-    settle_unlooked();
     OJSYNC_RETURN_IF_ERROR(enter(side_id));
     if (side_.get(std::string(type), std::string(side_id))) {
       if (side_.trace)
@@ -267,7 +252,7 @@ class SimConnector final : public Connector {
       ++side_.engine_writes[{std::string(type), std::string(side_id)}];
       ++side_.engine_writes_total;
     }
-    return leave(std::string(type), std::string(side_id));
+    return leave();
   }
 
   Status ping() override { return OkStatus(); }
@@ -280,22 +265,11 @@ class SimConnector final : public Connector {
       return Unavailable("simulated poisoned record");
     return traced(faults_.before_effect());
   }
-  // A crash point with the effect done, then a lost reply. Either way the engine does not
-  // know the outcome, unless it looks at the document next (see fetch).
-  Status leave(const std::string& type, const std::string& id) {
-    try {
-      crash_.point();
-    } catch (const SimulatedCrash&) {
-      side_.unconfirmed.insert({type, id});
-      throw;
-    }
-    Status reply = traced(faults_.after_effect());
-    if (!reply.ok()) awaiting_look_ = {type, id};
-    return reply;
-  }
-  // The engine did not look at the document whose reply was lost.
-  void settle_unlooked() {
-    if (awaiting_look_) side_.unconfirmed.insert(*std::exchange(awaiting_look_, std::nullopt));
+  // A crash point with the effect done, then a lost reply: either way the engine does not know
+  // the outcome, unless it looks at the document next.
+  Status leave() {
+    crash_.point();
+    return traced(faults_.after_effect());
   }
   Status traced(Status s) {
     if (!s.ok() && side_.trace)
@@ -327,8 +301,6 @@ class SimConnector final : public Connector {
   const bool idempotent_creates_;
   const std::string drop_field_;
   std::map<std::pair<std::string, std::string>, std::string> memo_;
-  std::optional<std::pair<std::string, std::string>>
-      awaiting_look_;  // A write whose reply was lost.
 };
 
 }  // namespace ojsync::simulation

@@ -796,14 +796,7 @@ class Simulation {
     const std::optional<Json>* agents =
         st.agents_id.empty() ? nullptr : last(Side::kAgents, st.agents_id);
     if ((ojs == nullptr) == (agents == nullptr)) return;
-    // An engine write of unknown outcome looks like an edit of that side (known gap G2): the
-    // strategy then decides a conflict that was not one; the loser is audited (invariant 1).
-    // TODO(docs/invariants.md#g2).
-    if (ojs_.unconfirmed.count({key.type, st.ojs_id}) != 0 ||
-        agents_.unconfirmed.count({key.type, st.agents_id}) != 0) {
-      ++known_gap_g2_;
-      return;
-    }
+
     std::optional<Json> expected = ojs != nullptr ? *ojs : *agents;
     if (expected) expected->as_object().erase("lastModified");
     if (expected != final) {
@@ -964,8 +957,6 @@ class Simulation {
                 counted(static_cast<std::size_t>(known_gap_copies_), "copies from known gap G1") +
                 counted(aliased_.size(), "keys aliased by known gap G1") +
                 counted(static_cast<std::size_t>(known_gap_edits_), "edits lost to known gap G1") +
-                counted(static_cast<std::size_t>(known_gap_g2_),
-                        "one-sided checks skipped for known gap G2") +
                 (poisoned_id_.empty() ? "" : ", poisoned " + poisoned_id_);
     return r;
   }
@@ -1000,7 +991,6 @@ class Simulation {
   int crashes_ = 0;
   int user_writes_ = 0;
   int known_gap_copies_ = 0;
-  int known_gap_g2_ = 0;
   std::set<EntityKey> aliased_;
   std::set<std::pair<Side, std::pair<std::string, std::string>>> aliased_docs_;
   int known_gap_edits_ = 0;
