@@ -2,7 +2,6 @@
 // and concurrent clients, HEAD, the startup line, and paging through a large seeded journal.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <set>
 #include <thread>
 
@@ -89,7 +88,6 @@ TEST(Server, PagesThroughALargeJournal) {
   RunningEmulator e("3.4", {"--submissions", "20000", "--reviewers", "50"});
   const std::string token = e.token();
   std::set<std::int64_t> ids;
-  const auto start = std::chrono::steady_clock::now();
   std::int64_t total = 0;
   for (int offset = 0;; offset += 100) {
     const auto r = e.client.get(e.api("/submissions?count=100&orderBy=lastActivity&orderDirection=ASC&offset=" +
@@ -102,7 +100,6 @@ TEST(Server, PagesThroughALargeJournal) {
   }
   EXPECT_EQ(total, 20000);
   EXPECT_EQ(ids.size(), 20000u);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));
 }
 
 }  // namespace

@@ -385,8 +385,17 @@ TEST_F(DaemonTest, SignedEventBringsTheOjsChangeToTheAgents) {
   });
   const auto seen = std::chrono::steady_clock::now();
   ASSERT_TRUE(applied);
+  // The newest sync that wrote the agents' side brought the change. A sweep still running
+  // from the daemon's start (slow under the sanitizers) may record a no-op sync after it.
   const Reply status = w.api("GET", "/v1/sync/manuscript/" + ms);
-  EXPECT_EQ(status.body.find("recent_records")->as_array()[0].get_string("trigger"), "event");
+  std::string trigger = "<none>";
+  for (const Json& record : status.body.find("recent_records")->as_array()) {
+    if (record.find("wrote_agents")->as_bool()) {
+      trigger = record.get_string("trigger");
+      break;
+    }
+  }
+  EXPECT_EQ(trigger, "event") << status.body.dump();
   using ms_double = std::chrono::duration<double, std::milli>;
   RecordProperty("webhook_answer_ms", std::to_string(ms_double(answered - sent).count()));
   RecordProperty("webhook_to_applied_ms", std::to_string(ms_double(seen - sent).count()));
