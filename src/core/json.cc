@@ -57,14 +57,19 @@ class DomBuilder {
     if (u <= static_cast<std::uint64_t>(INT64_MAX)) return add(Json(static_cast<std::int64_t>(u)));
     return add(Json(static_cast<double>(u)));
   }
-  bool on_double(double d, string_view s, error_code&) {
+  bool on_double(double d, string_view s, error_code& error) {
     append(number_, s);
     double exact = 0;
     const auto [end, ec] = std::from_chars(number_.data(), number_.data() + number_.size(), exact);
-    // Out of range (1e400) keeps Boost's value (±inf or 0, as before).
-    if (ec == std::errc() && end == number_.data() + number_.size()) d = exact;
+    const bool read = ec == std::errc() && end == number_.data() + number_.size();
     number_.clear();
-    return add(Json(d));
+    if (read) return add(Json(exact));
+    // Too large for a double (1e400): no value can stand for it (JSON has no infinity).
+    if (std::isinf(d)) {
+      error = boost::json::error::exponent_overflow;
+      return false;
+    }
+    return add(Json(d));  // Too small (1e-400): zero, as Boost reads it.
   }
   bool on_bool(bool b, error_code&) { return add(Json(b)); }
   bool on_null(error_code&) { return add(Json()); }

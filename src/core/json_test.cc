@@ -25,6 +25,8 @@ TEST(JsonTest, DoublesRoundTripThroughText) {
   EXPECT_EQ(Json::parse("[1.0666666666666667]")->dump(), "[1.0666666666666667]");
   EXPECT_EQ(Json::parse("{\"a\":1,\"a\":2}")->dump(), "{\"a\":2}");  // The last repeated key wins.
   EXPECT_FALSE(Json::parse("[1] x").ok());
+  EXPECT_EQ(Json::parse("[1e400]").status().code(), StatusCode::kInvalidArgument);  // No double.
+  EXPECT_EQ(Json::parse("1e-400")->as_double(), 0.0);
 }
 
 TEST(JsonTest, RejectsInvalidInput) {
