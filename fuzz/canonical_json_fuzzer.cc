@@ -28,7 +28,8 @@ namespace {
 void check_idempotent(const ojsync::Json& document, const ojsync::CanonicalOptions& options) {
   const std::string canonical = ojsync::canonical_json(document, options);
   auto reparsed = ojsync::Json::parse(canonical);
-  if (!reparsed.ok()) property_failed("canonical text does not parse", canonical, reparsed.status().message());
+  if (!reparsed.ok())
+    property_failed("canonical text does not parse", canonical, reparsed.status().message());
   const std::string again = ojsync::canonical_json(*reparsed, options);
   if (again != canonical) property_failed("canonical form is not idempotent", canonical, again);
   if (ojsync::content_hash(document, options) != ojsync::sha256_hex(canonical)) {

@@ -293,7 +293,8 @@ Result<Duration> parse_duration(std::string_view text) {
   } else if (unit == "d") {
     per_unit = hours(24);
   } else {
-    return InvalidArgument("'" + std::string(text) + "' has an unknown unit (use ms, s, m, h or d)");
+    return InvalidArgument("'" + std::string(text) +
+                           "' has an unknown unit (use ms, s, m, h or d)");
   }
   // Checked before multiplying: Duration overflows after ~292,000 years.
   if (value > Duration::max().count() / per_unit.count())

@@ -98,8 +98,10 @@ Status WebhookVerifier::verify(const WebhookHeaders& h, std::string_view body, T
   }
   // First in whole seconds (never stricter than the exact check below): a huge number would
   // overflow the conversion to a Timestamp.
-  const std::int64_t now_seconds = std::chrono::floor<std::chrono::seconds>(now).time_since_epoch().count();
-  const std::int64_t tolerance_seconds = std::chrono::ceil<std::chrono::seconds>(tolerance_).count();
+  const std::int64_t now_seconds =
+      std::chrono::floor<std::chrono::seconds>(now).time_since_epoch().count();
+  const std::int64_t tolerance_seconds =
+      std::chrono::ceil<std::chrono::seconds>(tolerance_).count();
   if (seconds < now_seconds - tolerance_seconds || seconds > now_seconds + tolerance_seconds) {
     return Unauthenticated("webhook-timestamp is outside the tolerance window");
   }
