@@ -37,7 +37,7 @@ for entry in "${targets[@]}"; do
     failed+=("$target")
     continue
   fi
-  grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb)|^#[0-9]+ *DONE' \
+  grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb)|^#[0-9]+[[:space:]]+DONE' \
     "$build_dir/fuzz-$target.log" | sed 's/^/  /' || true
   if [ "${FUZZ_MERGE:-0}" = 1 ]; then
     "$binary" -merge=1 -max_len="$max_len" "fuzz/corpus/$target" "$scratch" \
