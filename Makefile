@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 
 SOAK_SEEDS ?= 5000
 
-.PHONY: deps configure build test test-sanitize demo bench soak soak-simulation soak-daemon clean
+.PHONY: deps configure build test test-sanitize demo bench soak soak-simulation soak-daemon clean fuzz
 
 deps:
 	bash scripts/install-deps.sh
@@ -72,7 +72,7 @@ soak-simulation: configure
 	  $(BUILD_DIR)/tests/simulation/ojsync_simulation_tests --gtest_filter=Simulation.RandomSchedules
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_BUILD_DIR)
 
 # The daemon and ojs-emulator as processes for 10 minutes: 200 signed events/s, each after a
 # real edit in OJS, and an agent's edit through the API with every fourth; reports latency,
@@ -80,3 +80,17 @@ clean:
 soak-daemon: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target ojsync_event_latency
 	$(BUILD_DIR)/bench/ojsync_event_latency --rate 200 --seconds 600 --agent-edits-every 4
+
+# The libFuzzer targets of fuzz/ (clang, ASan, UBSan; own build dir), each run FUZZ_SECONDS
+# from its corpus; any finding fails with the saved input's path. FUZZ_MERGE=1 merges the new
+# inputs that add coverage into fuzz/corpus/. See fuzz/README.md.
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+
+$(FUZZ_BUILD_DIR)/build.ninja:
+	cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOJSYNC_WERROR=ON \
+	  -DCMAKE_CXX_COMPILER=clang++ -DOJSYNC_FUZZ=ON -DOJSYNC_BUILD_TESTS=OFF -DOJSYNC_BUILD_BENCH=OFF
+
+fuzz: deps $(FUZZ_BUILD_DIR)/build.ninja
+	cmake --build $(FUZZ_BUILD_DIR) -j $(JOBS) --target fuzz_targets
+	FUZZ_MERGE=$(FUZZ_MERGE) bash fuzz/run.sh $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS)

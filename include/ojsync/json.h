@@ -75,7 +75,10 @@ class Json {
     std::size_t max_bytes = 16 * 1024 * 1024;
     std::size_t max_depth = 64;
   };
-  // Parses RFC 8259 JSON (UTF-8 validated). Errors are kInvalidArgument with the reason.
+  // Parses RFC 8259 JSON (UTF-8 validated). Doubles are read correctly rounded, so the text
+  // dump() writes reads back as the same value; a number beyond a double's range (1e400) is an
+  // error. A repeated object key keeps its last value. Errors are kInvalidArgument with the
+  // reason.
   static Result<Json> parse(std::string_view text, const ParseLimits& limits);
   static Result<Json> parse(std::string_view text) { return parse(text, ParseLimits{}); }
 

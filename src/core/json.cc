@@ -1,50 +1,118 @@
 #include "ojsync/json.h"
 
-#include <boost/json/parse.hpp>
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/error.hpp>
 #include <boost/json/parse_options.hpp>
-#include <boost/json/value.hpp>
 #include <charconv>
 #include <cmath>
+#include <vector>
 
 #include "core/json_text.h"
 
 namespace ojsync {
 namespace {
 
-// Boost.JSON does the parsing (validated UTF-8, depth limit); we convert to our DOM. Boost
-// reads a number beyond double's range (1e999) as infinity, which JSON cannot express and no
-// serializer can write back; `out_of_range` is set when one is seen.
-Json from_boost(const boost::json::value& v, bool& out_of_range) {
-  switch (v.kind()) {
-    case boost::json::kind::null: return Json();
-    case boost::json::kind::bool_: return Json(v.get_bool());
-    case boost::json::kind::int64: return Json(v.get_int64());
-    case boost::json::kind::uint64: {
-      const std::uint64_t u = v.get_uint64();
-      if (u <= static_cast<std::uint64_t>(INT64_MAX)) return Json(static_cast<std::int64_t>(u));
-      return Json(static_cast<double>(u));
-    }
-    case boost::json::kind::double_:
-      if (!std::isfinite(v.get_double())) out_of_range = true;
-      return Json(v.get_double());
-    case boost::json::kind::string: return Json(std::string_view(v.get_string()));
-    case boost::json::kind::array: {
-      const auto& in = v.get_array();
-      Json::Array out;
-      out.reserve(in.size());
-      for (const auto& e : in) out.push_back(from_boost(e, out_of_range));
-      return Json(std::move(out));
-    }
-    case boost::json::kind::object: {
-      Json::Object out;
-      for (const auto& kv : v.get_object()) {
-        out.insert_or_assign(std::string(kv.key()), from_boost(kv.value(), out_of_range));
-      }
-      return Json(std::move(out));
-    }
+// Boost.JSON's parser checks the syntax (validated UTF-8, depth limit) and hands each value to
+// this handler, which builds our DOM directly. Numbers with a fraction or exponent are read
+// from their text with std::from_chars, which rounds correctly: Boost 1.81's own conversion
+// may be off by an ulp, so the shortest text a double prints as (json_text.h) could read back
+// as another double and a document's canonical form would change on a round trip.
+class DomBuilder {
+ public:
+  static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
+  static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+
+  using error_code = boost::system::error_code;
+  using string_view = boost::json::string_view;
+
+  bool on_document_begin(error_code&) { return true; }
+  bool on_document_end(error_code&) { return true; }
+  bool on_array_begin(error_code&) { return open(Json::array()); }
+  bool on_array_end(std::size_t, error_code&) { return close(); }
+  bool on_object_begin(error_code&) { return open(Json::object()); }
+  bool on_object_end(std::size_t, error_code&) { return close(); }
+  bool on_string_part(string_view s, std::size_t, error_code&) { return append(text_, s); }
+  bool on_string(string_view s, std::size_t, error_code&) {
+    append(text_, s);
+    add(Json(std::move(text_)));
+    text_.clear();
+    return true;
   }
-  return Json();
-}
+  bool on_key_part(string_view s, std::size_t, error_code&) { return append(key_, s); }
+  bool on_key(string_view s, std::size_t, error_code&) {
+    append(key_, s);
+    stack_.back().key = std::move(key_);
+    key_.clear();
+    return true;
+  }
+  bool on_number_part(string_view s, error_code&) { return append(number_, s); }
+  bool on_int64(std::int64_t i, string_view, error_code&) {
+    number_.clear();
+    return add(Json(i));
+  }
+  bool on_uint64(std::uint64_t u, string_view, error_code&) {
+    number_.clear();
+    if (u <= static_cast<std::uint64_t>(INT64_MAX)) return add(Json(static_cast<std::int64_t>(u)));
+    return add(Json(static_cast<double>(u)));
+  }
+  bool on_double(double d, string_view s, error_code& error) {
+    append(number_, s);
+    double exact = 0;
+    const auto [end, ec] = std::from_chars(number_.data(), number_.data() + number_.size(), exact);
+    const bool read = ec == std::errc() && end == number_.data() + number_.size();
+    number_.clear();
+    if (read) return add(Json(exact));
+    // Too large for a double (1e400): no value can stand for it (JSON has no infinity).
+    if (std::isinf(d)) {
+      error = boost::json::error::exponent_overflow;
+      return false;
+    }
+    return add(Json(d));  // Too small (1e-400): zero, as Boost reads it.
+  }
+  bool on_bool(bool b, error_code&) { return add(Json(b)); }
+  bool on_null(error_code&) { return add(Json()); }
+  bool on_comment_part(string_view, error_code&) { return true; }
+  bool on_comment(string_view, error_code&) { return true; }
+
+  Json take() { return std::move(root_); }
+
+ private:
+  struct Open {
+    Json value;       // An array or object being filled.
+    std::string key;  // Objects: the key of the member that comes next.
+  };
+
+  static bool append(std::string& to, string_view s) {
+    to.append(s.data(), s.size());
+    return true;
+  }
+  bool open(Json container) {
+    stack_.push_back({std::move(container), {}});
+    return true;
+  }
+  bool close() {
+    Json done = std::move(stack_.back().value);
+    stack_.pop_back();
+    return add(std::move(done));
+  }
+  // A repeated key keeps its last value.
+  bool add(Json value) {
+    if (stack_.empty()) {
+      root_ = std::move(value);
+    } else if (Open& top = stack_.back(); top.value.is_array()) {
+      top.value.as_array().push_back(std::move(value));
+    } else {
+      top.value.as_object().insert_or_assign(std::move(top.key), std::move(value));
+    }
+    return true;
+  }
+
+  std::vector<Open> stack_;
+  std::string key_, text_, number_;
+  Json root_;
+};
 
 }  // namespace
 
@@ -97,13 +165,12 @@ Result<Json> Json::parse(std::string_view text, const ParseLimits& limits) {
   }
   boost::json::parse_options options;
   options.max_depth = limits.max_depth;
+  boost::json::basic_parser<DomBuilder> parser(options);
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(text, ec, {}, options);
+  const std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
+  if (!ec && used < text.size()) ec = boost::json::error::extra_data;
   if (ec) return InvalidArgument("invalid JSON: " + ec.message());
-  bool out_of_range = false;
-  Json parsed = from_boost(v, out_of_range);
-  if (out_of_range) return InvalidArgument("invalid JSON: a number is out of range");
-  return parsed;
+  return parser.handler().take();
 }
 
 bool operator==(const Json& a, const Json& b) {

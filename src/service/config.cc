@@ -303,12 +303,25 @@ Result<Duration> parse_duration(std::string_view text) {
     return InvalidArgument("'" + std::string(text) + "' is not a duration");
   const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
   using namespace std::chrono;
-  if (unit.empty() || unit == "s") return Duration(seconds(value));
-  if (unit == "ms") return Duration(milliseconds(value));
-  if (unit == "m") return Duration(minutes(value));
-  if (unit == "h") return Duration(hours(value));
-  if (unit == "d") return Duration(hours(24 * value));
-  return InvalidArgument("'" + std::string(text) + "' has an unknown unit (use ms, s, m, h or d)");
+  Duration per_unit{};
+  if (unit.empty() || unit == "s") {
+    per_unit = seconds(1);
+  } else if (unit == "ms") {
+    per_unit = milliseconds(1);
+  } else if (unit == "m") {
+    per_unit = minutes(1);
+  } else if (unit == "h") {
+    per_unit = hours(1);
+  } else if (unit == "d") {
+    per_unit = hours(24);
+  } else {
+    return InvalidArgument("'" + std::string(text) +
+                           "' has an unknown unit (use ms, s, m, h or d)");
+  }
+  // Checked before multiplying: Duration overflows after ~292,000 years.
+  if (value > Duration::max().count() / per_unit.count())
+    return InvalidArgument("'" + std::string(text) + "' is too long a duration");
+  return per_unit * value;
 }
 
 Result<DaemonConfig> parse_config(std::string_view toml_text, const EnvLookup& env) {

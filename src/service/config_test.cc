@@ -139,6 +139,7 @@ TEST(ConfigTest, ParsesDurations) {
   EXPECT_EQ(*parse_duration("2h"), std::chrono::hours(2));
   EXPECT_EQ(*parse_duration("1d"), std::chrono::hours(24));
   EXPECT_FALSE(parse_duration("-1s").ok());
+  EXPECT_FALSE(parse_duration("99999999999h").ok());  // Would overflow Duration.
   EXPECT_FALSE(parse_duration("1w").ok());
   EXPECT_FALSE(parse_duration("").ok());
 }

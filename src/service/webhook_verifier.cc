@@ -96,6 +96,15 @@ Status WebhookVerifier::verify(const WebhookHeaders& h, std::string_view body, T
   if (ec != std::errc() || end != h.timestamp.data() + h.timestamp.size()) {
     return Unauthenticated("webhook-timestamp is not a unix time in seconds");
   }
+  // First in whole seconds (never stricter than the exact check below): a huge number would
+  // overflow the conversion to a Timestamp.
+  const std::int64_t now_seconds =
+      std::chrono::floor<std::chrono::seconds>(now).time_since_epoch().count();
+  const std::int64_t tolerance_seconds =
+      std::chrono::ceil<std::chrono::seconds>(tolerance_).count();
+  if (seconds < now_seconds - tolerance_seconds || seconds > now_seconds + tolerance_seconds) {
+    return Unauthenticated("webhook-timestamp is outside the tolerance window");
+  }
   const auto sent = Timestamp(std::chrono::seconds(seconds));
   if (sent < now - tolerance_ || sent > now + tolerance_) {
     return Unauthenticated("webhook-timestamp is outside the tolerance window");
