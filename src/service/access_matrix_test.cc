@@ -115,19 +115,7 @@ class AccessMatrixTest : public testing::ApiFixture, public ::testing::WithParam
     ASSERT_TRUE(store_->revoke_token("the-revoked", clock_.now(), "test").ok());
     wrong_ = "Bearer " + mint_token().value().secret;  // Well-formed, never stored.
 
-    synced_manuscript("42", "In sync");
-    synced_manuscript("7", "Original");
-    ojs_.put("manuscript", "7", doc("Edited in OJS"));
-    auto local = agents_->get("manuscript", "7").value();
-    ASSERT_TRUE(agents_->put("manuscript", "7", doc("Edited by an agent"), local->etag).ok());
-    auto conflicted = call("POST", "/v1/sync/manuscript/7");
-    ASSERT_EQ(json(conflicted).get_string("outcome"), "conflict");
-    conflict_id_ = json(conflicted).get_int("conflict_id");
-    ojs_.put("manuscript", "5", doc("Five"));
-    ojs_.poison("5", PermissionDenied("no"));
-    ASSERT_TRUE(manager_->enqueue("manuscript", "5", Direction::kBoth, "test").ok());
-    ASSERT_EQ(manager_->run_due_jobs("w").value().dead_lettered, 1u);
-    dead_job_id_ = jobs(JobState::kDead).front().id;
+    ASSERT_NO_FATAL_FAILURE(prepare_world());
   }
 
   std::optional<std::string> authorization(Credential c) {
@@ -174,8 +162,6 @@ class AccessMatrixTest : public testing::ApiFixture, public ::testing::WithParam
 
   std::string revoked_;
   std::string wrong_;
-  std::int64_t conflict_id_ = 0;
-  std::int64_t dead_job_id_ = 0;
 };
 
 TEST_P(AccessMatrixTest, StatusAndNothingWrittenWhenRefused) {

@@ -185,19 +185,7 @@ class HostileInputTest : public testing::ApiFixture, public ::testing::WithParam
  protected:
   void SetUp() override {
     ApiFixture::SetUp();
-    synced_manuscript("42", "In sync");
-    synced_manuscript("7", "Original");
-    ojs_.put("manuscript", "7", doc("Edited in OJS"));
-    auto local = agents_->get("manuscript", "7").value();
-    ASSERT_TRUE(agents_->put("manuscript", "7", doc("Edited by an agent"), local->etag).ok());
-    auto conflicted = call("POST", "/v1/sync/manuscript/7");
-    ASSERT_EQ(json(conflicted).get_string("outcome"), "conflict");
-    conflict_id_ = json(conflicted).get_int("conflict_id");
-    ojs_.put("manuscript", "5", doc("Five"));
-    ojs_.poison("5", PermissionDenied("no"));
-    ASSERT_TRUE(manager_->enqueue("manuscript", "5", Direction::kBoth, "test").ok());
-    ASSERT_EQ(manager_->run_due_jobs("w").value().dead_lettered, 1u);
-    dead_job_id_ = jobs(JobState::kDead).front().id;
+    ASSERT_NO_FATAL_FAILURE(prepare_world());
   }
 
   // The route filled in with the prepared world's values and a valid body, then `hostile`
@@ -242,8 +230,6 @@ class HostileInputTest : public testing::ApiFixture, public ::testing::WithParam
     return call(c.method, path, body, headers);
   }
 
-  std::int64_t conflict_id_ = 0;
-  std::int64_t dead_job_id_ = 0;
   int events_ = 0;
 };
 

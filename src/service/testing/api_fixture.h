@@ -163,6 +163,24 @@ class ApiFixture : public ::testing::Test {
     ASSERT_EQ(call("POST", "/v1/sync/manuscript/" + id).status, 200);
   }
 
+  // A world where every route has something to act on: manuscript 42 in sync, 7 in an open
+  // conflict (conflict_id_), 5 dead-lettered (dead_job_id_). Call with ASSERT_NO_FATAL_FAILURE.
+  void prepare_world() {
+    synced_manuscript("42", "In sync");
+    synced_manuscript("7", "Original");
+    ojs_.put("manuscript", "7", doc("Edited in OJS"));
+    auto local = agents_->get("manuscript", "7").value();
+    ASSERT_TRUE(agents_->put("manuscript", "7", doc("Edited by an agent"), local->etag).ok());
+    auto conflicted = call("POST", "/v1/sync/manuscript/7");
+    ASSERT_EQ(json(conflicted).get_string("outcome"), "conflict");
+    conflict_id_ = json(conflicted).get_int("conflict_id");
+    ojs_.put("manuscript", "5", doc("Five"));
+    ojs_.poison("5", PermissionDenied("no"));
+    ASSERT_TRUE(manager_->enqueue("manuscript", "5", Direction::kBoth, "test").ok());
+    ASSERT_EQ(manager_->run_due_jobs("w").value().dead_lettered, 1u);
+    dead_job_id_ = jobs(JobState::kDead).front().id;
+  }
+
   // Everything a request could write, in one comparable text: the audit head, every job,
   // conflict and sync state of every type, the sync count, every agents' document with its etag,
   // OJS's write count, the agent's auto-sync switch and which tokens were used.
@@ -219,6 +237,8 @@ class ApiFixture : public ::testing::Test {
   std::unique_ptr<ApiRouter> router_;
   std::map<Role, std::string> bearer_;  // "Bearer <secret>" of a token per role.
   int wakeups_ = 0;
+  std::int64_t conflict_id_ = 0;  // Set by prepare_world().
+  std::int64_t dead_job_id_ = 0;
 };
 
 }  // namespace ojsync::service::testing
