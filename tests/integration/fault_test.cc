@@ -177,6 +177,18 @@ class StoreFullTest : public JournalFixture {
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(start_journal(50, {}, "sync_interval = \"1s\"\n"));
   }
+  // Waits (at most 60 s) until the started daemon has imported the journal and its queue is
+  // empty.
+  void wait_for_import(const ChildProcess& daemon) {
+    ASSERT_GT(daemon.port(), 0) << daemon.stderr_text();
+    auto quiet = [&] {
+      const Reply stats = api("GET", "/v1/stats");
+      return stats.status == 200 && stats.body.get_int("total_syncs") >= 50 &&
+             stats.body.get_int("queue_depth") == 0;
+    };
+    for (int i = 0; i < 600 && !quiet(); ++i) std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(quiet());
+  }
   static bool limit_file_size(pid_t pid, const std::string& soft_and_hard) {
     return run_command("/usr/bin/prlimit",
                        {"--pid", std::to_string(pid), "--fsize=" + soft_and_hard})
@@ -188,14 +200,7 @@ TEST_F(StoreFullTest, AFullDiskMakesTheDaemonUnhealthyAndItRecoversLosingNothing
   ASSERT_GE(unpublished_.size(), 2u);
   const std::string by_agent = unpublished_[0], in_ojs = unpublished_[1];
   std::unique_ptr<ChildProcess> daemon = start_daemon("daemon");
-  ASSERT_GT(daemon->port(), 0) << daemon->stderr_text();
-  auto quiet = [&] {
-    const Reply stats = api("GET", "/v1/stats");
-    return stats.status == 200 && stats.body.get_int("total_syncs") >= 50 &&
-           stats.body.get_int("queue_depth") == 0;
-  };
-  for (int i = 0; i < 600 && !quiet(); ++i) std::this_thread::sleep_for(100ms);
-  ASSERT_TRUE(quiet());
+  ASSERT_NO_FATAL_FAILURE(wait_for_import(*daemon));
   const std::string title_before = agents_title(by_agent);
 
   ASSERT_TRUE(limit_file_size(daemon->pid(), "1:unlimited"));  // The disk is full.
@@ -283,14 +288,7 @@ TEST_F(ReadOnlyStoreTest, TheDaemonRefusesAReadOnlyStoreAndARestartRecoversLosin
   ASSERT_GE(unpublished_.size(), 2u);
   const std::string by_agent = unpublished_[0], in_ojs = unpublished_[1];
   std::unique_ptr<ChildProcess> daemon = start_daemon("daemon");
-  ASSERT_GT(daemon->port(), 0) << daemon->stderr_text();
-  auto quiet = [&] {
-    const Reply stats = api("GET", "/v1/stats");
-    return stats.status == 200 && stats.body.get_int("total_syncs") >= 50 &&
-           stats.body.get_int("queue_depth") == 0;
-  };
-  for (int i = 0; i < 600 && !quiet(); ++i) std::this_thread::sleep_for(100ms);
-  ASSERT_TRUE(quiet());
+  ASSERT_NO_FATAL_FAILURE(wait_for_import(*daemon));
 
   // Stopped, the file system goes read-only (Linux refuses to remount it so while a file on it
   // is open for writing).
