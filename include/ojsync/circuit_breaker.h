@@ -1,7 +1,10 @@
 // CircuitBreaker: stops calling a remote endpoint that is down, so an outage costs one failed
 // call per cool-down instead of one per queued sync, and so waiting jobs are not spent.
 //
-//   closed     calls go out; `failure_threshold` outages in a row open it.
+//   closed     calls go out; `failure_threshold` outages in a row open it, provided they are
+//              the endpoint's and not one record's: they came from at least two records, or
+//              one of them from a call on the endpoint as a whole (a listing). A record whose
+//              calls always fail (a poisoned record) thus never opens it on its own.
 //   open       calls are refused (kUnavailable, retry_after = time left) for `open_duration`.
 //   half-open  one probe call goes out; its success closes the breaker, its outage re-opens it.
 //
@@ -54,8 +57,9 @@ class CircuitBreaker {
   // The call may go out now (as the one probe when half-open); otherwise kUnavailable naming
   // the endpoint, with retry_after set to when to ask again.
   Result<BreakerCall> allow();
-  // The outcome of a call that allow() let through.
-  void record(const Status& outcome);
+  // The outcome of a call that allow() let through: one on the record `subject` (an entity
+  // key), or on the endpoint as a whole when `subject` is empty.
+  void record(const Status& outcome, std::string_view subject = {});
 
   CircuitBreakerStatus status() const;
   const std::string& endpoint() const { return endpoint_; }
@@ -69,6 +73,10 @@ class CircuitBreaker {
   mutable std::mutex mutex_;
   BreakerState state_ = BreakerState::kClosed;  // Guarded by mutex_ (as are the fields below).
   std::int32_t consecutive_failures_ = 0;
+  // Of the outages in a row: the record the first was about, and whether they span more than
+  // that one record (another record, or the endpoint as a whole).
+  std::string first_failed_subject_;
+  bool failures_span_endpoint_ = false;
   std::int64_t times_opened_ = 0;
   Timestamp open_until_{};
   // Half-open: when the probe went out. A probe that never reports back (its caller died)

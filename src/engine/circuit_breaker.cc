@@ -63,7 +63,7 @@ Result<BreakerCall> CircuitBreaker::allow() {
   return BreakerCall::kNormal;
 }
 
-void CircuitBreaker::record(const Status& outcome) {
+void CircuitBreaker::record(const Status& outcome, std::string_view subject) {
   const Timestamp now = clock_.now();
   std::lock_guard lock(mutex_);
   if (!is_outage(outcome)) {
@@ -72,10 +72,16 @@ void CircuitBreaker::record(const Status& outcome) {
     probe_started_.reset();
     return;
   }
-  ++consecutive_failures_;
+  if (consecutive_failures_++ == 0) {
+    first_failed_subject_ = subject;
+    failures_span_endpoint_ = subject.empty();
+  } else if (subject.empty() || subject != first_failed_subject_) {
+    failures_span_endpoint_ = true;
+  }
   const bool trips = state_ == BreakerState::kHalfOpen ||
                      (state_ == BreakerState::kClosed && options_.failure_threshold > 0 &&
-                      consecutive_failures_ >= options_.failure_threshold);
+                      consecutive_failures_ >= options_.failure_threshold &&
+                      failures_span_endpoint_);
   if (!trips) return;
   state_ = BreakerState::kOpen;
   ++times_opened_;

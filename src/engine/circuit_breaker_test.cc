@@ -17,10 +17,10 @@ class CircuitBreakerTest : public ::testing::Test {
     o.open_duration = seconds(30);
     return o;
   }
-  // Lets one call through and reports `outcome` for it.
-  void call(CircuitBreaker& breaker, const Status& outcome) {
+  // Lets one call through and reports `outcome` for it, a call on `subject` ("": the endpoint).
+  void call(CircuitBreaker& breaker, const Status& outcome, std::string_view subject = {}) {
     ASSERT_TRUE(breaker.allow().ok());
-    breaker.record(outcome);
+    breaker.record(outcome, subject);
   }
 
   ManualClock clock_{kStart};
@@ -40,6 +40,26 @@ TEST_F(CircuitBreakerTest, OpensAfterThresholdOutagesInARowAndRefusesWithTheTime
   EXPECT_EQ(refused.code(), StatusCode::kUnavailable);
   EXPECT_NE(refused.message().find("ojs/manuscript"), std::string::npos);
   EXPECT_EQ(refused.retry_after(), seconds(20));
+}
+
+// G3 in docs/invariants.md: a record whose calls always fail is not an outage.
+TEST_F(CircuitBreakerTest, OneRecordFailingAloneNeverOpensIt) {
+  CircuitBreaker breaker("ojs/manuscript", options(), clock_);
+  for (int i = 0; i < 10; ++i) call(breaker, Unavailable("503"), "manuscript/poisoned");
+  EXPECT_EQ(breaker.status().state, BreakerState::kClosed);
+  EXPECT_EQ(breaker.status().consecutive_failures, 10);
+  // A second record failing too is the endpoint's outage: the threshold was long reached.
+  call(breaker, Unavailable("503"), "manuscript/7");
+  EXPECT_EQ(breaker.status().state, BreakerState::kOpen);
+}
+
+TEST_F(CircuitBreakerTest, AFailedListingIsTheEndpointsOutage) {
+  CircuitBreaker breaker("ojs/manuscript", options(), clock_);
+  call(breaker, Unavailable("503"), "manuscript/poisoned");
+  call(breaker, Unavailable("503"), "manuscript/poisoned");
+  EXPECT_EQ(breaker.status().state, BreakerState::kClosed);
+  call(breaker, Unavailable("503"));  // A sweep's listing.
+  EXPECT_EQ(breaker.status().state, BreakerState::kOpen);
 }
 
 TEST_F(CircuitBreakerTest, AnAnswerThatIsNotAnOutageResetsTheCount) {

@@ -157,7 +157,8 @@ struct SyncManager::Impl {
       return admitted.status();
     }
     auto result = call();
-    breaker.record(status_of(result));
+    // A sweep's listing has no key: its outcome is the endpoint's.
+    breaker.record(status_of(result), request.key.id.empty() ? "" : request.key.to_string());
     return result;
   }
 

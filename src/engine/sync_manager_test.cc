@@ -644,13 +644,19 @@ TEST_F(SyncManagerTest, OpenBreakerEndsInlineRetriesAtOnce) {
   options.retry_limit = 5;
   start(options);
   ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  ojs_.put("manuscript", "2", J(R"({"t":"b"})"));
   ojs_.fail_next(1'000'000, Unavailable("connection refused"));
+  // One record's outages, however many, do not open it (it might be that record's fault) ...
+  EXPECT_EQ(manager_->sync("manuscript", "2").status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(sleeps_.size(), 4u);
+  sleeps_.clear();
+  // ... a second record's do.
   auto r = manager_->sync("manuscript", "1");
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(r.status().message().find("circuit breaker open for ojs/manuscript"),
             std::string::npos);
   EXPECT_EQ(r.status().retry_after(), seconds(30));
-  EXPECT_EQ(sleeps_.size(), 2u);  // Two outages opened it; the third attempt was refused.
+  EXPECT_EQ(sleeps_.size(), 1u);  // The first attempt's outage opened it; the second was refused.
 }
 
 TEST_F(SyncManagerTest, ListingsGoThroughTheBreakerSoAnIdleSweepClosesIt) {
@@ -658,15 +664,18 @@ TEST_F(SyncManagerTest, ListingsGoThroughTheBreakerSoAnIdleSweepClosesIt) {
   options.breaker.failure_threshold = 2;
   start(options);
   ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
-  ojs_.fail_next(2, Unavailable("503"));
-  EXPECT_FALSE(manager_->sync("manuscript", "1").ok());  // Two outages open the breaker.
+  ojs_.put("manuscript", "2", J(R"({"t":"b"})"));
+  ojs_.poison("2", Unavailable("503"));
+  EXPECT_FALSE(manager_->sync("manuscript", "2").ok());
+  ojs_.fail_next(1, Unavailable("503"));
+  EXPECT_FALSE(manager_->sync("manuscript", "1").ok());  // A second record's outage opens it.
   auto refused = manager_->list_changed(Side::kOjs, "manuscript", "", 10);
   EXPECT_NE(refused.status().message().find("circuit breaker open"), std::string::npos);
   EXPECT_EQ(manager_->health().overall_status, HealthStatus::kDegraded);
   clock_.advance(seconds(30));
   auto probe = manager_->list_changed(Side::kOjs, "manuscript", "", 10);  // OJS is back.
   ASSERT_TRUE(probe.ok());
-  EXPECT_EQ(probe->changes.size(), 1u);
+  EXPECT_EQ(probe->changes.size(), 2u);
   EXPECT_EQ(manager_->health().overall_status, HealthStatus::kHealthy);
   EXPECT_EQ(manager_->list_changed(Side::kOjs, "spaceship", "", 10).status().code(),
             StatusCode::kInvalidArgument);

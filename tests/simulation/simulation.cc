@@ -178,11 +178,6 @@ class Simulation {
     steps_ = 120 + static_cast<int>(pick(180));
     if (options_.force_poison || chance(30)) {
       poison_at_ = static_cast<int>(pick(static_cast<std::uint64_t>(steps_) / 2));
-      // A circuit breaker cannot tell a record that always fails from an outage: the poisoned
-      // record opens it for open_duration, and the final direct syncs do not wait out the
-      // cool-down (known gap G3). Breakers stay on in the other seeds.
-      // TODO(docs/invariants.md#g3): keep them on here too once G3 is settled.
-      sync_options_.breaker.failure_threshold = 0;
     }
     append_only_ = {kDecision};
   }
