@@ -369,16 +369,13 @@ struct SyncManager::Impl {
       (side == Side::kOjs ? intent.writes_ojs : intent.writes_agents) = true;
     }
     if (!intent.writes_ojs && !intent.writes_agents) return version;
+    if (state) return env.store->record_write_intent(*state, version, intent);
     SyncState entry;
-    if (state) {
-      entry = *state;
-    } else {
-      entry.key = key;
-      entry.ojs_id = ojs.snapshot ? ojs.snapshot->side_id : "";
-      entry.agents_id = agents.snapshot ? agents.snapshot->side_id : agents_id;
-      entry.updated_at = now;
-    }
-    return env.store->record_write_intent(entry, version, intent);
+    entry.key = key;
+    entry.ojs_id = ojs.snapshot ? ojs.snapshot->side_id : "";
+    entry.agents_id = agents.snapshot ? agents.snapshot->side_id : agents_id;
+    entry.updated_at = now;
+    return env.store->record_write_intent(entry, 0, intent);
   }
 
   // Records every conflict a resolver settled against one side's edit.
