@@ -272,6 +272,11 @@ Status validate(const DaemonConfig& c) {
   }
   if (c.webhooks.secret_files.size() > 2)
     return InvalidArgument("webhooks.secret_files holds at most two files");
+  // A wider window defeats the timestamp's purpose (replays); it also keeps now ± tolerance
+  // far from Timestamp's limits.
+  if (c.webhooks.tolerance < std::chrono::seconds(1) || c.webhooks.tolerance > std::chrono::hours(24)) {
+    return InvalidArgument("webhooks.tolerance must be between 1s and 24h");
+  }
   if (c.webhooks.dedupe_retention < c.webhooks.tolerance) {
     return InvalidArgument("webhooks.dedupe_retention must be at least webhooks.tolerance");
   }

@@ -129,6 +129,9 @@ TEST(ConfigTest, BadInputNamesTheKey) {
   expect_error("[sync]\ntie_winner = \"nobody\"", "sync.tie_winner");
   expect_error("[ojs]\nversion = \"2.4\"", "ojs.version");
   expect_error("[ojs]\nbase_url = \"https://x\"", "ojs.journal");
+  expect_error("[webhooks]\ntolerance = \"0s\"", "webhooks.tolerance");
+  expect_error("[webhooks]\ntolerance = \"999999h\"\ndedupe_retention = \"999999h\"",
+               "webhooks.tolerance");
   expect_error("[sync\n", "line 1");
   expect_error("", "sync.retry_limit", {{"OJSYNC_SYNC_RETRY_LIMIT", "lots"}});
 }
