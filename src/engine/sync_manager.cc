@@ -325,20 +325,21 @@ struct SyncManager::Impl {
   // failure of this sync cannot lose it. `state` becomes the committed entry.
   Status complete_interrupted_sync(const SyncRequest& request, SyncState& state,
                                    const SideView& ojs, const SideView& agents, Timestamp now) {
-    const SyncState before = state;
+    const WriteIntent intent = *state.write_intent;
+    const std::string base_hash_before = state.base_hash;
+    const std::string side_hash_before[] = {state.ojs_hash, state.agents_hash};
     if (!adopt_write_intent(state, ojs, agents)) return OkStatus();
     SyncCommit completion;
     completion.record = new_record(request, now);
     completion.record.outcome = SyncOutcome::kNoop;
-    completion.record.base_hash_before = before.base_hash;
+    completion.record.base_hash_before = base_hash_before;
     completion.record.base_hash_after = state.base_hash;
     completion.record.ojs_hash = ojs.hash;
     completion.record.agents_hash = agents.hash;
     for (Side side : {Side::kOjs, Side::kAgents}) {
-      if (!(side == Side::kOjs ? before.write_intent->writes_ojs : before.write_intent->writes_agents))
-        continue;
+      if (!(side == Side::kOjs ? intent.writes_ojs : intent.writes_agents)) continue;
       completion.audit.push_back({0, now, "engine", "write_" + std::string(side_name(side)),
-                                  state.key, side == Side::kOjs ? before.ojs_hash : before.agents_hash,
+                                  state.key, side_hash_before[side == Side::kOjs ? 0 : 1],
                                   state.base_hash, "completes a sync interrupted after its write",
                                   Json()});
     }

@@ -52,9 +52,7 @@ Result<EntityKey> AgentApi::entity_of(const ApiCall& call) const {
   if (ctx_.manager->options().entity_types.find(key.type) == nullptr) {
     return NotFound("unknown entity type '" + key.type.substr(0, 64) + "'");
   }
-  if (!is_valid_identifier(key.id))
-    return InvalidArgument("an entity id is " + std::string(kIdentifierRule));
-  return key;
+  return key;  // The router checked the id (ApiRouter::check_path_params).
 }
 
 Result<std::string> AgentApi::agent_of(const ApiCall& call) {
