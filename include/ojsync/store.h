@@ -60,7 +60,7 @@ enum class SyncOutcome : std::uint8_t {
 std::string_view outcome_name(SyncOutcome outcome);  // "noop", "applied", "conflict", "failed"
 Result<SyncOutcome> parse_outcome(std::string_view name);
 
-// One row of sync_records: every sync operation, successful or not.
+// One entry of the sync log: every sync operation, successful or not.
 struct SyncRecord {
   std::int64_t id = 0;  // Assigned by the store.
   EntityKey key;
@@ -231,7 +231,7 @@ struct CleanupCounts {
 // What Store::cleanup removes, table by table: rows older than their table's cutoff. nullopt
 // keeps that table's rows however old.
 struct RetentionCutoffs {
-  std::optional<Timestamp> records;             // sync_records, by started_at.
+  std::optional<Timestamp> records;             // Sync records, by started_at.
   std::optional<Timestamp> resolved_conflicts;  // By resolved_at.
   std::optional<Timestamp> tombstones;          // States deleted on both sides, by updated_at.
   std::optional<Timestamp> audit_payloads;      // Payloads redacted; the entries stay.
@@ -310,6 +310,7 @@ class Store {
   virtual Result<std::vector<Result<CommitResult>>> commit_syncs(std::span<const SyncCommit> commits) = 0;
 
   // --- history (newest first)
+  // The entity's records, the most recently committed first (ids ascend in commit order).
   virtual Result<std::vector<SyncRecord>> list_records(const EntityKey& key, std::size_t limit) = 0;
   // Every entity's records ordered by id, after `after_id`, at most `limit` (privacy scans).
   virtual Result<std::vector<SyncRecord>> list_records_after(std::int64_t after_id,

@@ -211,7 +211,7 @@ TEST(AuditMigrationTest, EntriesFromBeforeTheChainAreChainedByTheMigration) {
     write_unchained_entries(raw, 3);
   }
   auto store = open_sqlite_store({path}).value();
-  ASSERT_EQ(store->migrate().value(), 6);
+  ASSERT_EQ(store->migrate().value(), static_cast<int>(sqlite_store_migrations().size()));
   auto verified = verify_audit_chain(*store);
   OJSYNC_ASSERT_OK(verified);
   EXPECT_TRUE(verified->ok()) << verified->first_break->detail;
@@ -243,7 +243,7 @@ TEST(AuditMigrationTest, TheVersion3HeadIsCarriedIntoTheSequence) {
         SQLITE_OK);
   }
   auto store = open_sqlite_store({path}).value();
-  ASSERT_EQ(store->migrate().value(), 6);
+  ASSERT_EQ(store->migrate().value(), static_cast<int>(sqlite_store_migrations().size()));
   auto verified = verify_audit_chain(*store);
   OJSYNC_ASSERT_OK(verified);
   ASSERT_FALSE(verified->ok());

@@ -101,6 +101,12 @@ void Query::bind_one(std::string_view value) {
                                  SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
+void Query::bind_one(Blob value) {
+  // Static: a Blob is bound right before its statement runs, while the caller holds the bytes.
+  check_bind(sqlite3_bind_blob64(statement_->get(), next_index_, value.bytes.data(), value.bytes.size(),
+                                 SQLITE_STATIC));
+}
+
 void Query::bind_one(std::nullopt_t) { check_bind(sqlite3_bind_null(statement_->get(), next_index_)); }
 
 void Query::bind_one(const std::optional<std::string>& value) {
@@ -137,6 +143,13 @@ std::string Query::text(int column) const {
   if (data == nullptr) return {};
   const int size = sqlite3_column_bytes(statement_->get(), column);
   return std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
+}
+
+std::string_view Query::blob(int column) const {
+  const void* data = sqlite3_column_blob(statement_->get(), column);
+  if (data == nullptr) return {};
+  const int size = sqlite3_column_bytes(statement_->get(), column);
+  return std::string_view(static_cast<const char*>(data), static_cast<std::size_t>(size));
 }
 
 std::optional<std::string> Query::optional_text(int column) const {

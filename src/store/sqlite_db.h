@@ -43,6 +43,11 @@ inline Timestamp from_micros(std::int64_t us) { return Timestamp(Duration(us)); 
 // does not parse means a damaged or hand-edited file: kDataLoss.
 Result<Json> parse_stored_json(std::string_view text);
 
+// Bytes bound as a BLOB (a string_view binds as TEXT).
+struct Blob {
+  std::string_view bytes;
+};
+
 // A size_t limit as an SQL LIMIT value (clamped to INT64_MAX).
 std::int64_t sql_limit(std::size_t limit);
 
@@ -99,6 +104,8 @@ class Query {
   bool boolean(int column) const { return int64(column) != 0; }
   std::string text(int column) const;
   std::optional<std::string> optional_text(int column) const;
+  // The column's bytes, valid until the next step() or the Query's end.
+  std::string_view blob(int column) const;
   Timestamp timestamp(int column) const { return from_micros(int64(column)); }
 
  private:
@@ -110,6 +117,7 @@ class Query {
   void bind_one(std::string_view value);
   void bind_one(const std::string& value) { bind_one(std::string_view(value)); }
   void bind_one(const char* value) { bind_one(std::string_view(value)); }
+  void bind_one(Blob value);
   void bind_one(std::nullopt_t);
   void bind_one(const std::optional<std::string>& value);
   void check_bind(int rc);

@@ -1,6 +1,10 @@
 #include "store/sqlite_statistics.h"
 
+#include <algorithm>
 #include <string>
+#include <vector>
+
+#include "store/sqlite_sync_log.h"
 
 namespace ojsync {
 
@@ -15,17 +19,14 @@ std::int64_t hour_of(Timestamp t) {
   return hours * kMicrosPerHour;
 }
 
-Status add_count(OutcomeCounts& counts, const std::string& outcome_text, std::int64_t n) {
-  Result<SyncOutcome> outcome = parse_outcome(outcome_text);
-  if (!outcome.ok()) return DataLoss("store row has an invalid outcome: '" + outcome_text + "'");
+void add_count(OutcomeCounts& counts, SyncOutcome outcome, std::int64_t n) {
   counts.total += n;
-  switch (*outcome) {
+  switch (outcome) {
     case SyncOutcome::kNoop: counts.noop += n; break;
     case SyncOutcome::kApplied: counts.applied += n; break;
     case SyncOutcome::kConflict: counts.conflict += n; break;
     case SyncOutcome::kFailed: counts.failed += n; break;
   }
-  return OkStatus();
 }
 
 // Reads (outcome, count) rows into `counts`.
@@ -33,16 +34,11 @@ Status read_outcome_counts(Query& q, OutcomeCounts& counts) {
   while (true) {
     OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
     if (!row) return OkStatus();
-    OJSYNC_RETURN_IF_ERROR(add_count(counts, q.text(0), q.int64(1)));
+    const std::string outcome_text = q.text(0);
+    Result<SyncOutcome> outcome = parse_outcome(outcome_text);
+    if (!outcome.ok()) return DataLoss("store row has an invalid outcome: '" + outcome_text + "'");
+    add_count(counts, *outcome, q.int64(1));
   }
-}
-
-// The duration at 1-based `rank` in the window sorted ascending.
-Result<Duration> duration_at_rank(SqliteDb& db, Timestamp from, Timestamp to, std::int64_t rank) {
-  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT duration_us FROM sync_records WHERE started_at > ? "
-                                            "AND started_at <= ? ORDER BY duration_us LIMIT 1 OFFSET ?"));
-  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.bind(from, to, rank - 1).step());
-  return row ? Duration(q.int64(0)) : Duration(0);
 }
 
 // ceil(percent / 100 × n) for n > 0.
@@ -54,16 +50,24 @@ Result<std::int64_t> count_of(SqliteDb& db, std::string_view sql) {
   return row ? q.int64(0) : 0;
 }
 
+// The duration at 1-based `rank` in ascending order (reorders `durations`).
+Duration duration_at_rank(std::vector<Duration>& durations, std::int64_t rank) {
+  const auto nth = durations.begin() + (rank - 1);
+  std::nth_element(durations.begin(), nth, durations.end());
+  return *nth;
+}
+
 Status read_last_24h(SqliteDb& db, Timestamp now, StoreStatistics& stats) {
-  const Timestamp from = now - std::chrono::hours(24);
-  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT outcome, COUNT(*) FROM sync_records "
-                                            "WHERE started_at > ? AND started_at <= ? GROUP BY outcome"));
-  q.bind(from, now);
-  OJSYNC_RETURN_IF_ERROR(read_outcome_counts(q, stats.last_24h));
-  const std::int64_t n = stats.last_24h.total;
+  std::vector<Duration> durations;
+  OJSYNC_RETURN_IF_ERROR(
+      visit_records_in_window(db, now - std::chrono::hours(24), now, [&](const SyncRecord& r) {
+        add_count(stats.last_24h, r.outcome, 1);
+        durations.push_back(r.duration);
+      }));
+  const auto n = static_cast<std::int64_t>(durations.size());
   if (n == 0) return OkStatus();
-  OJSYNC_ASSIGN_OR_RETURN(stats.p50_duration_24h, duration_at_rank(db, from, now, nearest_rank(50, n)));
-  OJSYNC_ASSIGN_OR_RETURN(stats.p99_duration_24h, duration_at_rank(db, from, now, nearest_rank(99, n)));
+  stats.p50_duration_24h = duration_at_rank(durations, nearest_rank(50, n));
+  stats.p99_duration_24h = duration_at_rank(durations, nearest_rank(99, n));
   return OkStatus();
 }
 
@@ -103,22 +107,19 @@ Status upsert_bucket(SqliteDb& db, std::int64_t hour, std::string_view type, Syn
 
 }  // namespace
 
-Status add_to_statistics(SqliteDb& db, const SyncRecord& record) {
-  return upsert_bucket(db, hour_of(record.started_at), record.key.type, record.outcome, 1, record.duration,
-                       record.started_at);
-}
-
 void StatisticsBatch::add(const SyncRecord& record) {
-  Bucket& b = buckets_[{hour_of(record.started_at), record.key.type, record.outcome}];
+  const std::int64_t hour = hour_of(record.started_at);
+  auto same = [&](const Bucket& b) { return b.hour == hour && b.outcome == record.outcome && b.type == record.key.type; };
+  auto found = std::find_if(buckets_.rbegin(), buckets_.rend(), same);
+  Bucket& b = found != buckets_.rend() ? *found : buckets_.emplace_back(Bucket{hour, record.key.type, record.outcome});
   ++b.count;
   b.total_duration += record.duration;
   b.last_started_at = std::max(b.last_started_at, record.started_at);
 }
 
 Status StatisticsBatch::flush(SqliteDb& db) const {
-  for (const auto& [key, b] : buckets_) {
-    const auto& [hour, type, outcome] = key;
-    OJSYNC_RETURN_IF_ERROR(upsert_bucket(db, hour, type, outcome, b.count, b.total_duration, b.last_started_at));
+  for (const Bucket& b : buckets_) {
+    OJSYNC_RETURN_IF_ERROR(upsert_bucket(db, b.hour, b.type, b.outcome, b.count, b.total_duration, b.last_started_at));
   }
   return OkStatus();
 }

@@ -2,20 +2,18 @@
 // commit, and the figures Store::statistics reports.
 #pragma once
 
-#include <map>
 #include <string>
-#include <tuple>
+#include <vector>
 
 #include "ojsync/store.h"
 #include "store/sqlite_db.h"
 
 namespace ojsync {
 
-// Counts `record` in its hour × type × outcome bucket. Runs inside the commit's transaction.
-Status add_to_statistics(SqliteDb& db, const SyncRecord& record);
-
 // Rollup increments gathered over a group commit and written once per bucket, so a batch of
-// N records costs one upsert per bucket instead of N. Not thread-safe (one per commit).
+// N records costs one upsert per bucket instead of N. A batch spans few buckets (hours × types
+// × outcomes), so they are kept in a vector searched from the most recent one. Not
+// thread-safe (one per commit).
 class StatisticsBatch {
  public:
   void add(const SyncRecord& record);
@@ -24,14 +22,17 @@ class StatisticsBatch {
 
  private:
   struct Bucket {
+    std::int64_t hour;
+    std::string type;
+    SyncOutcome outcome;
     std::int64_t count = 0;
     Duration total_duration{0};
     Timestamp last_started_at{};
   };
-  std::map<std::tuple<std::int64_t, std::string, SyncOutcome>, Bucket> buckets_;
+  std::vector<Bucket> buckets_;
 };
 
-// Store::statistics. The 24-hour window is (now - 24 h, now] over sync_records.started_at.
+// Store::statistics. The 24-hour window is (now - 24 h, now] over the records' started_at.
 // Percentiles use the nearest-rank method over every record in the window, whatever its
 // outcome: the p-th percentile of N sorted durations is the one at rank ceil(p/100 × N)
 // (1-based), so it is always a duration that occurred; with no records both are zero.

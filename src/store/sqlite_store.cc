@@ -21,6 +21,7 @@
 #include "store/sqlite_statistics.h"
 #include "store/sqlite_store_rows.h"
 #include "store/sqlite_store_schema.h"
+#include "store/sqlite_sync_log.h"
 
 namespace ojsync {
 
@@ -53,18 +54,17 @@ Result<std::int64_t> write_state(SqliteDb& db, const FieldCipher* cipher, const 
   return expected + 1;
 }
 
-Result<std::int64_t> insert_record(SqliteDb& db, const SyncRecord& r) {
-  OJSYNC_ASSIGN_OR_RETURN(
-      Query q, db.query("INSERT INTO sync_records (type, entity_id, direction, outcome, triggered_by, "
-                        "base_hash_before, base_hash_after, ojs_hash, agents_hash, wrote_ojs, "
-                        "wrote_agents, duration_us, retry_count, error, started_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  q.bind(r.key.type, r.key.id, direction_name(r.direction), outcome_name(r.outcome), r.trigger,
-         r.base_hash_before, r.base_hash_after, r.ojs_hash, r.agents_hash, r.wrote_ojs, r.wrote_agents,
-         r.duration, r.retry_count, r.error, r.started_at);
-  OJSYNC_RETURN_IF_ERROR(q.run());
-  return db.last_insert_id();
-}
+// The records and statistics rollup of one transaction's commits, written just before it
+// commits (so a group commit writes its records as one block).
+struct CommitLog {
+  SyncLogAppender records;
+  StatisticsBatch statistics;
+
+  Status flush(SqliteDb& db) {
+    OJSYNC_RETURN_IF_ERROR(records.flush(db));
+    return statistics.flush(db);
+  }
+};
 
 // Inserts the entity's open conflict, or replaces the one already open (keeping its id and
 // created_at). The status in `c` is ignored: what this stores is open.
@@ -257,54 +257,47 @@ class SqliteStore final : public Store {
   }
 
   Result<CommitResult> commit_sync(const SyncCommit& commit) override {
-    return transact(Transaction::Mode::kWrite,
-                    [&](SqliteDb& db) { return apply_commit(db, cipher_.get(), commit, nullptr); });
+    return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) -> Result<CommitResult> {
+      CommitLog log;
+      OJSYNC_ASSIGN_OR_RETURN(CommitResult result, apply_commit(db, cipher_.get(), commit, log));
+      OJSYNC_RETURN_IF_ERROR(log.flush(db));
+      return result;
+    });
   }
 
   Result<std::vector<Result<CommitResult>>> commit_syncs(std::span<const SyncCommit> commits) override {
     return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) -> Result<std::vector<Result<CommitResult>>> {
       std::vector<Result<CommitResult>> results;
       results.reserve(commits.size());
-      StatisticsBatch statistics;
+      CommitLog log;
       for (const SyncCommit& commit : commits) {
-        // A record-only commit is one INSERT, atomic by itself: no savepoint needed.
-        const bool one_statement = !commit.state && !commit.close_conflict && !commit.open_conflict &&
-                                   !commit.completed_job_id && !commit.failed_job && commit.audit.empty();
-        if (one_statement) {
-          results.push_back(apply_commit(db, cipher_.get(), commit, &statistics));
+        // A record-only commit writes nothing until the log's flush: no savepoint needed.
+        const bool record_only = !commit.state && !commit.close_conflict && !commit.open_conflict &&
+                                 !commit.completed_job_id && !commit.failed_job && commit.audit.empty();
+        if (record_only) {
+          results.push_back(apply_commit(db, cipher_.get(), commit, log));
           continue;
         }
         OJSYNC_RETURN_IF_ERROR(run_sql(db, "SAVEPOINT ojsync_commit"));
-        Result<CommitResult> result = apply_commit(db, cipher_.get(), commit, &statistics);
+        Result<CommitResult> result = apply_commit(db, cipher_.get(), commit, log);
         if (!result.ok()) OJSYNC_RETURN_IF_ERROR(run_sql(db, "ROLLBACK TO ojsync_commit"));
         OJSYNC_RETURN_IF_ERROR(run_sql(db, "RELEASE ojsync_commit"));
         results.push_back(std::move(result));
       }
-      OJSYNC_RETURN_IF_ERROR(statistics.flush(db));
+      OJSYNC_RETURN_IF_ERROR(log.flush(db));
       return results;
     });
   }
 
-  // Newest first (by started_at, then id).
   Result<std::vector<SyncRecord>> list_records(const EntityKey& key, std::size_t limit) override {
-    return with_db([&](SqliteDb& db) -> Result<std::vector<SyncRecord>> {
-      OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_RECORD_COLUMNS " FROM sync_records "
-                                                "WHERE type = ? AND entity_id = ? "
-                                                "ORDER BY started_at DESC, id DESC LIMIT ?"));
-      q.bind(key.type, key.id, sql_limit(limit));
-      return read_all(q, read_record);
-    });
+    return transact(Transaction::Mode::kRead,
+                    [&](SqliteDb& db) { return read_entity_records(db, key, limit); });
   }
 
   Result<std::vector<SyncRecord>> list_records_after(std::int64_t after_id,
                                                      std::size_t limit) override {
-    return with_db([&](SqliteDb& db) -> Result<std::vector<SyncRecord>> {
-      OJSYNC_ASSIGN_OR_RETURN(Query q,
-                              db.query("SELECT " OJSYNC_RECORD_COLUMNS " FROM sync_records "
-                                       "WHERE id > ? ORDER BY id LIMIT ?"));
-      q.bind(after_id, sql_limit(limit));
-      return read_all(q, read_record);
-    });
+    return transact(Transaction::Mode::kRead,
+                    [&](SqliteDb& db) { return read_records_after(db, after_id, limit); });
   }
 
   // Newest first (the most recently appended).
@@ -419,7 +412,7 @@ class SqliteStore final : public Store {
       if (cutoffs.records) {
         OJSYNC_ASSIGN_OR_RETURN(
             counts.records,
-            delete_before(db, "DELETE FROM sync_records WHERE started_at < ?", *cutoffs.records));
+            delete_records_before(db, *cutoffs.records));
       }
       if (cutoffs.resolved_conflicts) {
         OJSYNC_ASSIGN_OR_RETURN(
@@ -460,11 +453,7 @@ class SqliteStore final : public Store {
         OJSYNC_RETURN_IF_ERROR(replace_conflict_documents(db, cipher_.get(), c));
       for (const std::int64_t id : erasure.redacted_audit_ids)
         OJSYNC_RETURN_IF_ERROR(redact_audit_entry(db, id));
-      for (const auto& [id, error] : erasure.record_errors) {
-        OJSYNC_ASSIGN_OR_RETURN(Query q,
-                                db.query("UPDATE sync_records SET error = ? WHERE id = ?"));
-        OJSYNC_RETURN_IF_ERROR(q.bind(error, id).run());
-      }
+      OJSYNC_RETURN_IF_ERROR(replace_record_errors(db, erasure.record_errors));
       for (const auto& [id, error] : erasure.job_errors) {
         OJSYNC_ASSIGN_OR_RETURN(Query q,
                                 db.query("UPDATE sync_jobs SET last_error = ? WHERE id = ?"));
@@ -546,20 +535,18 @@ class SqliteStore final : public Store {
 
  private:
   // Order inside the transaction: state (the version check first, so a lost race changes
-  // nothing), record and its statistics, conflicts, queue, audit (the commit's entries, then
-  // the closed conflict's "conflict_resolved" entry). The caller's transaction
-  // (or savepoint) rolls everything back on any failure. A closed conflict's resolved_at is
-  // the end of the sync: record.started_at + duration. With a `batch`, the statistics rollup
-  // is gathered there (only once the commit succeeded) instead of written at once.
+  // nothing), conflicts, queue, audit (the commit's entries, then the closed conflict's
+  // "conflict_resolved" entry), and last the record and its statistics, gathered in `log`
+  // once everything else succeeded (the caller flushes it before committing). The caller's
+  // transaction (or savepoint) rolls everything back on any failure. A closed conflict's
+  // resolved_at is the end of the sync: record.started_at + duration.
   static Result<CommitResult> apply_commit(SqliteDb& db, const FieldCipher* cipher,
-                                           const SyncCommit& commit, StatisticsBatch* batch) {
+                                           const SyncCommit& commit, CommitLog& log) {
     CommitResult result;
     if (commit.state) {
       OJSYNC_ASSIGN_OR_RETURN(result.state_version,
                               write_state(db, cipher, *commit.state, commit.expected_version));
     }
-    OJSYNC_ASSIGN_OR_RETURN(result.record_id, insert_record(db, commit.record));
-    if (batch == nullptr) OJSYNC_RETURN_IF_ERROR(add_to_statistics(db, commit.record));
     if (commit.close_conflict) {
       const Timestamp at = commit.record.started_at + commit.record.duration;
       OJSYNC_RETURN_IF_ERROR(
@@ -578,7 +565,8 @@ class SqliteStore final : public Store {
       OJSYNC_RETURN_IF_ERROR(
           append_audit_entry(db, conflict_resolved_entry(commit, at), cipher).status());
     }
-    if (batch != nullptr) batch->add(commit.record);
+    OJSYNC_ASSIGN_OR_RETURN(result.record_id, log.records.add(db, commit.record));
+    log.statistics.add(commit.record);
     return result;
   }
 

@@ -18,6 +18,7 @@
 #define OJSYNC_STATE_COLUMNS \
   "type, entity_id, ojs_id, agents_id, base, base_hash, ojs_hash, agents_hash, tombstone, updated_at, " \
   "version, write_intent"
+// The former sync_records table (schema versions 1-6), read by migration 7 only.
 #define OJSYNC_RECORD_COLUMNS                                                                       \
   "id, type, entity_id, direction, outcome, triggered_by, base_hash_before, base_hash_after, "      \
   "ojs_hash, agents_hash, wrote_ojs, wrote_agents, duration_us, retry_count, error, started_at"

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "store/sqlite_audit_log.h"
+#include "store/sqlite_sync_log.h"
 
 namespace ojsync {
 
@@ -265,6 +266,31 @@ constexpr const char* kV6Schema = R"sql(
 ALTER TABLE sync_state ADD COLUMN write_intent TEXT;
 )sql";
 
+// The sync log packed (sqlite_sync_log.h): the records of a commit share a row, and the entity
+// index is partitioned by record id. Existing records move over with their ids; the former
+// table, its indexes and its sequence row go.
+constexpr const char* kV7Schema = R"sql(
+CREATE TABLE sync_record_blocks (
+  last_id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  first_id       INTEGER NOT NULL,
+  count          INTEGER NOT NULL CHECK (count > 0),
+  min_started_at INTEGER NOT NULL,
+  max_started_at INTEGER NOT NULL,
+  records        BLOB NOT NULL,
+  CHECK (first_id <= last_id AND min_started_at <= max_started_at)
+) STRICT;
+-- Retention finds the blocks holding records older than its cutoff; the 24-hour statistics
+-- the blocks holding records newer than their window's start.
+CREATE INDEX sync_record_blocks_by_oldest ON sync_record_blocks (min_started_at);
+CREATE INDEX sync_record_blocks_by_newest ON sync_record_blocks (max_started_at);
+CREATE TABLE sync_record_entities (
+  bucket    INTEGER NOT NULL,
+  key_hash  INTEGER NOT NULL,
+  record_id INTEGER NOT NULL,
+  PRIMARY KEY (bucket, key_hash, record_id)
+) STRICT, WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "sync state, records, conflicts, statistics, jobs, audit log", kV1Schema},
     Migration{2, "service settings, received events", kV2Schema},
@@ -272,6 +298,7 @@ constexpr std::array kMigrations = {
     Migration{4, "audit head in the AUTOINCREMENT sequence", kV4Schema},
     Migration{5, "audit payloads re-encryptable in place", kV5Schema},
     Migration{6, "write intents in sync_state", kV6Schema},
+    Migration{7, "sync log packed in blocks", kV7Schema, pack_former_sync_records},
 };
 
 }  // namespace

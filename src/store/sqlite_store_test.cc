@@ -119,15 +119,15 @@ TEST_F(SqliteStoreTest, AuditLogRefusesUpdateAndDelete) {
 TEST_F(SqliteStoreTest, SchemaIsVersionedStrictAndInWalMode) {
   RawDb raw(path_);
   EXPECT_EQ(raw.scalar("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.scalar("SELECT group_concat(version) FROM schema_migrations"), "1,2,3,4,5,6");
+  EXPECT_EQ(raw.scalar("SELECT group_concat(version) FROM schema_migrations"), "1,2,3,4,5,6,7");
   auto again = store_->migrate();
   OJSYNC_ASSERT_OK(again);
-  EXPECT_EQ(*again, 6);
-  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_migrations"), "6");
+  EXPECT_EQ(*again, 7);
+  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_migrations"), "7");
   EXPECT_EQ(raw.scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_list "
                        "WHERE schema = 'main' AND strict = 1 AND name <> 'schema_migrations' ORDER BY name)"),
             "api_tokens,audit_log,received_events,service_settings,sync_conflicts,sync_jobs,"
-            "sync_records,sync_state,sync_statistics");
+            "sync_record_blocks,sync_record_entities,sync_state,sync_statistics");
   // The invariants the store relies on are in the schema, not only in code.
   EXPECT_EQ(raw.exec("INSERT INTO sync_jobs (type, entity_id, direction, triggered_by, state, attempts, "
                      "run_at, lease_until, leased_by, last_error, created_at) "

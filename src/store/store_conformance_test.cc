@@ -464,12 +464,15 @@ TEST_P(StoreConformanceTest, RecordsRoundTripNewestFirst) {
   OJSYNC_ASSERT_OK(commit_record(kKey, SyncOutcome::kApplied, at(5)));
   OJSYNC_ASSERT_OK(commit_record(kOther, SyncOutcome::kApplied, at(30)));
 
+  // Newest first means the most recently committed first, whatever the start times say.
   auto records = store_->list_records(kKey, 10);
   OJSYNC_ASSERT_OK(records);
   ASSERT_EQ(records->size(), 3u);
-  EXPECT_EQ((*records)[0].started_at, at(20));
-  EXPECT_EQ((*records)[2].started_at, at(5));
-  const SyncRecord& r = (*records)[1];
+  EXPECT_EQ((*records)[0].started_at, at(5));
+  EXPECT_EQ((*records)[1].started_at, at(20));
+  EXPECT_GT((*records)[0].id, (*records)[1].id);
+  EXPECT_GT((*records)[1].id, (*records)[2].id);
+  const SyncRecord& r = (*records)[2];
   EXPECT_EQ(r.id, committed->record_id);
   EXPECT_EQ(r.key, kKey);
   EXPECT_EQ(r.direction, Direction::kToOjs);
@@ -489,7 +492,72 @@ TEST_P(StoreConformanceTest, RecordsRoundTripNewestFirst) {
   auto limited = store_->list_records(kKey, 1);
   OJSYNC_ASSERT_OK(limited);
   ASSERT_EQ(limited->size(), 1u);
-  EXPECT_EQ(limited->front().started_at, at(20));
+  EXPECT_EQ(limited->front().started_at, at(5));
+}
+
+// A group commit of many entities, past any internal batching of the log: every record is
+// found by its entity (newest first, limited) and by an id scan, and retention takes exactly
+// the records older than its cutoff even when they were committed among newer ones.
+TEST_P(StoreConformanceTest, ManyGroupCommittedRecordsAreFoundByEntityAndById) {
+  constexpr int kEntities = 97;
+  constexpr int kRounds = 70;  // 6,790 records in 7 group commits.
+  std::vector<std::int64_t> ids;
+  for (int round = 0; round < kRounds; round += 10) {
+    std::vector<SyncCommit> commits;
+    for (int r = round; r < round + 10; ++r) {
+      for (int e = 0; e < kEntities; ++e) {
+        SyncCommit c;
+        // Even rounds start before the cutoff at 1,000 s, odd ones after it.
+        c.record = make_record({"manuscript", std::to_string(e)}, SyncOutcome::kNoop,
+                               at(r % 2 == 0 ? r : 1'000 + r), Duration(r));
+        commits.push_back(std::move(c));
+      }
+    }
+    auto results = store_->commit_syncs(commits);
+    OJSYNC_ASSERT_OK(results);
+    for (const auto& result : *results) {
+      OJSYNC_ASSERT_OK(result);
+      ids.push_back(result->record_id);
+    }
+  }
+  ASSERT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  ASSERT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
+
+  for (int e : {0, 42, kEntities - 1}) {
+    auto records = store_->list_records({"manuscript", std::to_string(e)}, 1'000);
+    OJSYNC_ASSERT_OK(records);
+    ASSERT_EQ(records->size(), static_cast<std::size_t>(kRounds)) << e;
+    for (int i = 0; i < kRounds; ++i) {
+      const SyncRecord& r = (*records)[static_cast<std::size_t>(i)];
+      EXPECT_EQ(r.key.id, std::to_string(e));
+      EXPECT_EQ(r.duration, Duration(kRounds - 1 - i));  // Newest round first.
+    }
+    auto limited = store_->list_records({"manuscript", std::to_string(e)}, 3);
+    OJSYNC_ASSERT_OK(limited);
+    ASSERT_EQ(limited->size(), 3u);
+    EXPECT_EQ(limited->back().duration, Duration(kRounds - 3));
+  }
+  std::vector<std::int64_t> scanned;
+  for (std::int64_t after = 0;;) {
+    auto page = store_->list_records_after(after, 500);
+    OJSYNC_ASSERT_OK(page);
+    if (page->empty()) break;
+    for (const SyncRecord& r : *page) scanned.push_back(r.id);
+    after = page->back().id;
+  }
+  EXPECT_EQ(scanned, ids);
+
+  auto cleaned = store_->cleanup(RetentionCutoffs::uniform(at(1'000)));
+  OJSYNC_ASSERT_OK(cleaned);
+  EXPECT_EQ(cleaned->records, kEntities * kRounds / 2);
+  auto kept = store_->list_records({"manuscript", "42"}, 1'000);
+  OJSYNC_ASSERT_OK(kept);
+  ASSERT_EQ(kept->size(), static_cast<std::size_t>(kRounds / 2));
+  for (const SyncRecord& r : *kept) EXPECT_GE(r.started_at, at(1'000));
+  auto stats = store_->statistics(at(1'000 + kRounds));
+  OJSYNC_ASSERT_OK(stats);
+  EXPECT_EQ(stats->last_24h.total, kEntities * kRounds / 2);
+  EXPECT_EQ(stats->all_time.total, kEntities * kRounds);
 }
 
 // ----------------------------------------------------------------------------- conflicts
