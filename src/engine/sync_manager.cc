@@ -355,7 +355,10 @@ struct SyncManager::Impl {
   // an edit made on it meanwhile is merged (docs/invariants.md, G1). Returns whether it found one.
   Result<bool> find_lost_create(const EntityTypeConfig& type, SyncRequest& request,
                                 SyncState& state, SideView& ojs) {
-    if (!state.write_intent || !state.write_intent->writes_ojs || ojs.snapshot) return false;
+    if (!state.write_intent || !state.write_intent->writes_ojs ||
+        state.write_intent->target_hash.empty() || ojs.snapshot) {
+      return false;  // Not a create in OJS (a deletion has nothing to find).
+    }
     const std::string wanted = create_key(state.key, state.base_hash);
     OJSYNC_ASSIGN_OR_RETURN(std::optional<Snapshot> found, guarded(Side::kOjs, type, request, [&] {
                               return env.ojs->find_created(type.name, wanted, state.updated_at);
