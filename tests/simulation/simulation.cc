@@ -530,13 +530,26 @@ class Simulation {
 
   // ------------------------------------------------------------------ quiescence
   // Every entity either side holds or the store knows, by its ojsync key.
+  // A document the engine created for an entity belongs to it even before the store records its
+  // id (the create's key it carries names the entity, as the engine reads it): when that entity
+  // cannot sync (a poisoned record), its document is not an entity of its own.
   std::set<EntityKey> all_keys() {
     std::set<EntityKey> keys;
     for (const auto& state : all_states()) keys.insert(state.key);
     for (const char* type : {kManuscript, kDecision}) {
       for (Side s : {Side::kOjs, Side::kAgents}) {
-        for (const auto& id : side(s).ids(type))
-          keys.insert({type, entity_id_of(*real_store_, s, type, id)});
+        for (const auto& id : side(s).ids(type)) {
+          EntityKey key{type, entity_id_of(*real_store_, s, type, id)};
+          const std::string created_by = side(s).get(type, id)->created_by;
+          const std::size_t slash = created_by.find('/');
+          const std::size_t mark = created_by.find(":create:");
+          if (key.id == id && slash != std::string::npos && mark != std::string::npos) {
+            EntityKey owner{created_by.substr(0, slash), created_by.substr(slash + 1, mark - slash - 1)};
+            auto state = real_store_->get_state(owner);
+            if (state.ok() && *state) key = owner;
+          }
+          keys.insert(std::move(key));
+        }
       }
     }
     return keys;
