@@ -45,8 +45,8 @@ struct Snapshot {
         modified(modified_at),
         created_by(std::move(created)) {}
 
-  std::string side_id;  // The entity's id on that side.
-  Json document;        // The entity as a JSON document (the connector's projection).
+  std::string side_id;   // The entity's id on that side.
+  Json document;         // The entity as a JSON document (the connector's projection).
   Timestamp modified{};  // When that side last changed it, in UTC.
   // The idempotency key of the engine's create that made this document, when the side keeps
   // one with it (OJS: a stamp in the publication, docs/ojs-connector.md); "" otherwise. Lets the

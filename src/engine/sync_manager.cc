@@ -102,7 +102,8 @@ std::optional<EntityKey> entity_of_create_key(std::string_view text) {
   if (mark == std::string_view::npos) return std::nullopt;
   const std::string_view name = text.substr(0, mark);
   const std::size_t slash = name.find('/');
-  if (slash == std::string_view::npos || slash == 0 || slash + 1 == name.size()) return std::nullopt;
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == name.size())
+    return std::nullopt;
   return EntityKey{std::string(name.substr(0, slash)), std::string(name.substr(slash + 1))};
 }
 
@@ -276,8 +277,8 @@ struct SyncManager::Impl {
       std::string side_id = view.snapshot ? view.snapshot->side_id
                                           : (side == Side::kAgents ? known_side_id : std::string());
       // An update's key is its content.
-      const std::string idempotency_key = side_id.empty() ? create_key(key, base_hash)
-                                                          : key.to_string() + ":" + target_hash;
+      const std::string idempotency_key =
+          side_id.empty() ? create_key(key, base_hash) : key.to_string() + ":" + target_hash;
       auto write = [&] {
         return guarded(side, type, request, [&] {
           return connector(side).write(type.name, side_id, *target, idempotency_key);
@@ -395,12 +396,12 @@ struct SyncManager::Impl {
     for (Side side : {Side::kOjs, Side::kAgents}) {
       if (!(side == Side::kOjs ? intent.writes_ojs : intent.writes_agents)) continue;
       const bool found = found_create && side == Side::kOjs;
-      completion.audit.push_back(
-          {0, now, "engine", "write_" + std::string(side_name(side)), state.key,
-           side_hash_before[side == Side::kOjs ? 0 : 1], found ? ojs.hash : state.base_hash,
-           found ? "a create whose reply never arrived, found by its key"
-                 : "completes a sync interrupted after its write",
-           Json()});
+      completion.audit.push_back({0, now, "engine", "write_" + std::string(side_name(side)),
+                                  state.key, side_hash_before[side == Side::kOjs ? 0 : 1],
+                                  found ? ojs.hash : state.base_hash,
+                                  found ? "a create whose reply never arrived, found by its key"
+                                        : "completes a sync interrupted after its write",
+                                  Json()});
     }
     state.updated_at = now;
     completion.state = state;

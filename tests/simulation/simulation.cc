@@ -544,7 +544,8 @@ class Simulation {
           const std::size_t slash = created_by.find('/');
           const std::size_t mark = created_by.find(":create:");
           if (key.id == id && slash != std::string::npos && mark != std::string::npos) {
-            EntityKey owner{created_by.substr(0, slash), created_by.substr(slash + 1, mark - slash - 1)};
+            EntityKey owner{created_by.substr(0, slash),
+                            created_by.substr(slash + 1, mark - slash - 1)};
             auto state = real_store_->get_state(owner);
             if (state.ok() && *state) key = owner;
           }

@@ -159,8 +159,7 @@ Status drain_pending(const OjsContext& ctx, DecisionCursor& c, ChangePage& page,
 
 }  // namespace
 
-Result<std::optional<Snapshot>> find_created_decision(const OjsContext& ctx,
-                                                      std::string_view key) {
+Result<std::optional<Snapshot>> find_created_decision(const OjsContext& ctx, std::string_view key) {
   auto earlier = ctx.memo.lookup(kType, key);
   if (!earlier) return std::optional<Snapshot>();
   return fetch_decision(ctx, *earlier);

@@ -27,9 +27,7 @@ constexpr std::string_view kStampPrefix = "ojsync:";
 // OJS's may disagree (a skew beyond it could miss the create).
 constexpr auto kStampSearchAllowance = std::chrono::minutes(15);
 
-std::string stamp_of(std::string_view key) {
-  return std::string(kStampPrefix) + std::string(key);
-}
+std::string stamp_of(std::string_view key) { return std::string(kStampPrefix) + std::string(key); }
 
 // The create key a publication is stamped with; "" when it carries none of ours.
 std::string stamped_key(const Json* publication) {
