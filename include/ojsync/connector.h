@@ -57,6 +57,20 @@ class Connector {
   virtual Result<WriteResult> write(std::string_view type, std::string_view side_id,
                                     const Json& document, std::string_view idempotency_key) = 0;
 
+  // The document an earlier create under `idempotency_key` made, if it exists: a side that names
+  // the documents the engine creates there (OJS) returns a create whose reply never arrived, so
+  // the engine adopts it instead of creating a twin (docs/invariants.md, G1). The create was asked
+  // for after `since` (engine clock), which bounds the search. nullopt when there is none. A side
+  // whose ids the engine chooses needs no search: the default finds nothing.
+  virtual Result<std::optional<Snapshot>> find_created(std::string_view type,
+                                                       std::string_view idempotency_key,
+                                                       Timestamp since) {
+    (void)type;
+    (void)idempotency_key;
+    (void)since;
+    return std::optional<Snapshot>();
+  }
+
   // Deletes the entity; deleting an absent entity succeeds.
   virtual Status remove(std::string_view type, std::string_view side_id) = 0;
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "ojsync/json.h"
 #include "ojsync/status.h"
@@ -37,9 +38,20 @@ struct EntityKey {
 
 // What one side holds for an entity at one moment.
 struct Snapshot {
-  std::string side_id;  // The entity's id on that side.
-  Json document;        // The entity as a JSON document (the connector's projection).
-  Timestamp modified;   // When that side last changed it, in UTC.
+  Snapshot() = default;
+  Snapshot(std::string id, Json doc, Timestamp modified_at, std::string created = {})
+      : side_id(std::move(id)),
+        document(std::move(doc)),
+        modified(modified_at),
+        created_by(std::move(created)) {}
+
+  std::string side_id;   // The entity's id on that side.
+  Json document;         // The entity as a JSON document (the connector's projection).
+  Timestamp modified{};  // When that side last changed it, in UTC.
+  // The idempotency key of the engine's create that made this document, when the side keeps
+  // one with it (OJS: a stamp in the publication, docs/ojs-connector.md); "" otherwise. Lets the
+  // engine recognise its own create whose reply never arrived (docs/invariants.md, G1).
+  std::string created_by;
 };
 
 }  // namespace ojsync

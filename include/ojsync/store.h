@@ -302,6 +302,10 @@ class Store {
   virtual Result<std::int64_t> record_write_intent(const SyncState& state, std::int64_t version,
                                                    const WriteIntent& intent) = 0;
   virtual Result<CommitResult> commit_sync(const SyncCommit& commit) = 0;
+  // Entries of `type` without an id on `side` whose write intent writes that side: creates there
+  // whose reply may never have arrived (docs/invariants.md, G1). Ordered by id, at most `limit`.
+  virtual Result<std::vector<SyncState>> list_pending_creates(std::string_view type, Side side,
+                                                              std::size_t limit) = 0;
 
   // Group commit: several commits in ONE transaction, so they share one WAL write. Each is
   // all-or-nothing on its own (a savepoint): one that fails, e.g. a lost version race, is

@@ -53,6 +53,10 @@ struct SyncReport {
   std::int32_t retries = 0;
   Duration duration{0};
   std::vector<std::string> rejected_fields;  // Fields a side refused to store.
+  // Set when the OJS document synced was one the engine created for another entity, whose create
+  // never got its reply: nothing was imported, and that entity's sync was queued instead
+  // (docs/invariants.md, G1).
+  std::optional<EntityKey> handed_to;
 };
 
 struct EntityStatus {

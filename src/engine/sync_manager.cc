@@ -87,6 +87,30 @@ const Status& status_of(const Result<T>& result) {
   return result.status();
 }
 
+// A create's idempotency key names the entity and the base it starts from, not the content: a
+// retry after a lost reply finds the first create even when the document was edited or synced
+// one way in between (the base moves only when both sides agree, so not before the side holds
+// the entity; else a twin, found by the simulation), while a re-creation after a later delete
+// starts from a newer base.
+std::string create_key(const EntityKey& key, const std::string& base_hash) {
+  return key.to_string() + ":create:" + base_hash;
+}
+
+// The entity a create key names; nullopt for any other text (or none).
+std::optional<EntityKey> entity_of_create_key(std::string_view text) {
+  const std::size_t mark = text.find(":create:");
+  if (mark == std::string_view::npos) return std::nullopt;
+  const std::string_view name = text.substr(0, mark);
+  const std::size_t slash = name.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == name.size())
+    return std::nullopt;
+  return EntityKey{std::string(name.substr(0, slash)), std::string(name.substr(slash + 1))};
+}
+
+// How many pending creates of a type an import compares with (they are the creates whose reply
+// never arrived and that no retry has found yet: normally none).
+constexpr std::size_t kPendingCreatesCompared = 100;
+
 // "ojs/manuscript": one remote endpoint (OJS's /submissions), one circuit breaker.
 std::string endpoint_name(Side side, std::string_view type) {
   return std::string(side_name(side)) + "/" + std::string(type);
@@ -252,14 +276,9 @@ struct SyncManager::Impl {
       // Create under the known id where the side lets us choose (agents), else a new one.
       std::string side_id = view.snapshot ? view.snapshot->side_id
                                           : (side == Side::kAgents ? known_side_id : std::string());
-      // A create's key names the entity and the base it starts from, not the content: a retry
-      // after a lost reply finds the first create even when the document was edited or synced
-      // one way in between (the base moves only when both sides agree, so not before this
-      // side holds the entity; else a twin, found by the simulation), while a re-creation
-      // after a later delete starts from a newer base. An update's key is its content.
+      // An update's key is its content.
       const std::string idempotency_key =
-          side_id.empty() ? key.to_string() + ":create:" + base_hash
-                          : key.to_string() + ":" + target_hash;
+          side_id.empty() ? create_key(key, base_hash) : key.to_string() + ":" + target_hash;
       auto write = [&] {
         return guarded(side, type, request, [&] {
           return connector(side).write(type.name, side_id, *target, idempotency_key);
@@ -273,9 +292,10 @@ struct SyncManager::Impl {
         }
       } else if (!attempted.ok() && reply_may_be_lost(attempted.status())) {
         // A create whose reply may be lost has no id to look at. Asking again under the same
-        // key returns the first create (the Connector contract) and learns its id before a
-        // change listing can find the new document and take it for a new entity (known gap G1
-        // in docs/invariants.md; found by the simulation).
+        // key returns the first create (the Connector contract) and learns its id at once,
+        // before a change listing finds the new document (docs/invariants.md, G1; found by the
+        // simulation). Should this reply be lost too, the next sync finds the create by its key
+        // (find_lost_create).
         attempted = write();
       }
       OJSYNC_ASSIGN_OR_RETURN(WriteResult written, std::move(attempted));
@@ -302,20 +322,51 @@ struct SyncManager::Impl {
   // brought to where that sync's commit would have left it (every side at the target, which is
   // the base), so its writes are not taken for edits of those sides (docs/invariants.md, G2).
   // Otherwise nothing is assumed and the old base stands. Returns whether it adopted.
-  static bool adopt_write_intent(SyncState& state, const SideView& ojs, const SideView& agents) {
+  //
+  // A create in OJS found by its key (find_lost_create) took effect even when its document no
+  // longer holds the target: a user may have edited it before the engine learned its id. What the
+  // create wrote is then read from the other side if that still holds it, and becomes the base,
+  // so the user's edit is merged as an edit of OJS (docs/invariants.md, G1).
+  static bool adopt_write_intent(SyncState& state, const SideView& ojs, const SideView& agents,
+                                 bool found_create) {
     if (!state.write_intent) return false;
     const WriteIntent& intent = *state.write_intent;
-    if ((intent.writes_ojs && ojs.hash != intent.target_hash) ||
+    const bool ojs_written = ojs.hash == intent.target_hash || (found_create && intent.writes_ojs);
+    if ((intent.writes_ojs && !ojs_written) ||
         (intent.writes_agents && agents.hash != intent.target_hash)) {
       return false;
     }
-    const SideView& written = intent.writes_ojs ? ojs : agents;
-    state.base = written.doc() != nullptr ? std::optional<Json>(*written.doc()) : std::nullopt;
+    const SideView* written = ojs.hash == intent.target_hash      ? &ojs
+                              : agents.hash == intent.target_hash ? &agents
+                                                                  : nullptr;
+    if (written == nullptr) return false;  // What was written is on neither side any more.
+    state.base = written->doc() != nullptr ? std::optional<Json>(*written->doc()) : std::nullopt;
     state.base_hash = intent.target_hash;
     state.ojs_hash = intent.target_hash;
     state.agents_hash = intent.target_hash;
-    state.tombstone = !written.snapshot;
+    state.tombstone = !written->snapshot;
     state.write_intent.reset();
+    return true;
+  }
+
+  // A sync that was creating the entity in OJS stopped without learning the new document's id
+  // (the reply was lost twice, or the process died): OJS may hold a document the store does not
+  // know. The connector looks for it by the create's key; when found it becomes the entity's OJS
+  // side (`ojs`, and the entry's ojs_id), so it is neither created again nor left as a twin, and
+  // an edit made on it meanwhile is merged (docs/invariants.md, G1). Returns whether it found one.
+  Result<bool> find_lost_create(const EntityTypeConfig& type, SyncRequest& request,
+                                SyncState& state, SideView& ojs) {
+    if (!state.write_intent || !state.write_intent->writes_ojs ||
+        state.write_intent->target_hash.empty() || ojs.snapshot) {
+      return false;  // Not a create in OJS (a deletion has nothing to find).
+    }
+    const std::string wanted = create_key(state.key, state.base_hash);
+    OJSYNC_ASSIGN_OR_RETURN(std::optional<Snapshot> found, guarded(Side::kOjs, type, request, [&] {
+                              return env.ojs->find_created(type.name, wanted, state.updated_at);
+                            }));
+    if (!found) return false;
+    state.ojs_id = found->side_id;
+    ojs = view_of(std::move(found), type);
     return true;
   }
 
@@ -323,12 +374,18 @@ struct SyncManager::Impl {
   // (adopt_write_intent), commits what that sync would have: the entry at its target, and the
   // writes in the audit log. A commit of its own, before this sync records anything, so that a
   // failure of this sync cannot lose it. `state` becomes the committed entry.
+  // A create found by its key is committed even when nothing else can be adopted: its id is
+  // then known, and the old base stands.
   Status complete_interrupted_sync(const SyncRequest& request, SyncState& state,
-                                   const SideView& ojs, const SideView& agents, Timestamp now) {
+                                   const SideView& ojs, const SideView& agents, bool found_create,
+                                   Timestamp now) {
     const WriteIntent intent = *state.write_intent;
     const std::string base_hash_before = state.base_hash;
     const std::string side_hash_before[] = {state.ojs_hash, state.agents_hash};
-    if (!adopt_write_intent(state, ojs, agents)) return OkStatus();
+    if (!adopt_write_intent(state, ojs, agents, found_create)) {
+      if (!found_create) return OkStatus();
+      state.write_intent.reset();
+    }
     SyncCommit completion;
     completion.record = new_record(request, now);
     completion.record.outcome = SyncOutcome::kNoop;
@@ -338,9 +395,12 @@ struct SyncManager::Impl {
     completion.record.agents_hash = agents.hash;
     for (Side side : {Side::kOjs, Side::kAgents}) {
       if (!(side == Side::kOjs ? intent.writes_ojs : intent.writes_agents)) continue;
+      const bool found = found_create && side == Side::kOjs;
       completion.audit.push_back({0, now, "engine", "write_" + std::string(side_name(side)),
                                   state.key, side_hash_before[side == Side::kOjs ? 0 : 1],
-                                  state.base_hash, "completes a sync interrupted after its write",
+                                  found ? ojs.hash : state.base_hash,
+                                  found ? "a create whose reply never arrived, found by its key"
+                                        : "completes a sync interrupted after its write",
                                   Json()});
     }
     state.updated_at = now;
@@ -377,6 +437,34 @@ struct SyncManager::Impl {
     entry.agents_id = agents.snapshot ? agents.snapshot->side_id : agents_id;
     entry.updated_at = now;
     return env.store->record_write_intent(entry, 0, intent);
+  }
+
+  // The entity an OJS document first seen under its own id belongs to, when it is the result of
+  // a create whose reply never arrived: another entry names it already (the create was found
+  // after this sync was queued), the document names that create (a side that keeps the key with
+  // it, as OJS's stamp), or, where the side cannot keep it (decisions), it holds exactly what a
+  // pending create of the type was to write. nullopt when it is a document of its own.
+  Result<std::optional<EntityKey>> owner_of_unrecorded_create(const EntityTypeConfig& type,
+                                                              const EntityKey& key,
+                                                              const SideView& ojs) {
+    OJSYNC_ASSIGN_OR_RETURN(
+        std::optional<SyncState> recorded,
+        env.store->find_state_by_side_id(type.name, Side::kOjs, ojs.snapshot->side_id));
+    if (recorded && recorded->key != key) return std::optional<EntityKey>(recorded->key);
+    if (auto named = entity_of_create_key(ojs.snapshot->created_by); named && *named != key) {
+      OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> owner, env.store->get_state(*named));
+      // A stamp no entry explains (another installation's, or older than this store) is data.
+      if (owner) return named;
+    }
+    OJSYNC_ASSIGN_OR_RETURN(
+        std::vector<SyncState> pending,
+        env.store->list_pending_creates(type.name, Side::kOjs, kPendingCreatesCompared));
+    for (const SyncState& entry : pending) {
+      if (entry.key != key && entry.write_intent->target_hash == ojs.hash) {
+        return std::optional<EntityKey>(entry.key);
+      }
+    }
+    return std::optional<EntityKey>();
   }
 
   // Records every conflict a resolver settled against one side's edit.
@@ -437,7 +525,8 @@ struct SyncManager::Impl {
     commit.record = new_record(request, start);
     commit.completed_job_id = request.job_id;
     if (state && state->write_intent) {
-      OJSYNC_RETURN_IF_ERROR(complete_interrupted_sync(request, *state, ojs, agents, start));
+      OJSYNC_ASSIGN_OR_RETURN(const bool found, find_lost_create(*type, request, *state, ojs));
+      OJSYNC_RETURN_IF_ERROR(complete_interrupted_sync(request, *state, ojs, agents, found, start));
     }
     std::int64_t expected_version = state ? state->version : 0;
     auto finish = [&](SyncOutcome outcome) -> Result<SyncReport> {
@@ -457,6 +546,19 @@ struct SyncManager::Impl {
       report.duration = commit.record.duration;
       return report;
     };
+
+    // An OJS document first seen here that the engine created for another entity is that
+    // entity's: its sync adopts it (find_lost_create). Importing it would make a twin.
+    if (!state && ojs.snapshot) {
+      OJSYNC_ASSIGN_OR_RETURN(std::optional<EntityKey> owner,
+                              owner_of_unrecorded_create(*type, key, ojs));
+      if (owner) {
+        OJSYNC_RETURN_IF_ERROR(
+            env.store->enqueue(*owner, Direction::kBoth, request.trigger, start).status());
+        report.handed_to = *owner;
+        return finish(SyncOutcome::kNoop);
+      }
+    }
 
     // Both sides agree and neither changed since the last sync: nothing to do.
     if (state && !open && ojs.hash == state->ojs_hash && agents.hash == state->agents_hash &&

@@ -195,6 +195,62 @@ TEST_F(SyncManagerTest, CreateRetriedAfterALostReplyAndAnEditMakesNoTwin) {
   EXPECT_EQ(status->state->ojs_id, "srv1");
 }
 
+// G1 (docs/invariants.md): a create in OJS took effect, but its reply was lost twice and the
+// process died before learning the id. The change listing then meets the new submission first,
+// and the restarted process syncs the entity again: one submission, one entity, no twin.
+TEST_F(SyncManagerTest, ACreateWhoseReplyNeverArrivedIsFoundAfterARestartAndNotImported) {
+  SyncOptions options;
+  options.retry_limit = 1;
+  start(options);
+  agents_.put("manuscript", "a1", J(R"({"t":"first"})"));
+  ojs_.lose_next_replies(2, DeadlineExceeded("timeout after the write"));
+  EXPECT_FALSE(manager_->sync("manuscript", "a1").ok());
+  ASSERT_TRUE(ojs_.get("manuscript", "srv1").has_value());
+  ojs_.restart();
+  start(options);
+  // The sweep (or an event) names the unknown submission by its own id.
+  const SyncReport swept = sync_ok("srv1");
+  ASSERT_TRUE(swept.handed_to.has_value()) << "the submission was imported as a new entity";
+  EXPECT_EQ(swept.handed_to->to_string(), "manuscript/a1");
+  EXPECT_FALSE(agents_.get("manuscript", "srv1").has_value()) << "a twin on the agents' side";
+  EXPECT_FALSE(manager_->status("manuscript", "srv1")->state.has_value());
+  sync_ok("a1");
+  EXPECT_EQ(ojs_.size("manuscript"), 1u) << "the create was repeated";
+  EXPECT_EQ(agents_.size("manuscript"), 1u);
+  auto status = manager_->status("manuscript", "a1");
+  ASSERT_TRUE(status.ok() && status->state.has_value());
+  EXPECT_EQ(status->state->ojs_id, "srv1");
+  EXPECT_FALSE(status->state->write_intent.has_value());
+  EXPECT_EQ(sync_ok("a1").outcome, SyncOutcome::kNoop);
+  // The queued sync of its owner finds nothing left to do either.
+  auto jobs = manager_->run_due_jobs("test");
+  ASSERT_TRUE(jobs.ok());
+  EXPECT_EQ(jobs->claimed, 1u);
+  EXPECT_EQ(ojs_.size("manuscript"), 1u);
+}
+
+// G1: an editor edits the submission the lost create made before the engine learns its id. The
+// retry finds it, and merges the edit against what the create wrote instead of overwriting it.
+TEST_F(SyncManagerTest, AnOjsEditOfACreateWhoseReplyNeverArrivedSurvivesTheRetry) {
+  SyncOptions options;
+  options.retry_limit = 1;
+  options.conflict_resolution = "manual";  // Any conflict would show; none is expected.
+  start(options);
+  agents_.put("manuscript", "a1", J(R"({"t":"first","abstract":"one"})"));
+  ojs_.lose_next_replies(2, Unavailable("connection reset after the write"));
+  EXPECT_FALSE(manager_->sync("manuscript", "a1").ok());
+  ojs_.restart();
+  start(options);
+  tick();
+  ojs_.put("manuscript", "srv1", J(R"({"t":"first","abstract":"edited in OJS"})"));
+  const SyncReport report = sync_ok("a1");
+  EXPECT_EQ(report.outcome, SyncOutcome::kApplied);
+  EXPECT_EQ(agents_.get("manuscript", "a1"), J(R"({"t":"first","abstract":"edited in OJS"})"));
+  EXPECT_EQ(ojs_.get("manuscript", "srv1"), J(R"({"t":"first","abstract":"edited in OJS"})"));
+  EXPECT_EQ(ojs_.size("manuscript"), 1u);
+  EXPECT_TRUE(manager_->pending_conflicts()->empty());
+}
+
 // Found by the simulation (seed 900): the first sync's write to the agents took effect but its
 // reply was lost, so no base was committed; OJS then removed a locale, and the next sync took
 // the engine's own earlier write for an agents' edit and put the locale back.

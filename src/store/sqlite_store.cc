@@ -245,6 +245,26 @@ class SqliteStore final : public Store {
     }));
   }
 
+  // The side's id index narrows the scan to the type's entries not yet on that side (few: the
+  // agents' newest entities); the intent's JSON says which of them a sync was writing there.
+  Result<std::vector<SyncState>> list_pending_creates(std::string_view type, Side side,
+                                                      std::size_t limit) override {
+    return opened(with_db([&](SqliteDb& db) -> Result<std::vector<SyncState>> {
+      OJSYNC_ASSIGN_OR_RETURN(
+          Query q, db.query(side == Side::kOjs
+                                ? "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
+                                  "INDEXED BY sync_state_by_ojs_id WHERE type = ? AND ojs_id = '' "
+                                  "AND json_extract(write_intent, '$.ojs') = 1 "
+                                  "ORDER BY entity_id LIMIT ?"
+                                : "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
+                                  "INDEXED BY sync_state_by_agents_id WHERE type = ? "
+                                  "AND agents_id = '' AND json_extract(write_intent, '$.agents') = 1 "
+                                  "ORDER BY entity_id LIMIT ?"));
+      q.bind(type, sql_limit(limit));
+      return read_all(q, read_state);
+    }));
+  }
+
   Result<std::vector<SyncState>> list_all_states(const EntityKey& after,
                                                  std::size_t limit) override {
     return opened(with_db([&](SqliteDb& db) -> Result<std::vector<SyncState>> {

@@ -329,6 +329,61 @@ TEST_P(StoreConformanceTest, AWriteIntentStaysOnItsVersionUntilTheNextCommit) {
   EXPECT_EQ(store_->record_write_intent(fresh, 0, intent).status().code(), StatusCode::kAborted);
 }
 
+TEST_P(StoreConformanceTest, PendingCreatesAreEntriesWhoseIntentWritesASideWithoutAnId) {
+  const WriteIntent to_ojs{"ab12", /*writes_ojs=*/true, /*writes_agents=*/false};
+  const WriteIntent to_agents{"cd34", /*writes_ojs=*/false, /*writes_agents=*/true};
+  auto entry = [](const char* id, const char* ojs_id, const char* agents_id) {
+    SyncState s;
+    s.key = EntityKey{"manuscript", id};
+    s.ojs_id = ojs_id;
+    s.agents_id = agents_id;
+    s.updated_at = at(1);
+    return s;
+  };
+  // Two creates in OJS pending, one of them of another type; one write to OJS of an entity OJS
+  // already named (not a create); one create on the agents' side.
+  OJSYNC_ASSERT_OK(store_->record_write_intent(entry("b", "", "a-b"), 0, to_ojs));
+  OJSYNC_ASSERT_OK(store_->record_write_intent(entry("a", "", "a-a"), 0, to_ojs));
+  OJSYNC_ASSERT_OK(store_->record_write_intent(entry("c", "17", "a-c"), 0, to_ojs));
+  OJSYNC_ASSERT_OK(store_->record_write_intent(entry("d", "18", ""), 0, to_agents));
+  SyncState decision = entry("e", "", "a-e");
+  decision.key.type = "decision";
+  OJSYNC_ASSERT_OK(store_->record_write_intent(decision, 0, to_ojs));
+  // An entry without an OJS id and without an intent (nothing was being written) is none.
+  SyncCommit plain;
+  plain.state = make_state(EntityKey{"manuscript", "f"}, parse(R"({"v":1})"));
+  plain.state->ojs_id = "";
+  plain.record = make_record(plain.state->key, SyncOutcome::kApplied, at(1), Duration(0));
+  OJSYNC_ASSERT_OK(store_->commit_sync(plain));
+
+  auto pending = store_->list_pending_creates("manuscript", Side::kOjs, 10);
+  OJSYNC_ASSERT_OK(pending);
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ((*pending)[0].key.id, "a");
+  EXPECT_EQ((*pending)[1].key.id, "b");
+  ASSERT_TRUE((*pending)[0].write_intent.has_value());
+  EXPECT_EQ((*pending)[0].write_intent->target_hash, "ab12");
+  pending = store_->list_pending_creates("manuscript", Side::kOjs, 1);
+  OJSYNC_ASSERT_OK(pending);
+  EXPECT_EQ(pending->size(), 1u);
+  pending = store_->list_pending_creates("manuscript", Side::kAgents, 10);
+  OJSYNC_ASSERT_OK(pending);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].key.id, "d");
+
+  // The commit that records the created document's id ends the pending create.
+  SyncCommit done;
+  done.state = make_state(EntityKey{"manuscript", "a"}, parse(R"({"v":1})"));
+  done.state->ojs_id = "19";
+  done.expected_version = 1;
+  done.record = make_record(done.state->key, SyncOutcome::kApplied, at(2), Duration(0));
+  OJSYNC_ASSERT_OK(store_->commit_sync(done));
+  pending = store_->list_pending_creates("manuscript", Side::kOjs, 10);
+  OJSYNC_ASSERT_OK(pending);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].key.id, "b");
+}
+
 TEST_P(StoreConformanceTest, AbortedCommitWritesNothing) {
   SyncCommit first;
   first.state = make_state(kKey, parse(R"({"v":1})"));

@@ -329,9 +329,23 @@ TEST_P(OjsContractTest, AuthorsCreatesAndRemoves) {
   auto created = ojs->write("manuscript", "", fresh, "create-1");
   ASSERT_TRUE(created.ok()) << created.status().to_string();
   EXPECT_EQ(created->stored.document.find("title")->get_string(locale()), "Created by ojsync");
+  EXPECT_EQ(created->stored.created_by, "create-1");
   auto retried = ojs->write("manuscript", "", fresh, "create-1");  // Same key: same submission.
   ASSERT_TRUE(retried.ok());
   EXPECT_EQ(retried->stored.side_id, created->stored.side_id);
+  // A process that never heard back finds it by the stamp OJS keeps in the publisher id, which
+  // its listings summarise (docs/ojs-connector.md).
+  auto restarted = connect(*emu);
+  auto found = restarted->find_created("manuscript", "create-1",
+                                       SystemClock::instance().now() - std::chrono::minutes(1));
+  ASSERT_TRUE(found.ok()) << found.status().to_string();
+  ASSERT_TRUE(found->has_value()) << "the emulator lost the create's stamp";
+  EXPECT_EQ((*found)->side_id, created->stored.side_id);
+  EXPECT_EQ((*found)->created_by, "create-1");
+  auto unknown = restarted->find_created("manuscript", "create-2",
+                                         SystemClock::instance().now() - std::chrono::minutes(1));
+  ASSERT_TRUE(unknown.ok()) << unknown.status().to_string();
+  EXPECT_FALSE(unknown->has_value());
   EXPECT_TRUE(ojs->remove("manuscript", created->stored.side_id).ok());
   auto gone = ojs->fetch("manuscript", created->stored.side_id);
   ASSERT_TRUE(gone.ok());

@@ -30,6 +30,11 @@ class CrashingStore final : public Store {
                                              std::size_t limit) override {
     return real_.list_states(type, after_id, limit);
   }
+  Result<std::vector<SyncState>> list_pending_creates(std::string_view type, Side side,
+                                                      std::size_t limit) override {
+    crash_.point();
+    return real_.list_pending_creates(type, side, limit);
+  }
   Result<CommitResult> commit_sync(const SyncCommit& commit) override {
     crash_.point();
     auto result = real_.commit_sync(commit);

@@ -127,7 +127,23 @@ class SimSide {
 
   std::optional<Snapshot> get(const std::string& type, const std::string& id) const {
     auto it = docs_.find({type, id});
-    return it == docs_.end() ? std::nullopt : std::optional<Snapshot>(it->second);
+    if (it == docs_.end()) return std::nullopt;
+    Snapshot snapshot = it->second;
+    if (auto stamp = stamps_.find({type, id}); stamp != stamps_.end())
+      snapshot.created_by = stamp->second;
+    return snapshot;
+  }
+  // Keeps the key of the engine's create with the document, as OJS keeps the connector's stamp in
+  // the publication: user edits leave it, a deletion takes it away.
+  void stamp(const std::string& type, const std::string& id, std::string key) {
+    stamps_[{type, id}] = std::move(key);
+  }
+  // The document stamped with `key`, if any.
+  std::optional<std::string> stamped(const std::string& type, const std::string& key) const {
+    for (const auto& [doc, stamp] : stamps_) {
+      if (doc.first == type && stamp == key) return doc.second;
+    }
+    return std::nullopt;
   }
   std::vector<std::string> ids(const std::string& type) const {
     std::vector<std::string> out;
@@ -146,6 +162,7 @@ class SimSide {
       docs_[{type, id}] = Snapshot{id, std::move(*doc), now()};
     } else {
       docs_.erase({type, id});
+      stamps_.erase({type, id});
     }
     changes_.push_back({type, id});
   }
@@ -160,12 +177,6 @@ class SimSide {
   // Writes and removes the engine made, per (type, id).
   std::map<std::pair<std::string, std::string>, int> engine_writes;
   int engine_writes_total = 0;
-  // Ids of documents the engine created here but never heard back about: the reply was lost,
-  // or the process died first (then its memory of the create is gone too).
-  std::set<std::string> lost_create_replies;
-  std::set<std::string> crashed_creates;  // Includes created ids the store did not know at a crash.
-  std::map<std::string, std::string>
-      engine_created;  // id → the entity ("type/id") it was made for.
 
  private:
   const Side side_;
@@ -174,12 +185,15 @@ class SimSide {
   const bool assigns_ids_;
   int next_id_ = 0;
   std::map<std::pair<std::string, std::string>, Snapshot> docs_;
+  std::map<std::pair<std::string, std::string>, std::string> stamps_;
   std::vector<SideChange> changes_;
 };
 
 // The connector an ojsync process holds to a side. Like the real OJS connector, it remembers
-// which id a create's idempotency key produced only in memory (lost in a crash), and finds an
-// append-only document (a decision) by its content before creating it again.
+// which id a create's idempotency key produced only in memory (lost in a crash), finds an
+// append-only document (a decision) by its content before creating it again, and, on a side
+// that names what the engine creates there, stamps every other created document with the
+// create's key and finds it by that key after a restart (find_created).
 // `idempotent_creates` false and `drop_field` are sabotage: a connector that breaks its contract.
 class SimConnector final : public Connector {
  public:
@@ -228,17 +242,23 @@ class SimConnector final : public Connector {
     side_.put(type, id, std::move(stored));
     ++side_.engine_writes[{type, id}];
     ++side_.engine_writes_total;
-    if (created) side_.engine_created[id] = std::string(key.substr(0, key.find(":create:")));
-    Status reply;
-    try {
-      reply = leave();
-    } catch (const SimulatedCrash&) {
-      if (created) side_.crashed_creates.insert(id);
-      throw;
-    }
-    if (created && !reply.ok()) side_.lost_create_replies.insert(id);
-    OJSYNC_RETURN_IF_ERROR(reply);
+    if (created && stamps(type)) side_.stamp(type, id, std::string(key));
+    OJSYNC_RETURN_IF_ERROR(leave());
     return WriteResult{*side_.get(type, id), {}};
+  }
+
+  Result<std::optional<Snapshot>> find_created(std::string_view type_view, std::string_view key,
+                                               Timestamp) override {
+    std::lock_guard lock(mu_);
+    OJSYNC_RETURN_IF_ERROR(enter(""));
+    const std::string type(type_view);
+    if (!idempotent_creates_) return std::optional<Snapshot>();
+    if (auto it = memo_.find({type, std::string(key)}); it != memo_.end()) {
+      return side_.get(type, it->second);
+    }
+    if (!stamps(type)) return std::optional<Snapshot>();
+    const std::optional<std::string> id = side_.stamped(type, std::string(key));
+    return id ? side_.get(type, *id) : std::optional<Snapshot>();
   }
 
   Status remove(std::string_view type, std::string_view side_id) override {
@@ -275,6 +295,12 @@ class SimConnector final : public Connector {
     if (!s.ok() && side_.trace)
       side_.trace("  fault " + std::string(name()) + ": " + s.to_string());
     return s;
+  }
+
+  // Types whose created documents carry the create's key: on a side that names documents (OJS),
+  // every type but the append-only ones (OJS decisions have no member to hold it).
+  bool stamps(const std::string& type) const {
+    return side_.assigns_ids() && append_only_.count(type) == 0;
   }
 
   // The id an earlier attempt of this create produced: this process's memory, or for an

@@ -101,11 +101,6 @@ struct Edit {
   std::string value;  // Holds exactly one token.
   int step = 0;
   bool superseded = false;  // A user later removed it from a side where it was visible.
-  // Made on a document the engine created in OJS that the store did not record for its entity
-  // (known gap G1): a retry of that create overwrites it. Edits on documents of aliased keys
-  // (see find_aliased_keys) or of an imported orphan (is_imported_orphan) are excused the same
-  // way. TODO(docs/invariants.md#g1).
-  bool on_unrecorded_create = false;
 };
 
 struct PendingEvent {
@@ -245,11 +240,6 @@ class Simulation {
     // Leases of jobs the dead process held expire at some point; maybe not yet.
     clock_.advance(seconds(static_cast<std::int64_t>(pick(600))));
     start_process();
-    // What the dead process created in OJS without committing its id is forgotten (known gap G1).
-    for (const auto& [id, entity] : ojs_.engine_created) {
-      if (is_unrecorded_create(entity.substr(0, entity.find('/')), id))
-        ojs_.crashed_creates.insert(id);
-    }
   }
 
   // Runs `f` against the process; a simulated crash restarts it.
@@ -337,18 +327,8 @@ class Simulation {
     e.path = std::move(path);
     e.value = prefix + token(e.id);
     e.step = step_;
-    e.on_unrecorded_create = s == Side::kOjs && is_unrecorded_create(type, id);
     edits_.emplace(e.value.substr(prefix.size()), e);
     return e.value;
-  }
-
-  // A document the engine created in OJS that the store does not record for the entity it was
-  // made for (not yet, or as an entity of its own).
-  bool is_unrecorded_create(const std::string& type, const std::string& id) {
-    auto it = ojs_.engine_created.find(id);
-    if (it == ojs_.engine_created.end()) return false;
-    auto state = real_store_->find_state_by_side_id(type, Side::kOjs, id);
-    return state.ok() && (!*state || (*state)->key.to_string() != it->second);
   }
 
   // A user replaces a document: tokens that were visible there and are gone were overwritten
@@ -550,13 +530,27 @@ class Simulation {
 
   // ------------------------------------------------------------------ quiescence
   // Every entity either side holds or the store knows, by its ojsync key.
+  // A document the engine created for an entity belongs to it even before the store records its
+  // id (the create's key it carries names the entity, as the engine reads it): when that entity
+  // cannot sync (a poisoned record), its document is not an entity of its own.
   std::set<EntityKey> all_keys() {
     std::set<EntityKey> keys;
     for (const auto& state : all_states()) keys.insert(state.key);
     for (const char* type : {kManuscript, kDecision}) {
       for (Side s : {Side::kOjs, Side::kAgents}) {
-        for (const auto& id : side(s).ids(type))
-          keys.insert({type, entity_id_of(*real_store_, s, type, id)});
+        for (const auto& id : side(s).ids(type)) {
+          EntityKey key{type, entity_id_of(*real_store_, s, type, id)};
+          const std::string created_by = side(s).get(type, id)->created_by;
+          const std::size_t slash = created_by.find('/');
+          const std::size_t mark = created_by.find(":create:");
+          if (key.id == id && slash != std::string::npos && mark != std::string::npos) {
+            EntityKey owner{created_by.substr(0, slash),
+                            created_by.substr(slash + 1, mark - slash - 1)};
+            auto state = real_store_->get_state(owner);
+            if (state.ok() && *state) key = owner;
+          }
+          keys.insert(std::move(key));
+        }
       }
     }
     return keys;
@@ -613,40 +607,6 @@ class Simulation {
     return states;
   }
 
-  // Keys whose archive entries name the same side document as another key's: the document a
-  // create made in OJS, unknown to the store when its reply never came, was imported as an
-  // entity of its own, and the create's retry then found it too (known gap G1). Their syncs
-  // write the shared document back and forth. TODO(docs/invariants.md#g1).
-  void find_aliased_keys() {
-    std::map<std::pair<Side, std::pair<std::string, std::string>>, std::vector<EntityKey>> by_doc;
-    for (const auto& state : all_states()) {
-      if (!state.ojs_id.empty())
-        by_doc[{Side::kOjs, {state.key.type, state.ojs_id}}].push_back(state.key);
-      if (!state.agents_id.empty()) {
-        by_doc[{Side::kAgents, {state.key.type, state.agents_id}}].push_back(state.key);
-      }
-    }
-    for (const auto& [doc, keys] : by_doc) {
-      if (keys.size() > 1) aliased_.insert(keys.begin(), keys.end());
-    }
-    for (const auto& state : all_states()) {
-      if (aliased_.count(state.key) == 0) continue;
-      aliased_docs_.insert({Side::kOjs, {state.key.type, state.ojs_id}});
-      aliased_docs_.insert({Side::kAgents, {state.key.type, state.agents_id}});
-    }
-  }
-
-  // Engine writes so far, leaving out documents of aliased keys.
-  int counted_writes() const {
-    int n = 0;
-    for (Side s : {Side::kOjs, Side::kAgents}) {
-      for (const auto& [doc, writes] : (s == Side::kOjs ? ojs_ : agents_).engine_writes) {
-        if (aliased_docs_.count({s, doc}) == 0) n += writes;
-      }
-    }
-    return n;
-  }
-
   void quiesce() {
     crash_.arm(0);
     if (crash_.dead()) restart();
@@ -661,11 +621,10 @@ class Simulation {
     for (const auto& key : all_keys())
       (void)manager_->enqueue(key.type, key.id, Direction::kBoth, "anti-entropy");
     drain("anti-entropy");
-    find_aliased_keys();
 
     // No echo: the sides announce the engine's own writes; syncing them must write nothing.
     collect_events();
-    const int before_echoes = counted_writes();
+    const int before_echoes = engine_writes();
     for (const auto& event : events_) {
       const std::string id =
           entity_id_of(*real_store_, event.side, event.change.type, event.change.side_id);
@@ -673,17 +632,17 @@ class Simulation {
     }
     events_.clear();
     drain("echo");
-    if (counted_writes() != before_echoes) {
+    if (engine_writes() != before_echoes) {
       fail("no echo: syncing the sides' announcements of the engine's own writes wrote " +
-           std::to_string(counted_writes() - before_echoes) + " times");
+           std::to_string(engine_writes() - before_echoes) + " times");
     }
 
     // A final sync of every entity finds nothing to do: the queue alone converged everything
     // (the poisoned record did not hold the others up), and nothing ping-pongs.
-    const int before_final = counted_writes();
+    const int before_final = engine_writes();
     for (const auto& key : all_keys()) {
       auto report = manager_->sync(key.type, key.id, Direction::kBoth, "final");
-      if (is_poisoned(key) || aliased_.count(key) != 0) continue;
+      if (is_poisoned(key)) continue;
       if (!report.ok()) {
         fail("final sync of " + key.to_string() + " failed: " + report.status().to_string());
       } else if (report->outcome != SyncOutcome::kNoop &&
@@ -693,8 +652,8 @@ class Simulation {
              " after the queue drained (not converged, or echo)");
       }
     }
-    if (counted_writes() != before_final) {
-      fail("the final sync round wrote " + std::to_string(counted_writes() - before_final) +
+    if (engine_writes() != before_final) {
+      fail("the final sync round wrote " + std::to_string(engine_writes() - before_final) +
            " times after the queue drained");
     }
   }
@@ -727,6 +686,7 @@ class Simulation {
       auto audit = real_store_->list_audit(key, 1000000);
       if (!audit.ok()) continue;
       for (const auto& entry : *audit) {
+        if (entry.reason.rfind("a create whose reply never arrived", 0) == 0) ++found_creates_;
         if (entry.action != "conflict_decided") continue;
         check_resolver(entry);
         const std::string winner = entry.details.get_string("winner");
@@ -804,7 +764,7 @@ class Simulation {
   void check_convergence(const std::set<EntityKey>& keys,
                          const std::map<EntityKey, ConflictRecord>& open) {
     for (const auto& key : keys) {
-      if (is_poisoned(key) || open.count(key) != 0 || aliased_.count(key) != 0) continue;
+      if (is_poisoned(key) || open.count(key) != 0) continue;
       auto state = real_store_->get_state(key);
       if (!state.ok() || !*state) {
         fail("convergence: " + key.to_string() + " has no archive entry after quiescence");
@@ -816,7 +776,7 @@ class Simulation {
       if (o != a) {
         fail("convergence: " + key.to_string() + " differs: ojs " + (o ? o->dump() : "(absent)") +
              " agents " + (a ? a->dump() : "(absent)"));
-      } else if (!is_orphan_key(key)) {
+      } else {
         check_one_sided(key, st, o);
       }
       if (o == a && st.base != o) {
@@ -824,43 +784,6 @@ class Simulation {
              " is not what both sides hold");
       }
     }
-  }
-
-  // A copy explained by known gap G1 (docs/invariants.md): OJS names what the engine creates
-  // there, and when the create's reply never arrives the new document is unknown to the store.
-  // On OJS: a copy made by a process that died before the reply (its memory of the create died
-  // with it, so the retry creates again). On the agents' side: a copy imported under the OJS id
-  // of a create whose reply was lost or never came (the change listing found an unknown
-  // submission). TODO(docs/invariants.md#g1): remove once created documents carry their key.
-  // Copies made for an orphan entity (one imported from such an unrecorded OJS document, see
-  // is_orphan_key) are explained the same way: its agents' copy, and an OJS copy created for
-  // it (after a user deleted the shared OJS document).
-  bool known_gap_copy(Side s, const std::string& type, const std::string& id) {
-    if (ojs_.crashed_creates.count(id) != 0) return true;
-    if (s == Side::kOjs) {
-      auto it = ojs_.engine_created.find(id);
-      if (it == ojs_.engine_created.end()) return false;
-      const auto slash = it->second.find('/');
-      return is_orphan_key({it->second.substr(0, slash), it->second.substr(slash + 1)});
-    }
-    if (ojs_.lost_create_replies.count(id) != 0) return true;
-    auto state = real_store_->find_state_by_side_id(type, s, id);
-    return state.ok() && *state && is_orphan_key((*state)->key);
-  }
-
-  // An orphan entity that was imported: its documents (the OJS one it is named after, and its
-  // agents' copy under the same id) were shared with the entity the create was made for.
-  bool is_imported_orphan(const EntityKey& key) {
-    if (!is_orphan_key(key)) return false;
-    auto state = real_store_->get_state(key);
-    return state.ok() && state->has_value();
-  }
-
-  // An entity whose id is an OJS document the engine created for another entity: the sweep or
-  // an event found that document before its create was recorded (known gap G1).
-  bool is_orphan_key(const EntityKey& key) const {
-    auto it = ojs_.engine_created.find(key.id);
-    return it != ojs_.engine_created.end() && it->second != key.to_string();
   }
 
   // Each created document exists at most once per side (its "origin" or "note" names it).
@@ -873,13 +796,6 @@ class Simulation {
       }
       for (const auto& [origin, ids] : by_origin) {
         if (ids.size() < 2) continue;
-        const auto explained = std::count_if(ids.begin(), ids.end(), [&](const std::string& id) {
-          return known_gap_copy(s, origin.substr(0, origin.find(':')), id);
-        });
-        if (static_cast<std::size_t>(explained) + 1 >= ids.size()) {
-          known_gap_copies_ += static_cast<int>(ids.size()) - 1;
-          continue;
-        }
         std::string list;
         for (const auto& id : ids) list += " " + id;
         fail("at most once: " + std::string(side_name(s)) + " holds " + std::to_string(ids.size()) +
@@ -910,11 +826,6 @@ class Simulation {
           kept = true;
       }
       if (kept) continue;
-      if (e.on_unrecorded_create || aliased_docs_.count({e.side, {e.type, e.side_id}}) != 0 ||
-          is_imported_orphan({e.type, e.side_id})) {
-        ++known_gap_edits_;
-        continue;
-      }
       if (++reported <= 10) {
         fail("lost update: edit " + t + " (" + std::string(side_name(e.side)) + " " + e.type + "/" +
              e.side_id + " " + path_text(e.path) + " = \"" + e.value + "\", step " +
@@ -948,10 +859,7 @@ class Simulation {
                 std::to_string(faults_.injected()) + " injected), " + std::to_string(crashes_) +
                 " crashes, " + std::to_string(edits_.size()) + " edits, " +
                 std::to_string(user_writes_) + " user writes, " + std::to_string(engine_writes()) +
-                " engine writes" +
-                counted(static_cast<std::size_t>(known_gap_copies_), "copies from known gap G1") +
-                counted(aliased_.size(), "keys aliased by known gap G1") +
-                counted(static_cast<std::size_t>(known_gap_edits_), "edits lost to known gap G1") +
+                " engine writes" + counted(found_creates_, "lost creates found by their key") +
                 (poisoned_id_.empty() ? "" : ", poisoned " + poisoned_id_);
     return r;
   }
@@ -985,10 +893,7 @@ class Simulation {
   std::int64_t authors_ = 0;
   int crashes_ = 0;
   int user_writes_ = 0;
-  int known_gap_copies_ = 0;
-  std::set<EntityKey> aliased_;
-  std::set<std::pair<Side, std::pair<std::string, std::string>>> aliased_docs_;
-  int known_gap_edits_ = 0;
+  std::size_t found_creates_ = 0;  // Creates whose reply never arrived, found by their key.
   std::map<std::string, Edit> edits_;  // By token.
   // The last document a user wrote (nullopt: deleted), per (side, (type, id)).
   std::map<std::pair<Side, std::pair<std::string, std::string>>, std::optional<Json>>

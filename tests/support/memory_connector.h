@@ -1,7 +1,9 @@
 // An in-memory Connector for engine tests: documents in a map, a change log for
-// list_changed, call counters, and scripted failures.
+// list_changed, call counters, and scripted failures. A side that assigns ids keeps each
+// create's key with the document it made, as OJS keeps the connector's stamp (find_created).
 #pragma once
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -25,6 +27,7 @@ class MemoryConnector final : public Connector {
   void erase(const std::string& type, const std::string& id) {
     std::lock_guard lock(mu_);
     docs_.erase({type, id});
+    stamps_.erase({type, id});
     changes_.push_back({type, id});
   }
   std::optional<Json> get(const std::string& type, const std::string& id) {
@@ -49,6 +52,17 @@ class MemoryConnector final : public Connector {
     std::lock_guard lock(mu_);
     poisoned_[id] = std::move(status);
   }
+  // The process holding this connector died: its memory of creates is gone (the side's
+  // documents, and the keys they carry, stay).
+  void restart() {
+    std::lock_guard lock(mu_);
+    created_by_key_.clear();
+  }
+  std::size_t size(const std::string& type) const {
+    std::lock_guard lock(mu_);
+    return static_cast<std::size_t>(std::count_if(
+        docs_.begin(), docs_.end(), [&](const auto& doc) { return doc.first.first == type; }));
+  }
   int writes() const {
     std::lock_guard lock(mu_);
     return writes_;
@@ -64,9 +78,21 @@ class MemoryConnector final : public Connector {
   Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view id) override {
     std::lock_guard lock(mu_);
     if (auto s = injected_failure(id); !s.ok()) return s;
-    auto it = docs_.find({std::string(type), std::string(id)});
-    if (it == docs_.end()) return std::optional<Snapshot>();
-    return std::optional<Snapshot>(it->second);
+    return snapshot({std::string(type), std::string(id)});
+  }
+
+  Result<std::optional<Snapshot>> find_created(std::string_view type, std::string_view key,
+                                               Timestamp) override {
+    std::lock_guard lock(mu_);
+    if (auto s = injected_failure(""); !s.ok()) return s;
+    if (auto earlier = created_by_key_.find(std::string(type) + "/" + std::string(key));
+        earlier != created_by_key_.end()) {
+      return snapshot({std::string(type), earlier->second});
+    }
+    for (const auto& [doc, stamp] : stamps_) {
+      if (doc.first == type && stamp == key) return snapshot(doc);
+    }
+    return std::optional<Snapshot>();
   }
 
   Result<ChangePage> list_changed(std::string_view type, std::string_view cursor,
@@ -97,14 +123,14 @@ class MemoryConnector final : public Connector {
       } else {
         side_id = "srv" + std::to_string(++next_id_);
         created_by_key_[std::string(type) + "/" + std::string(key)] = side_id;
+        if (!key.empty()) stamps_[{std::string(type), side_id}] = std::string(key);
       }
     }
     ++writes_;
-    Snapshot& s = docs_[{std::string(type), side_id}];
-    s = Snapshot{side_id, doc, clock_.now()};
+    docs_[{std::string(type), side_id}] = Snapshot{side_id, doc, clock_.now()};
     changes_.push_back({std::string(type), side_id});
     if (auto lost = lost_reply(); !lost.ok()) return lost;
-    return WriteResult{s, {}};
+    return WriteResult{*snapshot({std::string(type), side_id}), {}};
   }
 
   Status remove(std::string_view type, std::string_view id) override {
@@ -112,6 +138,7 @@ class MemoryConnector final : public Connector {
     if (auto s = injected_failure(id); !s.ok()) return s;
     ++removes_;
     docs_.erase({std::string(type), std::string(id)});
+    stamps_.erase({std::string(type), std::string(id)});
     changes_.push_back({std::string(type), std::string(id)});
     return lost_reply();
   }
@@ -122,6 +149,14 @@ class MemoryConnector final : public Connector {
   }
 
  private:
+  std::optional<Snapshot> snapshot(const std::pair<std::string, std::string>& doc) const {
+    auto it = docs_.find(doc);
+    if (it == docs_.end()) return std::nullopt;
+    Snapshot s = it->second;
+    if (auto stamp = stamps_.find(doc); stamp != stamps_.end()) s.created_by = stamp->second;
+    return s;
+  }
+
   Status injected_failure(std::string_view id) {
     if (auto it = poisoned_.find(std::string(id)); it != poisoned_.end()) return it->second;
     if (fail_count_ > 0) {
@@ -143,7 +178,8 @@ class MemoryConnector final : public Connector {
   std::map<std::pair<std::string, std::string>, Snapshot> docs_;
   std::deque<std::pair<std::string, std::string>> changes_;
   std::map<std::string, Status> poisoned_;
-  std::map<std::string, std::string> created_by_key_;
+  std::map<std::string, std::string> created_by_key_;  // This process's memory of creates.
+  std::map<std::pair<std::string, std::string>, std::string> stamps_;  // Kept by the side.
   int fail_count_ = 0;
   Status fail_status_;
   int lost_replies_ = 0;

@@ -137,6 +137,18 @@ class OjsConnector final : public Connector {
     });
   }
 
+  Result<std::optional<Snapshot>> find_created(std::string_view type, std::string_view key,
+                                               Timestamp since) override {
+    return guarded<std::optional<Snapshot>>(
+        [&](const OjsContext& ctx) -> Result<std::optional<Snapshot>> {
+          if (type == "manuscript")
+            return in_document_locales(type, ctx, find_created_manuscript(ctx, key, since));
+          if (type == "decision") return find_created_decision(ctx, key);
+          if (type == "reviewer") return std::optional<Snapshot>();  // Never created here.
+          return unknown_type(type);
+        });
+  }
+
   Status remove(std::string_view type, std::string_view side_id) override {
     return guarded<bool>([&](const OjsContext& ctx) -> Result<bool> {
              Status s = type == "manuscript" ? remove_manuscript(ctx, side_id)

@@ -293,6 +293,51 @@ TEST(OjsConnectorTest, CreatesFollowEachVersionsFlowAndSurviveALostResponse) {
   }
 }
 
+// A create whose answers were all lost, and a process that died before learning the id: the
+// submission carries the create's key in its publisher id, so the next process finds it by that
+// key (docs/invariants.md, G1) instead of creating a second one, and reads whose it is.
+TEST(OjsConnectorTest, ACreateWhoseAnswerWasLostIsFoundByItsStampAfterARestart) {
+  for (OjsVersion v : kVersions) {
+    auto fake = std::make_shared<FakeOjs>(v);
+    const Timestamp since = SystemClock::instance().now();
+    fake->add_submission("2020-01-01 10:00:00");  // Someone else's, older than the create.
+    Json doc = Json::object();
+    doc["title"]["en"] = "Fresh";
+    if (v != OjsVersion::k3_3) doc["sectionId"] = 1;
+    const std::string key = "manuscript/a1:create:";
+    {
+      OjsConnectorOptions o = options(v);
+      o.request_attempts = 1;
+      auto ojs = connect(fake, o);
+      // The request that carries the stamp takes effect; its answer is lost, and so is the
+      // engine's second asking (the process dies).
+      fake->lose_next_response(v == OjsVersion::k3_3 ? "POST" : "PUT", "/publications");
+      EXPECT_EQ(ojs->write("manuscript", "", doc, key).status().code(),
+                StatusCode::kDeadlineExceeded);
+    }
+    ASSERT_EQ(fake->submission_count(), 2u);
+    auto restarted = connect(fake, options(v));
+    auto none = restarted->find_created("manuscript", "manuscript/b2:create:", since);
+    ASSERT_TRUE(none.ok()) << none.status().to_string();
+    EXPECT_FALSE(none->has_value());
+    auto found = restarted->find_created("manuscript", key, since);
+    ASSERT_TRUE(found.ok()) << found.status().to_string();
+    ASSERT_TRUE(found->has_value()) << "the create was not found by its stamp";
+    EXPECT_EQ((*found)->created_by, key);
+    EXPECT_EQ((*found)->document.find("title")->get_string("en"), "Fresh");
+    auto fetched = restarted->fetch("manuscript", (*found)->side_id);
+    ASSERT_TRUE(fetched.ok() && fetched->has_value());
+    EXPECT_EQ((*fetched)->created_by, key);
+    auto other = restarted->fetch("manuscript", "1");
+    ASSERT_TRUE(other.ok() && other->has_value());
+    EXPECT_EQ((*other)->created_by, "");
+    // The engine then writes the found submission: still one create.
+    ASSERT_TRUE(restarted->write("manuscript", (*found)->side_id, doc, "k").ok());
+    EXPECT_EQ(fake->submission_count(), 2u);
+    EXPECT_EQ(fake->count_requests("POST", "/submissions"), 1 + (v == OjsVersion::k3_3 ? 1 : 0));
+  }
+}
+
 TEST(OjsConnectorTest, DecisionsAreUnimplementedOn33) {
   auto fake = std::make_shared<FakeOjs>(OjsVersion::k3_3);
   fake->add_submission("2026-05-01 10:00:00");

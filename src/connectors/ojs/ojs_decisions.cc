@@ -159,6 +159,12 @@ Status drain_pending(const OjsContext& ctx, DecisionCursor& c, ChangePage& page,
 
 }  // namespace
 
+Result<std::optional<Snapshot>> find_created_decision(const OjsContext& ctx, std::string_view key) {
+  auto earlier = ctx.memo.lookup(kType, key);
+  if (!earlier) return std::optional<Snapshot>();
+  return fetch_decision(ctx, *earlier);
+}
+
 Result<std::optional<Snapshot>> fetch_decision(const OjsContext& ctx, std::string_view side_id) {
   OJSYNC_RETURN_IF_ERROR(require_api(ctx));
   OJSYNC_ASSIGN_OR_RETURN(DecisionId id, parse_decision_id(side_id));

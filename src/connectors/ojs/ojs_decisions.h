@@ -12,6 +12,10 @@ namespace ojsync {
 
 Result<std::optional<Snapshot>> fetch_decision(const OjsContext& ctx, std::string_view side_id);
 
+// The decision an earlier create under `key` recorded, as this process remembers it. A decision
+// has no member to stamp: after a restart, write_decision finds it by its content instead.
+Result<std::optional<Snapshot>> find_created_decision(const OjsContext& ctx, std::string_view key);
+
 // Every decision of every submission whose activity changed (a decision bumps its
 // submission's last activity), via the manuscript change scan.
 Result<ChangePage> list_changed_decisions(const OjsContext& ctx, std::string_view cursor,

@@ -17,6 +17,26 @@ namespace {
 constexpr std::string_view kType = "manuscript";
 constexpr std::string_view kCursorKind = "manuscript";
 
+// A create stamps its key into the publication's pub-id::publisher-id, a property OJS stores and
+// returns (in listings too) in 3.3, 3.4 and 3.5, behind a prefix that tells it from a publisher's
+// own ids. So a create whose reply never arrived is found again (find_created_manuscript), and a
+// listing that meets the submission first can tell whose it is (docs/ojs-connector.md).
+constexpr std::string_view kPublisherId = "pub-id::publisher-id";
+constexpr std::string_view kStampPrefix = "ojsync:";
+// How far before the engine's `since` the search for a stamp reads: the engine's clock and
+// OJS's may disagree (a skew beyond it could miss the create).
+constexpr auto kStampSearchAllowance = std::chrono::minutes(15);
+
+std::string stamp_of(std::string_view key) { return std::string(kStampPrefix) + std::string(key); }
+
+// The create key a publication is stamped with; "" when it carries none of ours.
+std::string stamped_key(const Json* publication) {
+  if (publication == nullptr) return {};
+  const std::string id = publication->get_string(kPublisherId);
+  if (id.rfind(kStampPrefix, 0) != 0) return {};
+  return id.substr(kStampPrefix.size());
+}
+
 struct RawManuscript {
   std::int64_t id = 0;
   Json submission;
@@ -67,10 +87,10 @@ Result<std::optional<RawManuscript>> read_raw(const OjsContext& ctx, std::int64_
 }
 
 Snapshot snapshot_of(const OjsContext& ctx, const RawManuscript& raw) {
+  const Json* publication = raw.publication ? &*raw.publication : nullptr;
   return Snapshot{std::to_string(raw.id),
-                  project_manuscript(raw.submission, raw.publication ? &*raw.publication : nullptr,
-                                     ctx.version, ctx.zone),
-                  manuscript_modified(raw.submission, ctx.zone)};
+                  project_manuscript(raw.submission, publication, ctx.version, ctx.zone),
+                  manuscript_modified(raw.submission, ctx.zone), stamped_key(publication)};
 }
 
 Status apply_author_ops(const OjsContext& ctx, std::int64_t id, std::int64_t pid,
@@ -109,7 +129,9 @@ Status create_publication(const OjsContext& ctx, const RawManuscript& raw, const
       .status();
 }
 
-Result<WriteResult> update(const OjsContext& ctx, std::int64_t id, const Json& document) {
+// `stamp`, when set, is written into the publication too (a create's; see kPublisherId).
+Result<WriteResult> update(const OjsContext& ctx, std::int64_t id, const Json& document,
+                           std::string_view stamp = {}) {
   OJSYNC_ASSIGN_OR_RETURN(auto raw, read_raw(ctx, id));
   if (!raw) return NotFound("manuscript " + std::to_string(id) + " does not exist in OJS");
   const Json current = snapshot_of(ctx, *raw).document;
@@ -117,6 +139,10 @@ Result<WriteResult> update(const OjsContext& ctx, std::int64_t id, const Json& d
       ManuscriptPlan plan,
       plan_manuscript_update(document, current, raw->publication ? &*raw->publication : nullptr,
                              ctx.version));
+  if (!stamp.empty() &&
+      (!raw->publication || raw->publication->get_string(kPublisherId) != stamp)) {
+    plan.publication_patch[std::string(kPublisherId)] = std::string(stamp);
+  }
   if (!plan.submission_patch.as_object().empty()) {
     OJSYNC_RETURN_IF_ERROR(
         ctx.client.call({"PUT", submission_path(id), {}, plan.submission_patch}).status());
@@ -179,10 +205,13 @@ Result<Json> creation_body(const OjsContext& ctx, const Json& document) {
   return body;
 }
 
+// The first request's answer names the submission; every later one stamps it with the key, so
+// only a lost answer to that first POST leaves a submission nothing names (docs/ojs-connector.md).
 Result<WriteResult> create(const OjsContext& ctx, const Json& document, std::string_view key) {
+  const std::string stamp = key.empty() ? std::string() : stamp_of(key);
   if (auto known = ctx.memo.lookup(kType, key)) {
     OJSYNC_ASSIGN_OR_RETURN(std::int64_t id, parse_ojs_id(*known, kType));
-    return update(ctx, id, document);
+    return update(ctx, id, document, stamp);
   }
   if (!document.is_object()) return InvalidArgument("a manuscript document must be a JSON object");
   OJSYNC_ASSIGN_OR_RETURN(Json body, creation_body(ctx, document));
@@ -192,7 +221,7 @@ Result<WriteResult> create(const OjsContext& ctx, const Json& document, std::str
   if (id == nullptr || !id->is_int())
     return FailedPrecondition(post.what() + ": OJS returned no submission id");
   ctx.memo.remember(kType, key, std::to_string(id->as_int()));
-  auto result = update(ctx, id->as_int(), document);
+  auto result = update(ctx, id->as_int(), document, stamp);
   if (!result.ok() && !result.status().is_retryable() &&
       !creates_publication_with_submission(ctx.version)) {
     // 3.3 refused the publication (e.g. the section requires an abstract): remove the bare
@@ -260,6 +289,42 @@ Result<std::optional<Snapshot>> fetch_manuscript(const OjsContext& ctx, std::str
   }
   if (!raw) return std::optional<Snapshot>();
   return std::optional<Snapshot>(snapshot_of(ctx, *raw));
+}
+
+Result<std::optional<Snapshot>> find_created_manuscript(const OjsContext& ctx, std::string_view key,
+                                                        Timestamp since) {
+  if (key.empty()) return std::optional<Snapshot>();
+  if (auto known = ctx.memo.lookup(kType, key)) return fetch_manuscript(ctx, *known);
+  const std::string stamp = stamp_of(key);
+  const Timestamp oldest = since - kStampSearchAllowance;
+  const int count = ctx.scan.page_size;
+  for (std::int64_t offset = 0;; offset += count) {
+    const ApiCall list{"GET",
+                       "/submissions",
+                       {{"orderBy", std::string(activity_order_by(ctx.version))},
+                        {"orderDirection", "DESC"},
+                        {"count", std::to_string(count)},
+                        {"offset", std::to_string(offset)}},
+                       std::nullopt};
+    OJSYNC_ASSIGN_OR_RETURN(Json::Array items, ctx.client.call_list(list));
+    bool older = false;
+    for (const Json& item : items) {
+      // Summaries list every publication with its pub-id::publisher-id (apiSummary).
+      const Json* publications = item.find("publications");
+      const Json* id = item.find("id");
+      if (publications != nullptr && publications->is_array() && id != nullptr && id->is_int()) {
+        for (const Json& publication : publications->as_array()) {
+          if (publication.get_string(kPublisherId) != stamp) continue;
+          ctx.memo.remember(kType, key, std::to_string(id->as_int()));
+          return fetch_manuscript(ctx, std::to_string(id->as_int()));
+        }
+      }
+      auto activity = activity_of(item);
+      older = older || (activity && timestamp_from_utc(ctx.zone.to_utc(*activity)) < oldest);
+    }
+    // By activity, newest first: a page reaching before the create holds the last candidates.
+    if (older || static_cast<int>(items.size()) < count) return std::optional<Snapshot>();
+  }
 }
 
 Result<ChangePage> list_changed_manuscripts(const OjsContext& ctx, std::string_view cursor,

@@ -22,6 +22,12 @@ Result<ChangePage> list_changed_manuscripts(const OjsContext& ctx, std::string_v
 Result<WriteResult> write_manuscript(const OjsContext& ctx, std::string_view side_id,
                                      const Json& document, std::string_view idempotency_key);
 
+// The submission an earlier create under `key` made: this process's memory of it, else the
+// submission whose publication carries the create's stamp, among those active since `since`
+// (less an allowance for clock skew). nullopt when there is none.
+Result<std::optional<Snapshot>> find_created_manuscript(const OjsContext& ctx, std::string_view key,
+                                                        Timestamp since);
+
 // DELETE /submissions/{id}; an absent submission is success.
 Status remove_manuscript(const OjsContext& ctx, std::string_view side_id);
 

@@ -219,8 +219,19 @@ class FakeOjs final : public HttpTransport {
 
   Json summary(const Sub& s) const {
     Json out = s.fields;
-    if (!s.publication.is_null()) out["currentPublicationId"] = s.publication.get_int("id");
     out["publications"] = Json::array();
+    if (!s.publication.is_null()) {
+      out["currentPublicationId"] = s.publication.get_int("id");
+      // Listings summarise every publication with its apiSummary members, the publisher id among
+      // them (the connector finds its creates' stamps there).
+      Json summary = Json::object();
+      for (const char* k : {"id", "submissionId", "sectionId", "status", "title"}) {
+        if (const Json* v = s.publication.find(k)) summary[k] = *v;
+      }
+      const Json* stamp = s.publication.find("pub-id::publisher-id");
+      summary["pub-id::publisher-id"] = stamp != nullptr ? *stamp : Json();
+      out["publications"].as_array().push_back(std::move(summary));
+    }
     return out;
   }
 
