@@ -4,6 +4,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -140,6 +141,9 @@ struct HttpServer::Impl {
       parser.body_limit(options.max_body_bytes);
       c->stream.expires_after(options.idle_timeout);
       c->idle = true;
+      // stop() cancels only connections it sees idle: one that became idle after it looked
+      // must see `stopping` here (both are sequentially consistent atomics).
+      if (stopping) break;
       auto [ec, bytes] = co_await http::async_read(c->stream, buffer, parser, kTuple);
       c->idle = false;
       if (ec == http::error::body_limit || ec == http::error::header_limit) {
@@ -163,14 +167,16 @@ struct HttpServer::Impl {
 
   asio::awaitable<void> accept_loop() {
     while (!stopping) {
-      auto [ec, socket] = co_await acceptor.async_accept(kTuple);
+      // Each connection on its own strand: stop()'s cancel then runs between the connection's
+      // steps, never while it is about to start a read (a cancel before the read would miss it).
+      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), kTuple);
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) break;
         continue;  // e.g. EMFILE: keep serving the connections we have.
       }
       auto c = std::make_shared<Connection>(std::move(socket));
       track(c);
-      asio::co_spawn(io, serve(c), [this, c](std::exception_ptr) { untrack(c); });
+      asio::co_spawn(c->stream.get_executor(), serve(c), [this, c](std::exception_ptr) { untrack(c); });
     }
   }
 };
@@ -215,7 +221,12 @@ void HttpServer::stop() {
     // End idle connections now; busy ones finish their response, then see `stopping`.
     std::unique_lock lock(impl.mu);
     for (const auto& c : impl.connections) {
-      if (c->idle) asio::post(c->stream.get_executor(), [c] { c->stream.cancel(); });
+      // Checked again on the strand: a connection busy by then is writing its response.
+      if (c->idle) {
+        asio::post(c->stream.get_executor(), [c] {
+          if (c->idle) c->stream.cancel();
+        });
+      }
     }
     impl.drained.wait_for(lock, std::chrono::seconds(10), [&impl] { return impl.connections.empty(); });
   }
