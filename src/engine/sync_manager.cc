@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "engine/create_gate.h"
 #include "engine/strategy_decider.h"
 #include "engine/thread_pool.h"
 #include "engine/three_way_merge.h"
@@ -155,6 +156,7 @@ struct SyncManager::Impl {
   ThreadPool pool;
   // Built once for every known type and side, so lookups need no lock.
   std::map<std::string, std::unique_ptr<CircuitBreaker>, std::less<>> breakers;
+  CreateGate ojs_creates;  // Creates in OJS this process has in flight (G1).
 
   Result<const EntityTypeConfig*> check_key(const EntityKey& key) const {
     const EntityTypeConfig* type = options.entity_types.find(key.type);
@@ -284,6 +286,9 @@ struct SyncManager::Impl {
           return connector(side).write(type.name, side_id, *target, idempotency_key);
         });
       };
+      // A create in OJS holds a ticket until its reply (or its retry's) is in: see CreateGate.
+      std::optional<CreateGate::Ticket> creating;
+      if (side == Side::kOjs && side_id.empty()) creating.emplace(ojs_creates.begin_create());
       Result<WriteResult> attempted = write();
       if (!attempted.ok() && attempted.status().is_retryable() && !side_id.empty()) {
         auto held = look_after_lost_reply(side, type, side_id, request);
@@ -510,6 +515,7 @@ struct SyncManager::Impl {
     OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> state, env.store->get_state(key));
     const std::string ojs_id = state ? state->ojs_id : key.id;
     const std::string agents_id = state ? state->agents_id : key.id;
+    const CreateGate::Mark creates_before_read = ojs_creates.mark();
     OJSYNC_ASSIGN_OR_RETURN(SideView ojs, fetch_side(Side::kOjs, *type, ojs_id, request));
     OJSYNC_ASSIGN_OR_RETURN(SideView agents, fetch_side(Side::kAgents, *type, agents_id, request));
     OJSYNC_ASSIGN_OR_RETURN(std::optional<ConflictRecord> open, env.store->open_conflict_for(key));
@@ -552,6 +558,16 @@ struct SyncManager::Impl {
     if (!state && ojs.snapshot) {
       OJSYNC_ASSIGN_OR_RETURN(std::optional<EntityKey> owner,
                               owner_of_unrecorded_create(*type, key, ojs));
+      // Unstamped and read while one of this process's creates was in flight: it may be that
+      // create's before the stamp. Read it again once those creates are done.
+      if (!owner && ojs.snapshot->created_by.empty() && ojs_creates.overlapped(creates_before_read)) {
+        ojs_creates.wait_for_creates_begun_so_far();
+        OJSYNC_ASSIGN_OR_RETURN(ojs, fetch_side(Side::kOjs, *type, ojs_id, request));
+        if (!ojs.snapshot && !agents.snapshot) return NotFound(key.to_string() + " exists on neither side");
+        if (ojs.snapshot) {
+          OJSYNC_ASSIGN_OR_RETURN(owner, owner_of_unrecorded_create(*type, key, ojs));
+        }
+      }
       if (owner) {
         OJSYNC_RETURN_IF_ERROR(
             env.store->enqueue(*owner, Direction::kBoth, request.trigger, start).status());

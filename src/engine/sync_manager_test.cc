@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <future>
 
 #include "support/forwarding_connector.h"
 #include "support/memory_connector.h"
@@ -227,6 +228,35 @@ TEST_F(SyncManagerTest, ACreateWhoseReplyNeverArrivedIsFoundAfterARestartAndNotI
   ASSERT_TRUE(jobs.ok());
   EXPECT_EQ(jobs->claimed, 1u);
   EXPECT_EQ(ojs_.size("manuscript"), 1u);
+}
+
+// G1 with several workers: another sync reads the new submission between the create's first
+// request and its stamp (an event or a sweep arriving at that moment). It must not import the
+// engine's own create as a new entity: it waits for the create, reads again, and hands it over.
+TEST_F(SyncManagerTest, ASyncReadingACreateBeforeItsStampDoesNotImportIt) {
+  agents_.put("manuscript", "a1", J(R"({"t":"first"})"));
+  std::promise<void> read_halfway;
+  std::future<Result<SyncReport>> reader;
+  ojs_.on_fetch([&](std::string_view id) {
+    if (id == "srv1") read_halfway.set_value();
+  });
+  ojs_.split_creates([&] {
+    ojs_.split_creates(nullptr);
+    // The submission exists without its stamp: a second worker syncs it by its OJS id.
+    reader = std::async(std::launch::async, [this] { return manager_->sync("manuscript", "srv1"); });
+    read_halfway.get_future().wait();
+    ojs_.on_fetch(nullptr);
+  });
+  const SyncReport created = sync_ok("a1");
+  EXPECT_TRUE(created.wrote_ojs);
+  ASSERT_TRUE(reader.valid());
+  auto read = reader.get();
+  ASSERT_TRUE(read.ok()) << read.status().to_string();
+  ASSERT_TRUE(read->handed_to.has_value()) << "the create was imported as a new entity";
+  EXPECT_EQ(read->handed_to->to_string(), "manuscript/a1");
+  EXPECT_EQ(agents_.size("manuscript"), 1u) << "a twin on the agents' side";
+  EXPECT_EQ(ojs_.size("manuscript"), 1u);
+  EXPECT_FALSE(manager_->status("manuscript", "srv1")->state.has_value());
 }
 
 // G1: an editor edits the submission the lost create made before the engine learns its id. The

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -52,6 +53,17 @@ class MemoryConnector final : public Connector {
     std::lock_guard lock(mu_);
     poisoned_[id] = std::move(status);
   }
+  // Creates become two steps, as in OJS: the document appears unstamped, `between` runs
+  // (without the connector's lock), then the stamp is added. `after_fetch` runs after every
+  // fetch with the id read. Tests use them to stop a create halfway while another sync reads.
+  void split_creates(std::function<void()> between) {
+    std::lock_guard lock(mu_);
+    between_create_and_stamp_ = std::move(between);
+  }
+  void on_fetch(std::function<void(std::string_view)> after_fetch) {
+    std::lock_guard lock(mu_);
+    after_fetch_ = std::move(after_fetch);
+  }
   // The process holding this connector died: its memory of creates is gone (the side's
   // documents, and the keys they carry, stay).
   void restart() {
@@ -76,9 +88,16 @@ class MemoryConnector final : public Connector {
   std::string_view name() const override { return name_; }
 
   Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view id) override {
-    std::lock_guard lock(mu_);
-    if (auto s = injected_failure(id); !s.ok()) return s;
-    return snapshot({std::string(type), std::string(id)});
+    std::function<void(std::string_view)> after_fetch;
+    std::optional<Snapshot> found;
+    {
+      std::lock_guard lock(mu_);
+      if (auto s = injected_failure(id); !s.ok()) return s;
+      found = snapshot({std::string(type), std::string(id)});
+      after_fetch = after_fetch_;
+    }
+    if (after_fetch) after_fetch(id);
+    return found;
   }
 
   Result<std::optional<Snapshot>> find_created(std::string_view type, std::string_view key,
@@ -111,7 +130,7 @@ class MemoryConnector final : public Connector {
 
   Result<WriteResult> write(std::string_view type, std::string_view id, const Json& doc,
                             std::string_view key) override {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
     if (auto s = injected_failure(id); !s.ok()) return s;
     std::string side_id(id);
     if (side_id.empty() || (server_assigns_ids_ && !docs_.count({std::string(type), side_id}))) {
@@ -123,6 +142,14 @@ class MemoryConnector final : public Connector {
       } else {
         side_id = "srv" + std::to_string(++next_id_);
         created_by_key_[std::string(type) + "/" + std::string(key)] = side_id;
+        if (between_create_and_stamp_) {
+          docs_[{std::string(type), side_id}] = Snapshot{side_id, Json::object(), clock_.now()};
+          changes_.push_back({std::string(type), side_id});
+          const auto between = between_create_and_stamp_;
+          lock.unlock();
+          between();
+          lock.lock();
+        }
         if (!key.empty()) stamps_[{std::string(type), side_id}] = std::string(key);
       }
     }
@@ -184,6 +211,8 @@ class MemoryConnector final : public Connector {
   Status fail_status_;
   int lost_replies_ = 0;
   Status lost_reply_status_;
+  std::function<void()> between_create_and_stamp_;
+  std::function<void(std::string_view)> after_fetch_;
   int writes_ = 0;
   int removes_ = 0;
   int next_id_ = 0;
