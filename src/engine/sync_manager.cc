@@ -926,14 +926,17 @@ struct SyncManager::Impl {
       }
     }
     std::vector<std::vector<std::future<void>>> planned(groups.size());
-    // Should a plan throw (the simulation's crash), no task may outlive the groups it writes to.
+    std::vector<std::future<Result<SyncReport>>> per_entity(ids.size());
+    // Should a step throw (the simulation's crash), no task it started may outlive the groups
+    // it writes to, nor run on into the manager's destruction.
     struct JoinAll {
       std::vector<std::vector<std::future<void>>>& planned;
+      std::vector<std::future<Result<SyncReport>>>& per_entity;
       ~JoinAll() {
         for (auto& group : planned) wait_all(group);
+        wait_all(per_entity);
       }
-    } join_all{planned};
-    std::vector<std::future<Result<SyncReport>>> per_entity(ids.size());
+    } join_all{planned, per_entity};
     std::vector<std::optional<Result<SyncReport>>> done(ids.size());
     if (!groups.empty()) planned[0] = start_planning(groups[0]);
     for (std::size_t g = 0; g < groups.size(); ++g) {
