@@ -72,8 +72,8 @@ class Connector {
   // could not be done; then each write may or may not have taken effect (a reply lost). The
   // default calls write() for each; a side that can apply many writes in one transaction
   // should (the embedded store does).
-  virtual Result<std::vector<Result<WriteResult>>> write_batch(std::string_view type,
-                                                               std::span<const WriteRequest> writes);
+  virtual Result<std::vector<Result<WriteResult>>> write_batch(
+      std::string_view type, std::span<const WriteRequest> writes);
 
   // Deletes the entity; deleting an absent entity succeeds.
   virtual Status remove(std::string_view type, std::string_view side_id) = 0;

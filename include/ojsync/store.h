@@ -42,8 +42,8 @@ struct WriteIntentUpdate {
   // The version the sync read; 0 = the entity has no entry yet, and one is inserted at
   // version 1 with the side ids and updated_at below (no base) to carry the intent.
   std::int64_t version = 0;
-  std::string ojs_id;     // Read only when version is 0.
-  std::string agents_id;  // Read only when version is 0.
+  std::string ojs_id;      // Read only when version is 0.
+  std::string agents_id;   // Read only when version is 0.
   Timestamp updated_at{};  // Read only when version is 0.
   WriteIntent intent;
 };

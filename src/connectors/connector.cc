@@ -3,8 +3,8 @@
 namespace ojsync {
 
 // One write() after another: each succeeds or fails alone, so the batch as a whole never fails.
-Result<std::vector<Result<WriteResult>>> Connector::write_batch(std::string_view type,
-                                                                std::span<const WriteRequest> writes) {
+Result<std::vector<Result<WriteResult>>> Connector::write_batch(
+    std::string_view type, std::span<const WriteRequest> writes) {
   std::vector<Result<WriteResult>> results;
   results.reserve(writes.size());
   for (const WriteRequest& w : writes) {

@@ -190,7 +190,8 @@ struct EmbeddedDocumentStore::Impl {
     std::string id(side_id);
     std::optional<std::string> create_key;
     if (id.empty() && !idempotency_key.empty()) {
-      OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> earlier, load_by_create_key(*db, type, idempotency_key));
+      OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> earlier,
+                              load_by_create_key(*db, type, idempotency_key));
       if (earlier) {
         id = earlier->id;
       } else {
@@ -385,7 +386,8 @@ Result<std::vector<Result<WriteResult>>> EmbeddedDocumentStore::write_batch(
         continue;
       }
       OJSYNC_RETURN_IF_ERROR(run_sql(db, "SAVEPOINT embedded_write"));
-      Result<WriteResult> written = impl_->write_one(type, w.side_id, *w.document, w.idempotency_key);
+      Result<WriteResult> written =
+          impl_->write_one(type, w.side_id, *w.document, w.idempotency_key);
       if (!written.ok()) OJSYNC_RETURN_IF_ERROR(run_sql(db, "ROLLBACK TO embedded_write"));
       OJSYNC_RETURN_IF_ERROR(run_sql(db, "RELEASE embedded_write"));
       results.push_back(std::move(written));

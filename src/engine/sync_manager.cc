@@ -573,7 +573,8 @@ struct SyncManager::Impl {
                                            view, report, commit.audit, now, request));
     }
 
-    commit.state = next_state(key, *type, ojs_id, agents_id, ojs, agents, base, now, expected_version);
+    commit.state =
+        next_state(key, *type, ojs_id, agents_id, ojs, agents, base, now, expected_version);
     commit.expected_version = expected_version;
     if (open) {
       ConflictClosure closure;
@@ -716,7 +717,8 @@ struct SyncManager::Impl {
     StrategyDecider strategy(options, *item.type, env.resolvers, key,
                              item.ojs.snapshot ? item.ojs.snapshot->modified : now,
                              item.agents.snapshot ? item.agents.snapshot->modified : now);
-    MergeOutcome merge = three_way_merge(*item.type, strategy, base, item.ojs.doc(), item.agents.doc());
+    MergeOutcome merge =
+        three_way_merge(*item.type, strategy, base, item.ojs.doc(), item.agents.doc());
     if (!merge.unresolved.empty() || !merge.decided.empty() || !merge.merged) return leave();
     // The merged document is most often one side's as it is (an import): its hash is known.
     if (item.ojs.snapshot && *merge.merged == item.ojs.snapshot->document) {
@@ -742,7 +744,9 @@ struct SyncManager::Impl {
       item.writes[side_index(side)] = true;
       (side == Side::kOjs ? intent.writes_ojs : intent.writes_agents) = true;
     }
-    if (every_side_ends_at_target && (intent.writes_ojs || intent.writes_agents)) item.intent = intent;
+    if (every_side_ends_at_target && (intent.writes_ojs || intent.writes_agents)) {
+      item.intent = intent;
+    }
   }
 
   // The group's write intents in one transaction (record_write_intent, one per entity).

@@ -557,7 +557,8 @@ TEST_F(SyncManagerTest, BatchSyncWritesEachGroupInOneBatchAndIsIdempotent) {
   ScriptedBatchSide agents_side(&agents_);
   agents_side_ = &agents_side;
   start(SyncOptions{});
-  const std::vector<std::string> ids = put_manuscripts(ojs_, 250, R"({"t":"x","lastModified":"1"})");
+  const std::vector<std::string> ids =
+      put_manuscripts(ojs_, 250, R"({"t":"x","lastModified":"1"})");
   for (const auto& [id, result] : manager_->batch_sync("manuscript", ids, Direction::kFromOjs)) {
     ASSERT_TRUE(result.ok()) << id << ": " << result.status().to_string();
     EXPECT_EQ(result->outcome, SyncOutcome::kApplied);
@@ -646,7 +647,8 @@ TEST_P(BulkInterruptedTest, AGroupStoppedBetweenItsIntentsAndItsCommitIsRecognis
   tick();
   for (const auto& id : ids) ojs_.put("manuscript", id, J(R"({"title":"B"})"));
   // The batch's reply is lost and so is every look after it: each entity keeps its intent.
-  agents_side.batch_lost = ScriptedBatchSide::LostBatch{Unavailable("the process died"), applied, 100};
+  agents_side.batch_lost =
+      ScriptedBatchSide::LostBatch{Unavailable("the process died"), applied, 100};
   for (const auto& [id, result] : manager_->batch_sync("manuscript", ids)) {
     EXPECT_FALSE(result.ok()) << id;
     auto state = store_->get_state({"manuscript", id});

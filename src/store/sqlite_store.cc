@@ -57,12 +57,12 @@ Result<std::int64_t> write_state(SqliteDb& db, const FieldCipher* cipher, const 
 // entry carrying it when the version is 0; returns the version the sync's commit names.
 Result<std::int64_t> store_write_intent(SqliteDb& db, const WriteIntentUpdate& u) {
   OJSYNC_ASSIGN_OR_RETURN(
-      Query q, db.query(u.version == 0
-                            ? "INSERT INTO sync_state (" OJSYNC_STATE_COLUMNS
-                              ") VALUES (?1, ?2, ?4, ?5, NULL, '', '', '', 0, ?6, 1, ?3) "
-                              "ON CONFLICT (type, entity_id) DO NOTHING"
-                            : "UPDATE sync_state SET write_intent = ?3 "
-                              "WHERE type = ?1 AND entity_id = ?2 AND version = ?4"));
+      Query q,
+      db.query(u.version == 0 ? "INSERT INTO sync_state (" OJSYNC_STATE_COLUMNS
+                                ") VALUES (?1, ?2, ?4, ?5, NULL, '', '', '', 0, ?6, 1, ?3) "
+                                "ON CONFLICT (type, entity_id) DO NOTHING"
+                              : "UPDATE sync_state SET write_intent = ?3 "
+                                "WHERE type = ?1 AND entity_id = ?2 AND version = ?4"));
   q.bind(u.key.type, u.key.id, write_intent_text(u.intent));
   if (u.version == 0) {
     q.bind(u.ojs_id, u.agents_id, u.updated_at);
