@@ -804,9 +804,18 @@ struct SyncManager::Impl {
     }
     if (requests.empty()) return;
     CircuitBreaker& breaker = *breakers.find(endpoint_name(side, type_name))->second;
-    if (!breaker.allow().ok()) {
+    const Result<BreakerCall> admitted = breaker.allow();
+    if (!admitted.ok()) {
       for (BulkItem* item : owners) item->per_entity = true;  // Held there, as a sync would be.
       return;
+    }
+    if (*admitted == BreakerCall::kProbe) {
+      // A half-open breaker lets one call through: the first write is the probe, the others
+      // wait for its verdict the per-entity way.
+      for (std::size_t i = 1; i < owners.size(); ++i) owners[i]->per_entity = true;
+      requests.resize(1);
+      subjects.resize(1);
+      owners.resize(1);
     }
     const std::size_t chunks = side == Side::kOjs ? std::min(options.workers, requests.size()) : 1;
     std::vector<std::future<Result<std::vector<Result<WriteResult>>>>> written;

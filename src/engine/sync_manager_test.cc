@@ -628,6 +628,39 @@ TEST_F(SyncManagerTest, AVersionRaceInsideAGroupIsLostByThatEntityAlone) {
   EXPECT_EQ(store_->list_records({"manuscript", "4"}, 10).value().size(), 1u);
 }
 
+TEST_F(SyncManagerTest, AHalfOpenBreakerLetsOneWriteOfAGroupThroughAsItsProbe) {
+  ScriptedBatchSide agents_side(&agents_);
+  agents_side_ = &agents_side;
+  SyncOptions options;
+  options.retry_limit = 1;
+  options.breaker.failure_threshold = 2;
+  options.breaker.open_duration = seconds(30);
+  start(options);
+  // Two records' outages open the agents' breaker.
+  for (const char* id : {"p", "q"}) ojs_.put("manuscript", id, J(R"({"t":"x"})"));
+  agents_side.looks_fail = 2;
+  EXPECT_FALSE(manager_->sync("manuscript", "p").ok());
+  EXPECT_FALSE(manager_->sync("manuscript", "q").ok());
+  clock_.advance(seconds(31));
+  // Entities not yet on the agents' side (no id there: nothing to fetch), so the group's batch
+  // is the first call since the cool-down.
+  const std::vector<std::string> ids = put_manuscripts(ojs_, 5, R"({"t":"y"})");
+  for (const std::string& id : ids) {
+    SyncCommit commit;
+    commit.state = SyncState{};
+    commit.state->key = {"manuscript", id};
+    commit.state->ojs_id = id;
+    commit.record.key = commit.state->key;
+    ASSERT_TRUE(store_->commit_sync(commit).ok());
+  }
+  for (const auto& [id, result] : manager_->batch_sync("manuscript", ids)) {
+    ASSERT_TRUE(result.ok()) << id << ": " << result.status().to_string();
+    EXPECT_EQ(result->outcome, SyncOutcome::kApplied);
+  }
+  EXPECT_EQ(agents_side.batch_sizes, (std::vector<std::size_t>{1}));
+  EXPECT_EQ(agents_.writes(), 5);
+}
+
 // A process that dies between the group's write intents and its writes (`applied` false), or
 // after its writes but before its commit: the next sync must neither take the engine's writes
 // for agents' edits nor miss them (docs/invariants.md, G2).
