@@ -57,8 +57,9 @@ class CircuitBreaker {
   // The call may go out now (as the one probe when half-open); otherwise kUnavailable naming
   // the endpoint, with retry_after set to when to ask again.
   Result<BreakerCall> allow();
-  // The outcome of a call that allow() let through: one on the record `subject` (an entity
-  // key), or on the endpoint as a whole when `subject` is empty.
+  // The outcome of a call that allow() let through: one on the record `subject` (the engine
+  // names the side's document, or the entity when it has none there yet), or on the endpoint
+  // as a whole when `subject` is empty.
   void record(const Status& outcome, std::string_view subject = {});
 
   CircuitBreakerStatus status() const;

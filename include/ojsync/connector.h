@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,14 @@ struct WriteResult {
   // Fields the side refused to store (e.g. not writable through OJS's API), reported so the
   // engine can record them instead of silently losing them.
   std::vector<std::string> rejected_fields;
+};
+
+// One write of Connector::write_batch: what write() takes for one entity. The document is
+// borrowed and must outlive the call.
+struct WriteRequest {
+  std::string side_id;  // Empty = create.
+  const Json* document = nullptr;
+  std::string idempotency_key;
 };
 
 // Implementations must be safe to call from several threads at once.
@@ -70,6 +79,15 @@ class Connector {
     (void)since;
     return std::optional<Snapshot>();
   }
+
+  // Several writes of `type` at once (the engine's bulk import), in the order given. Each is
+  // all-or-nothing on its own, as write() would make it, and reported in its slot: one that
+  // fails leaves the others to happen. The outer Result fails only when the batch as a whole
+  // could not be done; then each write may or may not have taken effect (a reply lost). The
+  // default calls write() for each; a side that can apply many writes in one transaction
+  // should (the embedded store does).
+  virtual Result<std::vector<Result<WriteResult>>> write_batch(
+      std::string_view type, std::span<const WriteRequest> writes);
 
   // Deletes the entity; deleting an absent entity succeeds.
   virtual Status remove(std::string_view type, std::string_view side_id) = 0;

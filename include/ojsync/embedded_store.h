@@ -79,6 +79,9 @@ class EmbeddedDocumentStore final : public Connector {
                                   std::size_t limit) override;
   Result<WriteResult> write(std::string_view type, std::string_view side_id, const Json& document,
                             std::string_view idempotency_key) override;
+  // In ONE transaction; each write in a savepoint of its own (Connector's contract).
+  Result<std::vector<Result<WriteResult>>> write_batch(
+      std::string_view type, std::span<const WriteRequest> writes) override;
   Status remove(std::string_view type, std::string_view side_id) override;
   Status ping() override;
 

@@ -35,6 +35,19 @@ struct WriteIntent {
   bool writes_agents = false;
 };
 
+// One write intent of a group (Store::record_write_intents): what record_write_intent takes,
+// without the archive entry's documents, which it never reads.
+struct WriteIntentUpdate {
+  EntityKey key;
+  // The version the sync read; 0 = the entity has no entry yet, and one is inserted at
+  // version 1 with the side ids and updated_at below (no base) to carry the intent.
+  std::int64_t version = 0;
+  std::string ojs_id;      // Read only when version is 0.
+  std::string agents_id;   // Read only when version is 0.
+  Timestamp updated_at{};  // Read only when version is 0.
+  WriteIntent intent;
+};
+
 struct SyncState {
   EntityKey key;
   std::string ojs_id;     // The entity's id in OJS ("" = not there yet).
@@ -301,6 +314,12 @@ class Store {
   // kAborted when the entry is no longer at `version` (or, for 0, exists).
   virtual Result<std::int64_t> record_write_intent(const SyncState& state, std::int64_t version,
                                                    const WriteIntent& intent) = 0;
+  // The same for a group of entities (a bulk import) in ONE transaction, so they share one WAL
+  // write. Each update is all-or-nothing on its own and reported in its slot (the version its
+  // sync's commit names, or kAborted as above) while the others are stored. The outer Result
+  // fails only when the transaction itself cannot begin or commit (then nothing is stored).
+  virtual Result<std::vector<Result<std::int64_t>>> record_write_intents(
+      std::span<const WriteIntentUpdate> updates) = 0;
   virtual Result<CommitResult> commit_sync(const SyncCommit& commit) = 0;
   // Entries of `type` without an id on `side` whose write intent writes that side: creates there
   // whose reply may never have arrived (docs/invariants.md, G1). Ordered by id, at most `limit`.

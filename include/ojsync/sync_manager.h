@@ -1,7 +1,7 @@
 // SyncManager: the engine's API, named after the seed's DataSyncManager.
 //
 //   sync(type, id, direction)      one entity, now
-//   batch_sync(type, ids)          many, on a thread pool; one bad record never blocks others
+//   batch_sync(type, ids)          many, in groups (bulk path); one bad record never blocks others
 //   status(type, id)               archive entry, recent records, open conflict
 //   pending_conflicts()            open conflicts
 //   resolve_conflict(id, data)     validated, then written to both sides
@@ -117,7 +117,10 @@ class SyncManager {
   Result<SyncReport> sync(std::string_view type, std::string_view id,
                           Direction direction = Direction::kBoth, std::string_view trigger = "api");
 
-  // Syncs each id independently on the worker pool; results in the order of `ids`.
+  // Syncs each id independently; results in the order of `ids`. Ids are taken in groups that
+  // share their store transactions and side batches (docs/engine.md, "Bulk path"); an entity
+  // that needs more than an ordinary write, or whose step fails, is synced alone as sync()
+  // would, so each id succeeds or fails on its own.
   std::vector<std::pair<std::string, Result<SyncReport>>> batch_sync(
       std::string_view type, const std::vector<std::string>& ids,
       Direction direction = Direction::kBoth, std::string_view trigger = "api");

@@ -85,6 +85,17 @@ Status check_key(std::string_view type, std::string_view id) {
   return check_identifier("id", id);
 }
 
+// A write's type and, unless it creates, its id.
+Status check_write(std::string_view type, std::string_view side_id) {
+  OJSYNC_RETURN_IF_ERROR(check_identifier("type", type));
+  return side_id.empty() ? OkStatus() : check_identifier("id", side_id);
+}
+
+Status run_sql(SqliteDb& db, std::string_view sql) {
+  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query(sql));
+  return q.run();
+}
+
 Result<std::optional<Row>> read_row(Query& q) {
   OJSYNC_ASSIGN_OR_RETURN(const bool found, q.step());
   if (!found) return std::optional<Row>();
@@ -169,6 +180,29 @@ struct EmbeddedDocumentStore::Impl {
                            "deleted = 0, seq = excluded.seq"));
     OJSYNC_RETURN_IF_ERROR(q.bind(type, id, body, etag, now, seq, create_key).run());
     return EmbeddedDocument{Snapshot{std::string(id), document, now}, etag};
+  }
+
+  // With an empty side_id this creates a document under a new id, unless a document created
+  // with the same idempotency key exists: then that one is written instead (a retried create).
+  // Runs inside the caller's write transaction.
+  Result<WriteResult> write_one(std::string_view type, std::string_view side_id,
+                                const Json& document, std::string_view idempotency_key) {
+    std::string id(side_id);
+    std::optional<std::string> create_key;
+    if (id.empty() && !idempotency_key.empty()) {
+      OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> earlier,
+                              load_by_create_key(*db, type, idempotency_key));
+      if (earlier) {
+        id = earlier->id;
+      } else {
+        create_key = std::string(idempotency_key);
+      }
+    }
+    if (id.empty()) {
+      OJSYNC_ASSIGN_OR_RETURN(id, new_id(*db, type));
+    }
+    OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument stored, store(type, id, document, create_key));
+    return WriteResult{std::move(stored.snapshot), {}};
   }
 
   // Runs `body` in one write transaction under the mutex; commits only when it succeeded.
@@ -330,28 +364,35 @@ Result<ChangePage> EmbeddedDocumentStore::list_changed(std::string_view type, st
   return page;
 }
 
-// With an empty side_id this creates a document under a new id, unless a document created
-// with the same idempotency key exists: then that one is written instead (a retried create).
 Result<WriteResult> EmbeddedDocumentStore::write(std::string_view type, std::string_view side_id,
                                                  const Json& document, std::string_view idempotency_key) {
-  OJSYNC_RETURN_IF_ERROR(check_identifier("type", type));
-  if (!side_id.empty()) OJSYNC_RETURN_IF_ERROR(check_identifier("id", side_id));
-  return impl_->transact([&]() -> Result<WriteResult> {
-    std::string id(side_id);
-    std::optional<std::string> create_key;
-    if (id.empty() && !idempotency_key.empty()) {
-      OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> earlier, load_by_create_key(*impl_->db, type, idempotency_key));
-      if (earlier) {
-        id = earlier->id;
-      } else {
-        create_key = std::string(idempotency_key);
+  OJSYNC_RETURN_IF_ERROR(check_write(type, side_id));
+  return impl_->transact(
+      [&]() { return impl_->write_one(type, side_id, document, idempotency_key); });
+}
+
+// One transaction for the whole batch, so a bulk import pays one commit (one WAL sync) instead
+// of one per document. Each write runs in a savepoint: one that fails is rolled back alone and
+// reported in its slot while the others commit.
+Result<std::vector<Result<WriteResult>>> EmbeddedDocumentStore::write_batch(
+    std::string_view type, std::span<const WriteRequest> writes) {
+  return impl_->transact([&]() -> Result<std::vector<Result<WriteResult>>> {
+    SqliteDb& db = *impl_->db;
+    std::vector<Result<WriteResult>> results;
+    results.reserve(writes.size());
+    for (const WriteRequest& w : writes) {
+      if (Status valid = check_write(type, w.side_id); !valid.ok()) {
+        results.emplace_back(std::move(valid));
+        continue;
       }
+      OJSYNC_RETURN_IF_ERROR(run_sql(db, "SAVEPOINT embedded_write"));
+      Result<WriteResult> written =
+          impl_->write_one(type, w.side_id, *w.document, w.idempotency_key);
+      if (!written.ok()) OJSYNC_RETURN_IF_ERROR(run_sql(db, "ROLLBACK TO embedded_write"));
+      OJSYNC_RETURN_IF_ERROR(run_sql(db, "RELEASE embedded_write"));
+      results.push_back(std::move(written));
     }
-    if (id.empty()) {
-      OJSYNC_ASSIGN_OR_RETURN(id, new_id(*impl_->db, type));
-    }
-    OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument stored, impl_->store(type, id, document, create_key));
-    return WriteResult{std::move(stored.snapshot), {}};
+    return results;
   });
 }
 

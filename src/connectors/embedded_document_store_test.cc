@@ -336,6 +336,41 @@ TEST_F(EmbeddedDocumentStoreTest, ReplaceAllWritesEveryDocumentOrNone) {
   ASSERT_OK(store_->purge_freed_space());
 }
 
+TEST_F(EmbeddedDocumentStoreTest, WriteBatchReportsEachWriteInItsSlot) {
+  ASSERT_OK(store_->put("manuscript", "m1", doc(R"({"t":"old"})"), ""));
+  const Json updated = doc(R"({"t":"new"})");
+  const Json created = doc(R"({"t":"created"})");
+  const Json refused = doc(R"({"t":"refused"})");
+  const std::vector<WriteRequest> writes = {{"m1", &updated, "k-m1"},
+                                            {"bad id!", &refused, "k-bad"},
+                                            {"", &created, "k-create"},
+                                            {"m2", &created, "k-m2"}};
+  auto results = store_->write_batch("manuscript", writes);
+  ASSERT_OK(results);
+  ASSERT_EQ(results->size(), 4u);
+  ASSERT_OK((*results)[0]);
+  EXPECT_EQ((*results)[0]->stored.document, updated);
+  EXPECT_EQ((*results)[1].status().code(), StatusCode::kInvalidArgument);
+  ASSERT_OK((*results)[2]);
+  const std::string new_id = (*results)[2]->stored.side_id;
+  EXPECT_FALSE(new_id.empty());
+  ASSERT_OK((*results)[3]);
+  EXPECT_EQ(store_->get("manuscript", "m1")->value().snapshot.document, updated);
+  EXPECT_EQ(store_->get("manuscript", "m2")->value().snapshot.document, created);
+  EXPECT_EQ(store_->get("manuscript", new_id)->value().snapshot.document, created);
+
+  // A retried batch finds its creates by their keys and changes nothing.
+  auto before = store_->list_changed("manuscript", "", 10);
+  ASSERT_OK(before);
+  auto again = store_->write_batch("manuscript", writes);
+  ASSERT_OK(again);
+  ASSERT_OK((*again)[2]);
+  EXPECT_EQ((*again)[2]->stored.side_id, new_id);
+  auto changed = store_->list_changed("manuscript", before->next_cursor, 10);
+  ASSERT_OK(changed);
+  EXPECT_TRUE(changed->changes.empty());
+}
+
 // Encryption at rest: the agents' store holds the same personal data as ojsync's store.
 std::string file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -97,14 +97,17 @@ class DomBuilder {
     stack_.pop_back();
     return add(std::move(done));
   }
-  // A repeated key keeps its last value.
+  // A repeated key keeps its last value. Members are inserted at the end as a hint: documents
+  // from OJS (and our own canonical text) list keys in sorted order, so most members go in
+  // without a search of the tree.
   bool add(Json value) {
     if (stack_.empty()) {
       root_ = std::move(value);
     } else if (Open& top = stack_.back(); top.value.is_array()) {
       top.value.as_array().push_back(std::move(value));
     } else {
-      top.value.as_object().insert_or_assign(std::move(top.key), std::move(value));
+      Json::Object& members = top.value.as_object();
+      members.insert_or_assign(members.end(), std::move(top.key), std::move(value));
     }
     return true;
   }

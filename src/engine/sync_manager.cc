@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "engine/create_gate.h"
@@ -20,13 +21,18 @@ struct SideView {
   const Json* doc() const { return snapshot ? &snapshot->document : nullptr; }
 };
 
-SideView view_of(std::optional<Snapshot> snapshot, const EntityTypeConfig& type) {
+// `known`, when given, is a document whose hash is known (what was just written): a snapshot
+// equal to it takes that hash instead of serializing the document again.
+SideView view_of(std::optional<Snapshot> snapshot, const EntityTypeConfig& type,
+                 const Json* known = nullptr, const std::string& known_hash = {}) {
   SideView view;
   if (snapshot) {
     if (snapshot->document.is_object()) {
       for (const auto& field : type.volatile_fields) snapshot->document.as_object().erase(field);
     }
-    view.hash = content_hash(snapshot->document, type.canonical_options());
+    view.hash = known != nullptr && snapshot->document == *known
+                    ? known_hash
+                    : content_hash(snapshot->document, type.canonical_options());
     view.snapshot = std::move(snapshot);
   }
   return view;
@@ -172,10 +178,11 @@ struct SyncManager::Impl {
   // Calls a side through its endpoint's circuit breaker. A refused call is charged to the
   // endpoint's outage rather than to the record: it marks the request held. (A failed probe
   // is an attempt like any other, so a record whose own failures keep the breaker open is
-  // still dead-lettered instead of blocking its endpoint.)
+  // still dead-lettered instead of blocking its endpoint.) `side_id` names the side's document
+  // the call is about ("" for a create).
   template <typename Call>
-  auto guarded(Side side, const EntityTypeConfig& type, SyncRequest& request, Call&& call)
-      -> decltype(call()) {
+  auto guarded(Side side, const EntityTypeConfig& type, SyncRequest& request,
+               std::string_view side_id, Call&& call) -> decltype(call()) {
     CircuitBreaker& breaker = *breakers.find(endpoint_name(side, type.name))->second;
     Result<BreakerCall> admitted = breaker.allow();
     if (!admitted.ok()) {
@@ -183,9 +190,16 @@ struct SyncManager::Impl {
       return admitted.status();
     }
     auto result = call();
-    // A sweep's listing has no key: its outcome is the endpoint's.
-    breaker.record(status_of(result), request.key.id.empty() ? "" : request.key.to_string());
+    breaker.record(status_of(result), breaker_subject(request.key, side_id));
     return result;
+  }
+
+  // The record a call's outcome is charged to: the side's document when known, so that two
+  // entities sharing one failing document (known gap G1) still count as one record (found by
+  // the simulation, seed 984); else the entity; none for a sweep's listing (the endpoint's).
+  static std::string breaker_subject(const EntityKey& key, std::string_view side_id) {
+    if (key.id.empty()) return "";
+    return side_id.empty() ? key.to_string() : std::string(side_id);
   }
 
   bool writable(const EntityTypeConfig& type, Direction direction, Side side) const {
@@ -230,7 +244,7 @@ struct SyncManager::Impl {
   Result<SideView> fetch_side(Side side, const EntityTypeConfig& type, const std::string& side_id,
                               SyncRequest& request) {
     if (side_id.empty()) return SideView{};
-    OJSYNC_ASSIGN_OR_RETURN(auto snapshot, guarded(side, type, request, [&] {
+    OJSYNC_ASSIGN_OR_RETURN(auto snapshot, guarded(side, type, request, side_id, [&] {
                               return connector(side).fetch(type.name, side_id);
                             }));
     return view_of(std::move(snapshot), type);
@@ -264,7 +278,7 @@ struct SyncManager::Impl {
     if (target_hash == view.hash) return OkStatus();
     const std::string side_label(side_name(side));
     if (!target) {
-      Status removed = guarded(side, type, request, [&] {
+      Status removed = guarded(side, type, request, view.snapshot->side_id, [&] {
         return connector(side).remove(type.name, view.snapshot->side_id);
       });
       if (!removed.ok() && removed.is_retryable()) {
@@ -282,7 +296,7 @@ struct SyncManager::Impl {
       const std::string idempotency_key =
           side_id.empty() ? create_key(key, base_hash) : key.to_string() + ":" + target_hash;
       auto write = [&] {
-        return guarded(side, type, request, [&] {
+        return guarded(side, type, request, side_id, [&] {
           return connector(side).write(type.name, side_id, *target, idempotency_key);
         });
       };
@@ -304,21 +318,35 @@ struct SyncManager::Impl {
         attempted = write();
       }
       OJSYNC_ASSIGN_OR_RETURN(WriteResult written, std::move(attempted));
-      Json details = Json::object();
-      if (!written.rejected_fields.empty()) {
-        Json::Array rejected;
-        for (const auto& f : written.rejected_fields) {
-          rejected.emplace_back(f);
-          report.rejected_fields.push_back(side_label + ":" + f);
-        }
-        details["rejected_fields"] = Json(std::move(rejected));
-      }
-      view = view_of(std::move(written.stored), type);
-      audit.push_back({0, now, "engine", "write_" + side_label, key, before, view.hash,
-                       "sync " + std::string(direction_name(report.direction)), std::move(details)});
+      take_written(side, type, key, std::move(written), *target, target_hash, view, report, audit,
+                   now);
+      return OkStatus();
     }
     (side == Side::kOjs ? report.wrote_ojs : report.wrote_agents) = true;
     return OkStatus();
+  }
+
+  // What a side holds after a write: its view, the report and the audit entry of the write
+  // (with the fields the side refused to store).
+  static void take_written(Side side, const EntityTypeConfig& type, const EntityKey& key,
+                           WriteResult written, const Json& target, const std::string& target_hash,
+                           SideView& view, SyncReport& report, std::vector<AuditEntry>& audit,
+                           Timestamp now) {
+    const std::string side_label(side_name(side));
+    Json details = Json::object();
+    if (!written.rejected_fields.empty()) {
+      Json::Array rejected;
+      for (const auto& f : written.rejected_fields) {
+        rejected.emplace_back(f);
+        report.rejected_fields.push_back(side_label + ":" + f);
+      }
+      details["rejected_fields"] = Json(std::move(rejected));
+    }
+    std::string before = std::move(view.hash);
+    view = view_of(std::move(written.stored), type, &target, target_hash);
+    audit.push_back({0, now, "engine", "write_" + side_label, key, std::move(before), view.hash,
+                     "sync " + std::string(direction_name(report.direction)), std::move(details)});
+    (side == Side::kOjs ? report.wrote_ojs : report.wrote_agents) = true;
   }
 
   // A sync whose writes were under way when it stopped without committing (a reply lost and
@@ -366,7 +394,7 @@ struct SyncManager::Impl {
       return false;  // Not a create in OJS (a deletion has nothing to find).
     }
     const std::string wanted = create_key(state.key, state.base_hash);
-    OJSYNC_ASSIGN_OR_RETURN(std::optional<Snapshot> found, guarded(Side::kOjs, type, request, [&] {
+    OJSYNC_ASSIGN_OR_RETURN(std::optional<Snapshot> found, guarded(Side::kOjs, type, request, "", [&] {
                               return env.ojs->find_created(type.name, wanted, state.updated_at);
                             }));
     if (!found) return false;
@@ -470,6 +498,34 @@ struct SyncManager::Impl {
       }
     }
     return std::optional<EntityKey>();
+  }
+
+  // The archive entry after a sync's writes: the per-field agreement of both sides as the base
+  // (docs/engine.md, step 7), and the hash each side now holds.
+  static SyncState next_state(const EntityKey& key, const EntityTypeConfig& type,
+                              const std::string& ojs_id, const std::string& agents_id,
+                              const SideView& ojs, const SideView& agents, const Json* base,
+                              Timestamp now, std::int64_t expected_version) {
+    SyncState next;
+    next.key = key;
+    next.ojs_id = ojs.snapshot ? ojs.snapshot->side_id : ojs_id;
+    next.agents_id = agents.snapshot ? agents.snapshot->side_id : agents_id;
+    if (ojs.snapshot && agents.snapshot && ojs.hash == agents.hash &&
+        ojs.snapshot->document == agents.snapshot->document) {
+      // Both sides hold the same document: it is the base (as agreed_base would find), and
+      // its hash is known without serializing it again.
+      next.base = ojs.snapshot->document;
+      next.base_hash = ojs.hash;
+    } else {
+      next.base = agreed_base(ojs.doc(), agents.doc(), base);
+      next.base_hash = hash_of(next.base, type);
+    }
+    next.ojs_hash = ojs.hash;
+    next.agents_hash = agents.hash;
+    next.tombstone = !ojs.snapshot && !agents.snapshot;
+    next.updated_at = now;
+    next.version = expected_version + 1;
+    return next;
   }
 
   // Records every conflict a resolver settled against one side's edit.
@@ -635,18 +691,8 @@ struct SyncManager::Impl {
                                            view, report, commit.audit, now, request));
     }
 
-    SyncState next;
-    next.key = key;
-    next.ojs_id = ojs.snapshot ? ojs.snapshot->side_id : ojs_id;
-    next.agents_id = agents.snapshot ? agents.snapshot->side_id : agents_id;
-    next.base = agreed_base(ojs.doc(), agents.doc(), base);
-    next.base_hash = hash_of(next.base, *type);
-    next.ojs_hash = ojs.hash;
-    next.agents_hash = agents.hash;
-    next.tombstone = !ojs.snapshot && !agents.snapshot;
-    next.updated_at = now;
-    next.version = expected_version + 1;
-    commit.state = std::move(next);
+    commit.state =
+        next_state(key, *type, ojs_id, agents_id, ojs, agents, base, now, expected_version);
     commit.expected_version = expected_version;
     if (open) {
       ConflictClosure closure;
@@ -718,6 +764,351 @@ struct SyncManager::Impl {
     return dead ? JobOutcome::kDeadLettered : JobOutcome::kRescheduled;
   }
 
+  // ------------------------------------------------------------------ bulk import
+  // batch_sync takes its ids in groups: each entity of a group is fetched and merged on the
+  // pool as a sync would, then the group shares ONE transaction for its write intents, ONE
+  // write_batch per side and ONE commit_syncs. Whatever is not an ordinary write (an open
+  // conflict or one the merge cannot settle, a decision to audit, a delete, a create where the
+  // side names the id, an unfinished earlier sync) and every entity whose step fails in the
+  // group (a fetch, a version race, a write) goes the per-entity way, sync() with its retries,
+  // after the group: nothing of it was written that the next sync does not recognise (its
+  // write intent, docs/invariants.md G2), and it holds up no one.
+
+  // One entity of a group: what its attempt read and decided before any write.
+  struct BulkItem {
+    SyncRequest request;
+    const EntityTypeConfig* type = nullptr;
+    Timestamp start{};
+    std::optional<SyncState> state;
+    std::string ojs_id;
+    std::string agents_id;
+    SideView ojs;
+    SideView agents;
+    std::optional<Json> merged;
+    std::string target_hash;
+    std::optional<WriteIntent> intent;
+    std::int64_t expected_version = 0;
+    bool writes[2] = {false, false};  // By side: kOjs, kAgents.
+    SyncReport report;
+    std::vector<AuditEntry> audit;
+    bool per_entity = false;  // Leaves the group for sync().
+    std::optional<Result<SyncReport>> result;
+  };
+
+  // Half a listing page: a page's two groups overlap (bulk_sync), and each still shares one
+  // transaction per store among 50 entities.
+  static constexpr std::size_t kBulkGroup = 50;
+  static int side_index(Side side) { return side == Side::kOjs ? 0 : 1; }
+
+  // Reads and merges one entity of a group; marks it per_entity for anything but an ordinary
+  // write or no-op. Runs on the pool; touches nothing but `item` (and the store's reads).
+  void plan_bulk(BulkItem& item) {
+    const EntityKey& key = item.request.key;
+    auto leave = [&item] { item.per_entity = true; };
+    Result<const EntityTypeConfig*> type = check_key(key);
+    if (!type.ok()) return leave();
+    item.type = *type;
+    item.start = clock->now();
+    item.report.key = key;
+    item.report.direction = item.request.direction;
+    Result<std::optional<SyncState>> state = env.store->get_state(key);
+    if (!state.ok() || (*state && (*state)->write_intent)) return leave();
+    item.state = std::move(state).value();
+    item.ojs_id = item.state ? item.state->ojs_id : key.id;
+    item.agents_id = item.state ? item.state->agents_id : key.id;
+    const CreateGate::Mark creates_before_read = ojs_creates.mark();
+    Result<SideView> ojs = fetch_side(Side::kOjs, *item.type, item.ojs_id, item.request);
+    if (!ojs.ok()) return leave();
+    Result<SideView> agents = fetch_side(Side::kAgents, *item.type, item.agents_id, item.request);
+    if (!agents.ok()) return leave();
+    item.ojs = std::move(ojs).value();
+    item.agents = std::move(agents).value();
+    // An OJS document nobody names may be one of the engine's creates (G1): the per-entity way
+    // hands it to its owner, or waits for a create still in flight, instead of importing it.
+    if (!item.state && item.ojs.snapshot) {
+      Result<std::optional<EntityKey>> owner = owner_of_unrecorded_create(*item.type, key, item.ojs);
+      if (!owner.ok() || owner->has_value() ||
+          (item.ojs.snapshot->created_by.empty() && ojs_creates.overlapped(creates_before_read))) {
+        return leave();
+      }
+    }
+    Result<std::optional<ConflictRecord>> open = env.store->open_conflict_for(key);
+    if (!open.ok() || open->has_value()) return leave();
+    if (!item.state && !item.ojs.snapshot && !item.agents.snapshot) return leave();
+    item.expected_version = item.state ? item.state->version : 0;
+    if (item.state && item.ojs.hash == item.state->ojs_hash &&
+        item.agents.hash == item.state->agents_hash && item.ojs.hash == item.agents.hash) {
+      return;  // The fast path: a no-op, recorded with the group.
+    }
+    const Timestamp now = clock->now();
+    const Json* base = item.state && item.state->base ? &*item.state->base : nullptr;
+    StrategyDecider strategy(options, *item.type, env.resolvers, key,
+                             item.ojs.snapshot ? item.ojs.snapshot->modified : now,
+                             item.agents.snapshot ? item.agents.snapshot->modified : now);
+    MergeOutcome merge =
+        three_way_merge(*item.type, strategy, base, item.ojs.doc(), item.agents.doc());
+    if (!merge.unresolved.empty() || !merge.decided.empty() || !merge.merged) return leave();
+    // The merged document is most often one side's as it is (an import): its hash is known.
+    if (item.ojs.snapshot && *merge.merged == item.ojs.snapshot->document) {
+      item.target_hash = item.ojs.hash;
+    } else if (item.agents.snapshot && *merge.merged == item.agents.snapshot->document) {
+      item.target_hash = item.agents.hash;
+    } else {
+      item.target_hash = hash_of(merge.merged, *item.type);
+    }
+    item.merged = std::move(merge.merged);
+    WriteIntent intent{item.target_hash, false, false};
+    bool every_side_ends_at_target = true;
+    for (Side side : {Side::kOjs, Side::kAgents}) {
+      const SideView& view = side == Side::kOjs ? item.ojs : item.agents;
+      if (view.hash == item.target_hash) continue;
+      if (!writable(*item.type, item.request.direction, side)) {
+        every_side_ends_at_target = false;
+        continue;
+      }
+      // OJS names the documents created there: such a create goes the per-entity way, which
+      // asks again at once when its reply is lost (known gap G1).
+      if (!view.snapshot && side == Side::kOjs) return leave();
+      item.writes[side_index(side)] = true;
+      (side == Side::kOjs ? intent.writes_ojs : intent.writes_agents) = true;
+    }
+    if (every_side_ends_at_target && (intent.writes_ojs || intent.writes_agents)) {
+      item.intent = intent;
+    }
+  }
+
+  // The group's write intents in one transaction (record_write_intent, one per entity).
+  void record_bulk_intents(std::vector<BulkItem>& group) {
+    std::vector<WriteIntentUpdate> updates;
+    std::vector<BulkItem*> owners;
+    for (BulkItem& item : group) {
+      if (item.per_entity || !item.intent) continue;
+      WriteIntentUpdate u;
+      u.key = item.request.key;
+      u.version = item.expected_version;
+      if (!item.state) {
+        u.ojs_id = item.ojs.snapshot ? item.ojs.snapshot->side_id : "";
+        u.agents_id = item.agents.snapshot ? item.agents.snapshot->side_id : item.agents_id;
+        u.updated_at = item.start;
+      }
+      u.intent = *item.intent;
+      updates.push_back(std::move(u));
+      owners.push_back(&item);
+    }
+    if (updates.empty()) return;
+    Result<std::vector<Result<std::int64_t>>> recorded = env.store->record_write_intents(updates);
+    for (std::size_t i = 0; i < owners.size(); ++i) {
+      if (recorded.ok() && (*recorded)[i].ok()) {
+        owners[i]->expected_version = *(*recorded)[i];
+      } else {
+        owners[i]->per_entity = true;  // Nothing written yet: the per-entity way starts over.
+      }
+    }
+  }
+
+  // Every write of the group to one side through the side's breaker: the agents' side in ONE
+  // write_batch (the embedded store applies it in one transaction); OJS, whose API has no
+  // transactions, in one write_batch per worker on the pool, as concurrent as single syncs.
+  void write_bulk(Side side, std::string_view type_name, std::vector<BulkItem>& group) {
+    std::vector<WriteRequest> requests;
+    std::vector<std::string> subjects;  // Of the circuit breaker, by request.
+    std::vector<BulkItem*> owners;
+    for (BulkItem& item : group) {
+      if (item.per_entity || !item.writes[side_index(side)]) continue;
+      const SideView& view = side == Side::kOjs ? item.ojs : item.agents;
+      // As apply_to_side: a create under the known id where the side lets the engine choose,
+      // keyed by the base it starts from; an update keyed by its content.
+      WriteRequest w;
+      w.side_id = view.snapshot ? view.snapshot->side_id
+                                : (side == Side::kAgents ? item.agents_id : std::string());
+      const std::string key = item.request.key.to_string();
+      w.idempotency_key = w.side_id.empty()
+                              ? key + ":create:" + (item.state ? item.state->base_hash : "")
+                              : key + ":" + item.target_hash;
+      w.document = &*item.merged;
+      subjects.push_back(breaker_subject(item.request.key, w.side_id));
+      requests.push_back(std::move(w));
+      owners.push_back(&item);
+    }
+    if (requests.empty()) return;
+    CircuitBreaker& breaker = *breakers.find(endpoint_name(side, type_name))->second;
+    const Result<BreakerCall> admitted = breaker.allow();
+    if (!admitted.ok()) {
+      for (BulkItem* item : owners) item->per_entity = true;  // Held there, as a sync would be.
+      return;
+    }
+    if (*admitted == BreakerCall::kProbe) {
+      // A half-open breaker lets one call through: the first write is the probe, the others
+      // wait for its verdict the per-entity way.
+      for (std::size_t i = 1; i < owners.size(); ++i) owners[i]->per_entity = true;
+      requests.resize(1);
+      subjects.resize(1);
+      owners.resize(1);
+    }
+    const std::size_t chunks = side == Side::kOjs ? std::min(options.workers, requests.size()) : 1;
+    std::vector<std::future<Result<std::vector<Result<WriteResult>>>>> written;
+    for (std::size_t c = 0; c < chunks; ++c) {
+      const std::size_t from = requests.size() * c / chunks;
+      const std::size_t to = requests.size() * (c + 1) / chunks;
+      const std::span<const WriteRequest> chunk(requests.data() + from, to - from);
+      if (chunks == 1) {
+        std::promise<Result<std::vector<Result<WriteResult>>>> now;
+        now.set_value(connector(side).write_batch(type_name, chunk));
+        written.push_back(now.get_future());
+      } else {
+        written.push_back(pool.submit([this, side, type_name, chunk] {
+          return connector(side).write_batch(type_name, chunk);
+        }));
+      }
+    }
+    wait_all(written);
+    for (std::size_t c = 0, i = 0; c < chunks; ++c) {
+      Result<std::vector<Result<WriteResult>>> results = written[c].get();
+      // A batch that failed as a whole is the endpoint's outage, not one record's.
+      if (!results.ok()) breaker.record(results.status());
+      for (std::size_t k = 0; i < requests.size() * (c + 1) / chunks; ++i, ++k) {
+        BulkItem& item = *owners[i];
+        if (!results.ok() || !(*results)[k].ok()) {
+          if (results.ok()) breaker.record((*results)[k].status(), subjects[i]);
+          // Its outcome may be unknown (a lost reply): the per-entity way looks at the side, and
+          // the write intent tells it whether the write took effect.
+          item.per_entity = true;
+          continue;
+        }
+        breaker.record(OkStatus(), subjects[i]);
+        SideView& view = side == Side::kOjs ? item.ojs : item.agents;
+        take_written(side, *item.type, item.request.key, std::move(*(*results)[k]), *item.merged,
+                     item.target_hash, view, item.report, item.audit, clock->now());
+      }
+    }
+  }
+
+  // Waits for every future before any is read, so that none still runs on what the caller
+  // owns when a read throws (the simulation's crash).
+  template <typename T>
+  static void wait_all(std::vector<std::future<T>>& futures) {
+    for (auto& f : futures) {
+      if (f.valid()) f.wait();
+    }
+  }
+
+  // The group's commits in one transaction; an entity whose commit fails (a version race)
+  // goes the per-entity way.
+  void commit_bulk(std::vector<BulkItem>& group) {
+    std::vector<SyncCommit> commits;
+    std::vector<BulkItem*> owners;
+    for (BulkItem& item : group) {
+      if (item.per_entity) continue;
+      SyncCommit commit;
+      commit.record = new_record(item.request, item.start);
+      const bool wrote = item.report.wrote_ojs || item.report.wrote_agents;
+      const bool noop_fast_path = !item.merged;
+      commit.record.outcome = wrote ? SyncOutcome::kApplied : SyncOutcome::kNoop;
+      commit.record.wrote_ojs = item.report.wrote_ojs;
+      commit.record.wrote_agents = item.report.wrote_agents;
+      commit.record.ojs_hash = item.ojs.hash;
+      commit.record.agents_hash = item.agents.hash;
+      commit.record.base_hash_before = item.state ? item.state->base_hash : "";
+      if (!noop_fast_path) {
+        const Json* base = item.state && item.state->base ? &*item.state->base : nullptr;
+        commit.state = next_state(item.request.key, *item.type, item.ojs_id, item.agents_id,
+                                  item.ojs, item.agents, base, clock->now(), item.expected_version);
+        commit.expected_version = item.expected_version;
+      }
+      commit.record.base_hash_after =
+          commit.state ? commit.state->base_hash : commit.record.base_hash_before;
+      commit.record.duration = clock->now() - item.start;
+      commit.audit = std::move(item.audit);
+      commits.push_back(std::move(commit));
+      owners.push_back(&item);
+    }
+    if (commits.empty()) return;
+    Result<std::vector<Result<CommitResult>>> committed = env.store->commit_syncs(commits);
+    for (std::size_t i = 0; i < owners.size(); ++i) {
+      BulkItem& item = *owners[i];
+      if (!committed.ok() || !(*committed)[i].ok()) {
+        item.per_entity = true;
+        continue;
+      }
+      notify(commits[i].record);
+      item.report.outcome = commits[i].record.outcome;
+      item.report.record_id = (*committed)[i]->record_id;
+      item.report.duration = commits[i].record.duration;
+      item.result = std::move(item.report);
+    }
+  }
+
+  // Starts planning every entity of `group` on the pool.
+  std::vector<std::future<void>> start_planning(std::vector<BulkItem>& group) {
+    std::vector<std::future<void>> planned;
+    planned.reserve(group.size());
+    for (BulkItem& item : group) planned.push_back(pool.submit([this, &item] { plan_bulk(item); }));
+    return planned;
+  }
+
+  // Groups are pipelined: while the caller's thread records, writes and commits one group, the
+  // pool already fetches and merges the next. (An id in two groups is safe: the second's
+  // version check sends it the per-entity way.)
+  std::vector<std::pair<std::string, Result<SyncReport>>> bulk_sync(
+      std::string_view type, const std::vector<std::string>& ids, Direction direction,
+      std::string_view trigger) {
+    std::vector<std::vector<BulkItem>> groups((ids.size() + kBulkGroup - 1) / kBulkGroup);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const std::size_t first = g * kBulkGroup;
+      groups[g].resize(std::min(ids.size(), first + kBulkGroup) - first);
+      std::set<std::string_view> seen;
+      for (std::size_t i = 0; i < groups[g].size(); ++i) {
+        BulkItem& item = groups[g][i];
+        item.request.key = EntityKey{std::string(type), ids[first + i]};
+        item.request.direction = direction;
+        item.request.trigger = std::string(trigger);
+        // The same id twice in a group would race itself: the second goes the per-entity way.
+        item.per_entity = !seen.insert(ids[first + i]).second;
+      }
+    }
+    std::vector<std::vector<std::future<void>>> planned(groups.size());
+    std::vector<std::future<Result<SyncReport>>> per_entity(ids.size());
+    // Should a step throw (the simulation's crash), no task it started may outlive the groups
+    // it writes to, nor run on into the manager's destruction.
+    struct JoinAll {
+      std::vector<std::vector<std::future<void>>>& planned;
+      std::vector<std::future<Result<SyncReport>>>& per_entity;
+      ~JoinAll() {
+        for (auto& group : planned) wait_all(group);
+        wait_all(per_entity);
+      }
+    } join_all{planned, per_entity};
+    std::vector<std::optional<Result<SyncReport>>> done(ids.size());
+    if (!groups.empty()) planned[0] = start_planning(groups[0]);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      if (g + 1 < groups.size()) planned[g + 1] = start_planning(groups[g + 1]);
+      wait_all(planned[g]);
+      for (auto& f : planned[g]) f.get();
+      std::vector<BulkItem>& group = groups[g];
+      record_bulk_intents(group);
+      for (Side side : {Side::kOjs, Side::kAgents}) write_bulk(side, type, group);
+      commit_bulk(group);
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        BulkItem& item = group[i];
+        const std::size_t at = g * kBulkGroup + i;
+        if (!item.per_entity) {
+          done[at] = std::move(item.result);
+          continue;
+        }
+        per_entity[at] = pool.submit([this, request = std::move(item.request)]() mutable {
+          request.held_by_breaker = false;
+          return sync_with_retries(std::move(request));
+        });
+      }
+    }
+    std::vector<std::pair<std::string, Result<SyncReport>>> results;
+    results.reserve(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      results.emplace_back(ids[i], done[i] ? std::move(*done[i]) : per_entity[i].get());
+    }
+    return results;
+  }
+
   Result<SyncReport> sync_with_retries(SyncRequest request) {
     const Timestamp start = clock->now();
     Status last;
@@ -777,18 +1168,7 @@ Result<SyncReport> SyncManager::sync(std::string_view type, std::string_view id,
 std::vector<std::pair<std::string, Result<SyncReport>>> SyncManager::batch_sync(
     std::string_view type, const std::vector<std::string>& ids, Direction direction,
     std::string_view trigger) {
-  std::vector<std::future<Result<SyncReport>>> futures;
-  futures.reserve(ids.size());
-  for (const auto& id : ids) {
-    futures.push_back(impl_->pool.submit([this, type = std::string(type), id, direction,
-                                          trigger = std::string(trigger)] {
-      return sync(type, id, direction, trigger);
-    }));
-  }
-  std::vector<std::pair<std::string, Result<SyncReport>>> results;
-  results.reserve(ids.size());
-  for (std::size_t i = 0; i < ids.size(); ++i) results.emplace_back(ids[i], futures[i].get());
-  return results;
+  return impl_->bulk_sync(type, ids, direction, trigger);
 }
 
 Result<EntityStatus> SyncManager::status(std::string_view type, std::string_view id, std::size_t records) {
@@ -939,7 +1319,7 @@ Result<ChangePage> SyncManager::list_changed(Side side, std::string_view type,
   const EntityTypeConfig* config = impl_->options.entity_types.find(type);
   if (config == nullptr) return InvalidArgument("unknown entity type '" + std::string(type) + "'");
   SyncRequest request;  // Only carries the breaker's verdict, which a sweep does not need.
-  return impl_->guarded(side, *config, request,
+  return impl_->guarded(side, *config, request, "",
                         [&] { return impl_->connector(side).list_changed(type, cursor, limit); });
 }
 

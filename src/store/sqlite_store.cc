@@ -54,6 +54,30 @@ Result<std::int64_t> write_state(SqliteDb& db, const FieldCipher* cipher, const 
   return expected + 1;
 }
 
+// Stores `u.intent` on the entry at `u.version` without changing the version, or inserts the
+// entry carrying it when the version is 0; returns the version the sync's commit names.
+Result<std::int64_t> store_write_intent(SqliteDb& db, const WriteIntentUpdate& u) {
+  OJSYNC_ASSIGN_OR_RETURN(
+      Query q,
+      db.query(u.version == 0 ? "INSERT INTO sync_state (" OJSYNC_STATE_COLUMNS
+                                ") VALUES (?1, ?2, ?4, ?5, NULL, '', '', '', 0, ?6, 1, ?3) "
+                                "ON CONFLICT (type, entity_id) DO NOTHING"
+                              : "UPDATE sync_state SET write_intent = ?3 "
+                                "WHERE type = ?1 AND entity_id = ?2 AND version = ?4"));
+  q.bind(u.key.type, u.key.id, write_intent_text(u.intent));
+  if (u.version == 0) {
+    q.bind(u.ojs_id, u.agents_id, u.updated_at);
+  } else {
+    q.bind(u.version);
+  }
+  OJSYNC_RETURN_IF_ERROR(q.run());
+  if (db.changes() != 1) {
+    return Aborted("sync state of " + u.key.to_string() + " is no longer at version " +
+                   std::to_string(u.version));
+  }
+  return u.version == 0 ? 1 : u.version;
+}
+
 // The records and statistics rollup of one transaction's commits, written just before it
 // commits (so a group commit writes its records as one block).
 struct CommitLog {
@@ -182,27 +206,24 @@ class SqliteStore final : public Store {
 
   Result<std::int64_t> record_write_intent(const SyncState& state, std::int64_t version,
                                            const WriteIntent& intent) override {
-    return with_db([&](SqliteDb& db) -> Result<std::int64_t> {
-      OJSYNC_ASSIGN_OR_RETURN(
-          Query q, db.query(version == 0
-                                ? "INSERT INTO sync_state (" OJSYNC_STATE_COLUMNS
-                                  ") VALUES (?1, ?2, ?4, ?5, NULL, '', '', '', 0, ?6, 1, ?3) "
-                                  "ON CONFLICT (type, entity_id) DO NOTHING"
-                                : "UPDATE sync_state SET write_intent = ?3 "
-                                  "WHERE type = ?1 AND entity_id = ?2 AND version = ?4"));
-      q.bind(state.key.type, state.key.id, write_intent_text(intent));
-      if (version == 0) {
-        q.bind(state.ojs_id, state.agents_id, state.updated_at);
-      } else {
-        q.bind(version);
-      }
-      OJSYNC_RETURN_IF_ERROR(q.run());
-      if (db.changes() != 1) {
-        return Aborted("sync state of " + state.key.to_string() + " is no longer at version " +
-                       std::to_string(version));
-      }
-      return version == 0 ? 1 : version;
+    return with_db([&](SqliteDb& db) {
+      return store_write_intent(db, WriteIntentUpdate{state.key, version, state.ojs_id,
+                                                      state.agents_id, state.updated_at, intent});
     });
+  }
+
+  // Each update is one statement, atomic by itself: no savepoint needed.
+  Result<std::vector<Result<std::int64_t>>> record_write_intents(
+      std::span<const WriteIntentUpdate> updates) override {
+    return transact(Transaction::Mode::kWrite,
+                    [&](SqliteDb& db) -> Result<std::vector<Result<std::int64_t>>> {
+                      std::vector<Result<std::int64_t>> versions;
+                      versions.reserve(updates.size());
+                      for (const WriteIntentUpdate& u : updates) {
+                        versions.push_back(store_write_intent(db, u));
+                      }
+                      return versions;
+                    });
   }
 
   Result<std::optional<SyncState>> get_state(const EntityKey& key) override {

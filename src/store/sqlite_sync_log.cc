@@ -258,7 +258,8 @@ Result<std::int64_t> delete_records_before(SqliteDb& db, Timestamp cutoff) {
 }
 
 Status replace_record_errors(SqliteDb& db, std::span<const std::pair<std::int64_t, std::string>> errors) {
-  for (const auto& [id, error] : errors) {
+  for (const auto& replacement : errors) {
+    const std::int64_t id = replacement.first;  // Not a structured binding: a lambda uses it.
     std::optional<StoredBlock> block;
     {
       OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT last_id, first_id, records FROM sync_record_blocks "
@@ -270,7 +271,7 @@ Status replace_record_errors(SqliteDb& db, std::span<const std::pair<std::int64_
     OJSYNC_ASSIGN_OR_RETURN(std::vector<SyncRecord> records, decode_all(*block));
     auto it = std::find_if(records.begin(), records.end(), [&](const SyncRecord& r) { return r.id == id; });
     if (it == records.end()) continue;
-    it->error = error;
+    it->error = replacement.second;
     OJSYNC_RETURN_IF_ERROR(rewrite_block(db, block->last_id, block->first_id, records));
   }
   return OkStatus();

@@ -384,6 +384,50 @@ TEST_P(StoreConformanceTest, PendingCreatesAreEntriesWhoseIntentWritesASideWitho
   EXPECT_EQ((*pending)[0].key.id, "b");
 }
 
+TEST_P(StoreConformanceTest, WriteIntentsOfAGroupAreStoredEachOnItsOwn) {
+  SyncCommit commit;
+  commit.state = make_state(kKey, parse(R"({"v":1})"));
+  commit.record = make_record(kKey, SyncOutcome::kApplied, at(1), Duration(0));
+  OJSYNC_ASSERT_OK(store_->commit_sync(commit));
+  const WriteIntent intent{"ab12", /*writes_ojs=*/false, /*writes_agents=*/true};
+  std::vector<WriteIntentUpdate> updates(3);
+  updates[0].key = kKey;
+  updates[0].version = 1;
+  updates[0].intent = intent;
+  updates[1].key = kKey;  // Stale: this one alone is refused.
+  updates[1].version = 2;
+  updates[1].intent = intent;
+  updates[2].key = kOther;  // New: an entry without a base is inserted to carry it.
+  updates[2].agents_id = "a-7";
+  updates[2].updated_at = at(2);
+  updates[2].intent = intent;
+  auto recorded = store_->record_write_intents(updates);
+  OJSYNC_ASSERT_OK(recorded);
+  ASSERT_EQ(recorded->size(), 3u);
+  OJSYNC_ASSERT_OK((*recorded)[0]);
+  EXPECT_EQ(*(*recorded)[0], 1);
+  EXPECT_EQ((*recorded)[1].status().code(), StatusCode::kAborted);
+  OJSYNC_ASSERT_OK((*recorded)[2]);
+  EXPECT_EQ(*(*recorded)[2], 1);
+
+  for (const EntityKey& key : {kKey, kOther}) {
+    auto loaded = store_->get_state(key);
+    OJSYNC_ASSERT_OK(loaded);
+    ASSERT_TRUE(loaded->has_value());
+    EXPECT_EQ((*loaded)->version, 1);
+    ASSERT_TRUE((*loaded)->write_intent.has_value());
+    EXPECT_EQ((*loaded)->write_intent->target_hash, "ab12");
+    EXPECT_TRUE((*loaded)->write_intent->writes_agents);
+  }
+  auto fresh = store_->get_state(kOther);
+  EXPECT_FALSE((*fresh)->base.has_value());
+  EXPECT_EQ((*fresh)->agents_id, "a-7");
+  EXPECT_EQ((*fresh)->ojs_id, "");
+  auto none = store_->record_write_intents({});
+  OJSYNC_ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_P(StoreConformanceTest, AbortedCommitWritesNothing) {
   SyncCommit first;
   first.state = make_state(kKey, parse(R"({"v":1})"));

@@ -99,6 +99,13 @@ class CrashingStore final : public Store {
     crash_.point();
     return result;
   }
+  Result<std::vector<Result<std::int64_t>>> record_write_intents(
+      std::span<const WriteIntentUpdate> updates) override {
+    crash_.point();
+    auto result = real_.record_write_intents(updates);
+    crash_.point();
+    return result;
+  }
   Result<std::size_t> release_leases(std::string_view worker) override {
     return real_.release_leases(worker);
   }

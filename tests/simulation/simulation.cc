@@ -509,6 +509,20 @@ class Simulation {
     const Direction d = roll == 0   ? Direction::kToOjs
                         : roll == 1 ? Direction::kFromOjs
                                     : Direction::kBoth;
+    // A third of the calls sync several entities at once (the API's batch, the bulk path).
+    if (chance(33)) {
+      std::vector<std::pair<Side, std::string>> side_ids{{s, *side_id}};
+      for (std::size_t n = pick(6); n > 0; --n) {
+        const Side more_side = chance(50) ? Side::kOjs : Side::kAgents;
+        if (auto more = random_doc(more_side, type)) side_ids.emplace_back(more_side, *more);
+      }
+      guarded([&] {
+        std::vector<std::string> ids;
+        for (const auto& [on, sid] : side_ids) ids.push_back(entity_id_of(*store_, on, type, sid));
+        (void)manager_->batch_sync(type, ids, d, "api");
+      });
+      return;
+    }
     guarded([&] {
       const std::string id = entity_id_of(*store_, s, type, *side_id);
       (void)manager_->sync(type, id, d, "api");

@@ -89,7 +89,7 @@ TEST(Simulation, DetectsASideThatDropsAField) {
 // A connector that forgets earlier creates makes duplicates once replies are lost.
 TEST(Simulation, DetectsDuplicateCreates) {
   bool duplicate = false;
-  for (std::uint64_t seed = 1; seed <= 20 && !duplicate; ++seed) {
+  for (std::uint64_t seed = 1; seed <= 60 && !duplicate; ++seed) {
     SimulationOptions options;
     options.seed = seed;
     options.sabotage = Sabotage::kForgetCreates;

@@ -1,0 +1,16 @@
+#include "ojsync/connector.h"
+
+namespace ojsync {
+
+// One write() after another: each succeeds or fails alone, so the batch as a whole never fails.
+Result<std::vector<Result<WriteResult>>> Connector::write_batch(
+    std::string_view type, std::span<const WriteRequest> writes) {
+  std::vector<Result<WriteResult>> results;
+  results.reserve(writes.size());
+  for (const WriteRequest& w : writes) {
+    results.push_back(write(type, w.side_id, *w.document, w.idempotency_key));
+  }
+  return results;
+}
+
+}  // namespace ojsync
