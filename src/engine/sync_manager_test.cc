@@ -233,6 +233,29 @@ TEST_F(SyncManagerTest, ACreateWhoseReplyNeverArrivedIsFoundAfterARestartAndNotI
   EXPECT_EQ(ojs_.size("manuscript"), 1u);
 }
 
+// G1 through the bulk path: a batch that names the lost create's submission (a sweep's page, an
+// API batch) hands it to its owner like a single sync, instead of importing it with its group.
+TEST_F(SyncManagerTest, ABatchNamingALostCreateHandsItToItsOwner) {
+  SyncOptions options;
+  options.retry_limit = 1;
+  start(options);
+  agents_.put("manuscript", "a1", J(R"({"t":"first"})"));
+  ojs_.lose_next_replies(2, DeadlineExceeded("timeout after the write"));
+  EXPECT_FALSE(manager_->sync("manuscript", "a1").ok());
+  ojs_.restart();
+  start(options);
+  ojs_.put("manuscript", "o9", J(R"({"t":"an editor's own"})"));
+  const auto results = manager_->batch_sync("manuscript", {"srv1", "o9"});
+  ASSERT_EQ(results.size(), 2u);
+  ASSERT_TRUE(results[0].second.ok()) << results[0].second.status().to_string();
+  ASSERT_TRUE(results[0].second->handed_to.has_value()) << "the create was imported with its group";
+  EXPECT_EQ(results[0].second->handed_to->to_string(), "manuscript/a1");
+  ASSERT_TRUE(results[1].second.ok());
+  EXPECT_TRUE(results[1].second->wrote_agents);  // The group's ordinary import still happens.
+  EXPECT_FALSE(agents_.get("manuscript", "srv1").has_value()) << "a twin on the agents' side";
+  EXPECT_TRUE(agents_.get("manuscript", "o9").has_value());
+}
+
 // G1 with several workers: another sync reads the new submission between the create's first
 // request and its stamp (an event or a sweep arriving at that moment). It must not import the
 // engine's own create as a new entity: it waits for the create, reads again, and hands it over.
