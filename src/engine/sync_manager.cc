@@ -103,6 +103,11 @@ std::string create_key(const EntityKey& key, const std::string& base_hash) {
   return key.to_string() + ":create:" + base_hash;
 }
 
+// An update's idempotency key is its content.
+std::string update_key(const EntityKey& key, const std::string& target_hash) {
+  return key.to_string() + ":" + target_hash;
+}
+
 // The entity a create key names; nullopt for any other text (or none).
 std::optional<EntityKey> entity_of_create_key(std::string_view text) {
   const std::size_t mark = text.find(":create:");
@@ -292,9 +297,8 @@ struct SyncManager::Impl {
       // Create under the known id where the side lets us choose (agents), else a new one.
       std::string side_id = view.snapshot ? view.snapshot->side_id
                                           : (side == Side::kAgents ? known_side_id : std::string());
-      // An update's key is its content.
       const std::string idempotency_key =
-          side_id.empty() ? create_key(key, base_hash) : key.to_string() + ":" + target_hash;
+          side_id.empty() ? create_key(key, base_hash) : update_key(key, target_hash);
       auto write = [&] {
         return guarded(side, type, request, side_id, [&] {
           return connector(side).write(type.name, side_id, *target, idempotency_key);
@@ -921,10 +925,9 @@ struct SyncManager::Impl {
       WriteRequest w;
       w.side_id = view.snapshot ? view.snapshot->side_id
                                 : (side == Side::kAgents ? item.agents_id : std::string());
-      const std::string key = item.request.key.to_string();
       w.idempotency_key = w.side_id.empty()
-                              ? key + ":create:" + (item.state ? item.state->base_hash : "")
-                              : key + ":" + item.target_hash;
+                              ? create_key(item.request.key, item.state ? item.state->base_hash : "")
+                              : update_key(item.request.key, item.target_hash);
       w.document = &*item.merged;
       subjects.push_back(breaker_subject(item.request.key, w.side_id));
       requests.push_back(std::move(w));
