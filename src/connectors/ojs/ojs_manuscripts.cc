@@ -241,17 +241,22 @@ std::optional<LocalSeconds> activity_of(const Json& item) {
   return std::nullopt;
 }
 
+// One page of submissions, the most recently active first.
+ApiCall activity_listing(const OjsContext& ctx, std::int64_t offset, int count) {
+  return ApiCall{"GET",
+                 "/submissions",
+                 {{"orderBy", std::string(activity_order_by(ctx.version))},
+                  {"orderDirection", "DESC"},
+                  {"count", std::to_string(count)},
+                  {"offset", std::to_string(offset)}},
+                 std::nullopt};
+}
+
 }  // namespace
 
 Result<std::vector<ListedItem>> fetch_activity_page(const OjsContext& ctx, std::int64_t offset,
                                                     int count) {
-  const ApiCall list{"GET",
-                     "/submissions",
-                     {{"orderBy", std::string(activity_order_by(ctx.version))},
-                      {"orderDirection", "DESC"},
-                      {"count", std::to_string(count)},
-                      {"offset", std::to_string(offset)}},
-                     std::nullopt};
+  const ApiCall list = activity_listing(ctx, offset, count);
   OJSYNC_ASSIGN_OR_RETURN(Json::Array items, ctx.client.call_list(list));
   std::vector<ListedItem> page;
   std::vector<bool> dated;
@@ -299,13 +304,7 @@ Result<std::optional<Snapshot>> find_created_manuscript(const OjsContext& ctx, s
   const Timestamp oldest = since - kStampSearchAllowance;
   const int count = ctx.scan.page_size;
   for (std::int64_t offset = 0;; offset += count) {
-    const ApiCall list{"GET",
-                       "/submissions",
-                       {{"orderBy", std::string(activity_order_by(ctx.version))},
-                        {"orderDirection", "DESC"},
-                        {"count", std::to_string(count)},
-                        {"offset", std::to_string(offset)}},
-                       std::nullopt};
+    const ApiCall list = activity_listing(ctx, offset, count);
     OJSYNC_ASSIGN_OR_RETURN(Json::Array items, ctx.client.call_list(list));
     bool older = false;
     for (const Json& item : items) {
