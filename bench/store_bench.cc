@@ -189,5 +189,29 @@ void BM_SyncLogRowsBatched(benchmark::State& state) {
 }
 BENCHMARK(BM_SyncLogRowsBatched)->Arg(100)->Arg(1000)->UseRealTime();
 
+// status()'s history lookup in a log of a million records (10,000 entities, 100 records each
+// spread over every bucket): the newest 10 of one entity.
+void BM_ListRecordsOfAnEntity(benchmark::State& state) {
+  TempDir dir;
+  auto store = open_store(dir);
+  constexpr std::int64_t kRecords = 1'000'000;
+  std::vector<SyncCommit> batch(1000);
+  for (std::int64_t i = 0; i < kRecords; i += 1000) {
+    for (std::int64_t j = 0; j < 1000; ++j) {
+      SyncRecord& r = batch[static_cast<std::size_t>(j)].record;
+      r.key = {"manuscript", std::to_string((i + j) % 10'000)};
+      r.trigger = "sweep";
+      r.started_at = Timestamp(std::chrono::seconds(1'800'000'000 + (i + j) / 1000));
+    }
+    if (!store->commit_syncs(batch).ok()) state.SkipWithError("filling the log failed");
+  }
+  std::int64_t n = 0;
+  for (auto _ : state) {
+    auto records = store->list_records({"manuscript", std::to_string(n++ % 10'000)}, 10);
+    if (!records.ok() || records->size() != 10) state.SkipWithError("lookup failed");
+  }
+}
+BENCHMARK(BM_ListRecordsOfAnEntity)->Unit(benchmark::kMicrosecond);
+
 }  // namespace
 }  // namespace ojsync::bench
