@@ -213,5 +213,31 @@ void BM_ListRecordsOfAnEntity(benchmark::State& state) {
 }
 BENCHMARK(BM_ListRecordsOfAnEntity)->Unit(benchmark::kMicrosecond);
 
+// G1's question on every import of an unknown OJS document: which creates in OJS are pending?
+// The store holds 10,000 entries the agents made that are not in OJS (no OJS id) and none of
+// them has a write intent, as in a journal whose agents keep drafts to themselves.
+void BM_ListPendingCreates(benchmark::State& state) {
+  TempDir dir;
+  auto store = open_store(dir);
+  std::vector<SyncCommit> batch(1000);
+  const Json base = Json(Json::Object{{"title", Json("A draft")}});
+  for (std::int64_t i = 0; i < 10'000; i += 1000) {
+    for (std::int64_t j = 0; j < 1000; ++j) {
+      SyncCommit& c = batch[static_cast<std::size_t>(j)];
+      c.record = record_for(i + j);
+      c.record.key.id = "draft-" + std::to_string(i + j);
+      c.state = SyncState{c.record.key, "", c.record.key.id, base, "h", "", "h", false,
+                          c.record.started_at, 1, std::nullopt};
+      c.expected_version = 0;
+    }
+    if (!store->commit_syncs(batch).ok()) state.SkipWithError("filling the store failed");
+  }
+  for (auto _ : state) {
+    auto pending = store->list_pending_creates("manuscript", Side::kOjs, 100);
+    if (!pending.ok() || !pending->empty()) state.SkipWithError("lookup failed");
+  }
+}
+BENCHMARK(BM_ListPendingCreates)->Unit(benchmark::kMicrosecond);
+
 }  // namespace
 }  // namespace ojsync::bench

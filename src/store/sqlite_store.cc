@@ -272,14 +272,17 @@ class SqliteStore final : public Store {
                                                       std::size_t limit) override {
     return opened(with_db([&](SqliteDb& db) -> Result<std::vector<SyncState>> {
       OJSYNC_ASSIGN_OR_RETURN(
+          // The partial indexes hold only entries with an intent and no id on that side.
           Query q, db.query(side == Side::kOjs
                                 ? "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
-                                  "INDEXED BY sync_state_by_ojs_id WHERE type = ? AND ojs_id = '' "
+                                  "INDEXED BY sync_state_pending_ojs_creates WHERE type = ? "
+                                  "AND ojs_id = '' AND write_intent IS NOT NULL "
                                   "AND json_extract(write_intent, '$.ojs') = 1 "
                                   "ORDER BY entity_id LIMIT ?"
                                 : "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
-                                  "INDEXED BY sync_state_by_agents_id WHERE type = ? "
-                                  "AND agents_id = '' AND json_extract(write_intent, '$.agents') = 1 "
+                                  "INDEXED BY sync_state_pending_agents_creates WHERE type = ? "
+                                  "AND agents_id = '' AND write_intent IS NOT NULL "
+                                  "AND json_extract(write_intent, '$.agents') = 1 "
                                   "ORDER BY entity_id LIMIT ?"));
       q.bind(type, sql_limit(limit));
       return read_all(q, read_state);

@@ -291,6 +291,17 @@ CREATE TABLE sync_record_entities (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Pending creates (Store::list_pending_creates, asked on every import of an unknown OJS
+// document): entries without an id on a side that carry a write intent. Indexed apart, so the
+// question no longer reads every entry that is only on the other side (3.4 ms with 10,000
+// agents' drafts, bench/RESULTS.md).
+constexpr const char* kV8Schema = R"sql(
+CREATE INDEX sync_state_pending_ojs_creates ON sync_state (type, entity_id)
+  WHERE ojs_id = '' AND write_intent IS NOT NULL;
+CREATE INDEX sync_state_pending_agents_creates ON sync_state (type, entity_id)
+  WHERE agents_id = '' AND write_intent IS NOT NULL;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "sync state, records, conflicts, statistics, jobs, audit log", kV1Schema},
     Migration{2, "service settings, received events", kV2Schema},
@@ -299,6 +310,7 @@ constexpr std::array kMigrations = {
     Migration{5, "audit payloads re-encryptable in place", kV5Schema},
     Migration{6, "write intents in sync_state", kV6Schema},
     Migration{7, "sync log packed in blocks", kV7Schema, pack_former_sync_records},
+    Migration{8, "pending creates indexed", kV8Schema},
 };
 
 }  // namespace

@@ -119,11 +119,11 @@ TEST_F(SqliteStoreTest, AuditLogRefusesUpdateAndDelete) {
 TEST_F(SqliteStoreTest, SchemaIsVersionedStrictAndInWalMode) {
   RawDb raw(path_);
   EXPECT_EQ(raw.scalar("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.scalar("SELECT group_concat(version) FROM schema_migrations"), "1,2,3,4,5,6,7");
+  EXPECT_EQ(raw.scalar("SELECT group_concat(version) FROM schema_migrations"), "1,2,3,4,5,6,7,8");
   auto again = store_->migrate();
   OJSYNC_ASSERT_OK(again);
-  EXPECT_EQ(*again, 7);
-  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_migrations"), "7");
+  EXPECT_EQ(*again, 8);
+  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_migrations"), "8");
   EXPECT_EQ(raw.scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_list "
                        "WHERE schema = 'main' AND strict = 1 AND name <> 'schema_migrations' ORDER BY name)"),
             "api_tokens,audit_log,received_events,service_settings,sync_conflicts,sync_jobs,"
