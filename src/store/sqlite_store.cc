@@ -266,13 +266,13 @@ class SqliteStore final : public Store {
     }));
   }
 
-  // The side's id index narrows the scan to the type's entries not yet on that side (few: the
-  // agents' newest entities); the intent's JSON says which of them a sync was writing there.
+  // Through a partial index of the entries that carry a write intent and have no id on that
+  // side (normally none, whatever the number of entries only on the other side); the intent's
+  // JSON says which of them a sync was writing there.
   Result<std::vector<SyncState>> list_pending_creates(std::string_view type, Side side,
                                                       std::size_t limit) override {
     return opened(with_db([&](SqliteDb& db) -> Result<std::vector<SyncState>> {
       OJSYNC_ASSIGN_OR_RETURN(
-          // The partial indexes hold only entries with an intent and no id on that side.
           Query q, db.query(side == Side::kOjs
                                 ? "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
                                   "INDEXED BY sync_state_pending_ojs_creates WHERE type = ? "
