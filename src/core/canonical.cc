@@ -19,18 +19,27 @@ bool is_ascii(std::string_view s) {
 
 void append_canonical(const Json& value, std::string& out, const CanonicalOptions* top_level);
 
+// A member as written: its key in NFC, unless another key of the object has the same NFC (then
+// both keep their own spelling, see append_canonical_object).
+struct CanonicalMember {
+  std::string nfc;
+  std::string_view raw;
+  const Json* value;
+};
+
 void append_canonical_object(const Json::Object& object, std::string& out,
                              const CanonicalOptions* top_level) {
   // Keys are stored sorted by bytes, which is code-point order for UTF-8. Only a key that
   // NFC changes can move, so the common all-ASCII object is written straight through.
   const bool needs_normalizing = std::any_of(object.begin(), object.end(),
                                              [](const auto& member) { return !is_ascii(member.first); });
-  std::vector<std::pair<std::string, const Json*>> normalized;
+  std::vector<CanonicalMember> normalized;
   if (needs_normalizing) {
     normalized.reserve(object.size());
-    for (const auto& [key, member] : object) normalized.emplace_back(to_nfc(key), &member);
-    std::sort(normalized.begin(), normalized.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [key, member] : object) normalized.push_back({to_nfc(key), key, &member});
+    std::sort(normalized.begin(), normalized.end(), [](const auto& a, const auto& b) {
+      return a.nfc != b.nfc ? a.nfc < b.nfc : a.raw < b.raw;
+    });
   }
   out.push_back('{');
   bool first = true;
@@ -43,7 +52,15 @@ void append_canonical_object(const Json::Object& object, std::string& out,
     append_canonical(member, out, nullptr);
   };
   if (needs_normalizing) {
-    for (const auto& [key, member] : normalized) emit(key, *member);
+    // Keys that differ only by normalization ("ċ" and "c" + U+0307) are distinct members: in
+    // NFC both would be one key written twice, which no reader takes back as it was (found by
+    // the canonical_json fuzzer). They keep their own spelling, so the form stays a function
+    // of the document and reads back unchanged.
+    for (std::size_t i = 0; i < normalized.size(); ++i) {
+      const bool shared = (i > 0 && normalized[i - 1].nfc == normalized[i].nfc) ||
+                          (i + 1 < normalized.size() && normalized[i + 1].nfc == normalized[i].nfc);
+      emit(shared ? normalized[i].raw : std::string_view(normalized[i].nfc), *normalized[i].value);
+    }
   } else {
     for (const auto& [key, member] : object) emit(key, member);
   }
