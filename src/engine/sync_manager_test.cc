@@ -62,6 +62,14 @@ class SyncManagerTest : public ::testing::Test {
 
   void tick() { clock_.advance(seconds(10)); }
 
+  // An agent's new manuscript `id` whose create in OJS takes effect while its reply, and the
+  // engine's immediate second asking, are lost with `lost`: the sync fails (G1).
+  void lose_create_of(const std::string& id, Json doc, Status lost) {
+    agents_.put("manuscript", id, std::move(doc));
+    ojs_.lose_next_replies(2, std::move(lost));
+    EXPECT_FALSE(manager_->sync("manuscript", id).ok());
+  }
+
   ManualClock clock_{Timestamp(seconds(1'800'000'000))};
   SeededRandom random_{42};
   MemoryConnector ojs_{"ojs", clock_, /*server_assigns_ids=*/true};
@@ -184,10 +192,7 @@ TEST_F(SyncManagerTest, CreateRetriedAfterALostReplyAndAnEditMakesNoTwin) {
   SyncOptions options;
   options.retry_limit = 1;
   start(options);
-  agents_.put("manuscript", "a1", J(R"({"t":"first"})"));
-  // The create and the engine's immediate second asking both lose their replies.
-  ojs_.lose_next_replies(2, Unavailable("connection reset after the write"));
-  EXPECT_FALSE(manager_->sync("manuscript", "a1").ok());
+  lose_create_of("a1", J(R"({"t":"first"})"), Unavailable("connection reset after the write"));
   ASSERT_TRUE(ojs_.get("manuscript", "srv1").has_value());
   agents_.put("manuscript", "a1", J(R"({"t":"edited"})"));
   sync_ok("a1", Direction::kFromOjs);
@@ -206,9 +211,7 @@ TEST_F(SyncManagerTest, ACreateWhoseReplyNeverArrivedIsFoundAfterARestartAndNotI
   SyncOptions options;
   options.retry_limit = 1;
   start(options);
-  agents_.put("manuscript", "a1", J(R"({"t":"first"})"));
-  ojs_.lose_next_replies(2, DeadlineExceeded("timeout after the write"));
-  EXPECT_FALSE(manager_->sync("manuscript", "a1").ok());
+  lose_create_of("a1", J(R"({"t":"first"})"), DeadlineExceeded("timeout after the write"));
   ASSERT_TRUE(ojs_.get("manuscript", "srv1").has_value());
   ojs_.restart();
   start(options);
@@ -239,9 +242,7 @@ TEST_F(SyncManagerTest, ABatchNamingALostCreateHandsItToItsOwner) {
   SyncOptions options;
   options.retry_limit = 1;
   start(options);
-  agents_.put("manuscript", "a1", J(R"({"t":"first"})"));
-  ojs_.lose_next_replies(2, DeadlineExceeded("timeout after the write"));
-  EXPECT_FALSE(manager_->sync("manuscript", "a1").ok());
+  lose_create_of("a1", J(R"({"t":"first"})"), DeadlineExceeded("timeout after the write"));
   ojs_.restart();
   start(options);
   ojs_.put("manuscript", "o9", J(R"({"t":"an editor's own"})"));
@@ -292,9 +293,7 @@ TEST_F(SyncManagerTest, AnOjsEditOfACreateWhoseReplyNeverArrivedSurvivesTheRetry
   options.retry_limit = 1;
   options.conflict_resolution = "manual";  // Any conflict would show; none is expected.
   start(options);
-  agents_.put("manuscript", "a1", J(R"({"t":"first","abstract":"one"})"));
-  ojs_.lose_next_replies(2, Unavailable("connection reset after the write"));
-  EXPECT_FALSE(manager_->sync("manuscript", "a1").ok());
+  lose_create_of("a1", J(R"({"t":"first","abstract":"one"})"), Unavailable("connection reset after the write"));
   ojs_.restart();
   start(options);
   tick();

@@ -78,14 +78,36 @@ Status decode_block(std::string_view block, std::int64_t first_id,
   }
 }
 
-// The record with `id`, if a block still holds it.
-Result<std::optional<SyncRecord>> find_record(SqliteDb& db, std::int64_t id) {
-  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT first_id, records FROM sync_record_blocks "
+struct StoredBlock {
+  std::int64_t last_id;
+  std::int64_t first_id;
+  std::string records;
+};
+
+Result<std::vector<SyncRecord>> decode_all(const StoredBlock& b) {
+  std::vector<SyncRecord> records;
+  OJSYNC_RETURN_IF_ERROR(decode_block(b.records, b.first_id, [&](const SyncRecord& r) {
+    records.push_back(r);
+    return OkStatus();
+  }));
+  return records;
+}
+
+// The block that holds record `id`, if any still does (the record itself may be gone).
+Result<std::optional<StoredBlock>> block_holding(SqliteDb& db, std::int64_t id) {
+  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT last_id, first_id, records FROM sync_record_blocks "
                                             "WHERE last_id >= ? ORDER BY last_id LIMIT 1"));
   OJSYNC_ASSIGN_OR_RETURN(const bool row, q.bind(id).step());
+  if (!row || q.int64(1) > id) return std::optional<StoredBlock>();
+  return std::optional(StoredBlock{q.int64(0), q.int64(1), std::string(q.blob(2))});
+}
+
+// The record with `id`, if a block still holds it.
+Result<std::optional<SyncRecord>> find_record(SqliteDb& db, std::int64_t id) {
   std::optional<SyncRecord> found;
-  if (!row || q.int64(0) > id) return found;
-  OJSYNC_RETURN_IF_ERROR(decode_block(q.blob(1), q.int64(0), [&](const SyncRecord& r) {
+  OJSYNC_ASSIGN_OR_RETURN(std::optional<StoredBlock> block, block_holding(db, id));
+  if (!block) return found;
+  OJSYNC_RETURN_IF_ERROR(decode_block(block->records, block->first_id, [&](const SyncRecord& r) {
     if (r.id == id) found = r;
     return OkStatus();
   }));
@@ -129,21 +151,6 @@ Status rewrite_block(SqliteDb& db, std::int64_t last_id, std::int64_t first_id,
   OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("UPDATE sync_record_blocks SET count = ?, min_started_at = ?, "
                                             "records = ? WHERE last_id = ?"));
   return q.bind(static_cast<std::int64_t>(records.size()), oldest, Blob{block}, last_id).run();
-}
-
-struct StoredBlock {
-  std::int64_t last_id;
-  std::int64_t first_id;
-  std::string records;
-};
-
-Result<std::vector<SyncRecord>> decode_all(const StoredBlock& b) {
-  std::vector<SyncRecord> records;
-  OJSYNC_RETURN_IF_ERROR(decode_block(b.records, b.first_id, [&](const SyncRecord& r) {
-    records.push_back(r);
-    return OkStatus();
-  }));
-  return records;
 }
 
 }  // namespace
@@ -260,13 +267,7 @@ Result<std::int64_t> delete_records_before(SqliteDb& db, Timestamp cutoff) {
 Status replace_record_errors(SqliteDb& db, std::span<const std::pair<std::int64_t, std::string>> errors) {
   for (const auto& replacement : errors) {
     const std::int64_t id = replacement.first;  // Not a structured binding: a lambda uses it.
-    std::optional<StoredBlock> block;
-    {
-      OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT last_id, first_id, records FROM sync_record_blocks "
-                                                "WHERE last_id >= ? ORDER BY last_id LIMIT 1"));
-      OJSYNC_ASSIGN_OR_RETURN(const bool row, q.bind(id).step());
-      if (row && q.int64(1) <= id) block = StoredBlock{q.int64(0), q.int64(1), std::string(q.blob(2))};
-    }
+    OJSYNC_ASSIGN_OR_RETURN(std::optional<StoredBlock> block, block_holding(db, id));
     if (!block) continue;
     OJSYNC_ASSIGN_OR_RETURN(std::vector<SyncRecord> records, decode_all(*block));
     auto it = std::find_if(records.begin(), records.end(), [&](const SyncRecord& r) { return r.id == id; });
