@@ -220,7 +220,14 @@ class Bench {
         OJSYNC_BINARY, std::vector<std::string>{"serve", "--config", config},
         dir_.file("daemon.err"));
     if (daemon_->port() == 0) die("the daemon did not start: " + daemon_->stderr_text());
+    const auto started = Clock::now();
     wait_for_quiet(args_.submissions);
+    // The first sweep's import runs through the job queue (its bulk path): its pace and cost.
+    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    std::printf("first import through the queue: %d submissions in %.2f s (%.0f/s), daemon CPU "
+                "%.0f us per submission\n",
+                args_.submissions, seconds, args_.submissions / seconds,
+                cpu_time(daemon_->pid()).count() * 1e6 / args_.submissions);
   }
 
   // Waits until the daemon has synced at least `syncs` entities and its queue is empty.

@@ -144,10 +144,10 @@ class SyncManager {
   // --- durable queue (used by the background service and event intake)
   Result<std::int64_t> enqueue(std::string_view type, std::string_view id, Direction direction,
                                std::string_view trigger);
-  // Claims up to batch_size due jobs and runs them on the pool; failures back off alone (at
-  // least as long as the remote's Retry-After) and dead-letter after retry_limit attempts
-  // (permanent errors at once). A job refused by an open circuit breaker waits for it without
-  // spending an attempt.
+  // Claims up to batch_size due jobs, runs them (as run_due_jobs_in_bulk) and waits for them;
+  // failures back off alone (at least as long as the remote's Retry-After) and dead-letter after
+  // retry_limit attempts (permanent errors at once). A job refused by an open circuit breaker
+  // waits for it without spending an attempt.
   Result<JobRunSummary> run_due_jobs(std::string_view worker);
   // The same for a caller that keeps the pool busy (the service's job runner): claims up to
   // `max` due jobs, starts them on the worker pool and returns how many it claimed without
@@ -155,6 +155,15 @@ class SyncManager {
   // back the next claim. `done` must be thread-safe and outlive the jobs.
   Result<std::size_t> start_due_jobs(std::string_view worker, std::size_t max,
                                      std::function<void(JobOutcome)> done);
+  // The same for a queue that holds many due jobs (an import, a sweep's backlog): claims up to
+  // `max` due jobs and syncs those that share a type with others on the bulk path (batch_sync's
+  // groups, one store transaction per step of a group), on the calling thread, which waits for
+  // the pool and so must not be one of its threads. A lone job of its type, and one its group
+  // sends the per-entity way, starts on the pool after the groups, as start_due_jobs starts it.
+  // A group waits for its slowest fetch (bounded by the connector's timeout). Returns how many
+  // it claimed; `done` as for start_due_jobs (on this thread for a job its group ended).
+  Result<std::size_t> run_due_jobs_in_bulk(std::string_view worker, std::size_t max,
+                                           std::function<void(JobOutcome)> done);
 
   // Removes records and resolved conflicts older than retention_days.
   Result<CleanupCounts> cleanup();

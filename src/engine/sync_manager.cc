@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -735,36 +736,47 @@ struct SyncManager::Impl {
 
   // Runs one claimed job and settles it in the queue: done, rescheduled with backoff,
   // dead-lettered, or held for an open circuit breaker.
-  JobOutcome run_job(const Job& job) {
+  static SyncRequest job_request(const Job& job) {
     SyncRequest request;
     request.key = job.key;
     request.direction = job.direction;
     request.trigger = job.trigger;
     request.job_id = job.id;
     request.retries = job.attempts;
+    return request;
+  }
+
+  JobOutcome run_job(const Job& job) {
+    SyncRequest request = job_request(job);
     const Timestamp start = clock->now();
     Result<SyncReport> result = attempt(request);
     if (result.ok()) return JobOutcome::kSucceeded;
+    return settle_failed_job(job, request, result.status(), start);
+  }
+
+  // A job whose attempt (`request`, started at `start`) failed with `error`.
+  JobOutcome settle_failed_job(const Job& job, SyncRequest& request, const Status& error,
+                               Timestamp start) {
     if (request.held_by_breaker) {
       // Wait for the breaker without spending an attempt. Should the store fail here, the
       // lease expires and the job runs again: nothing is lost.
-      const Duration hold = result.status().retry_after().value_or(options.breaker.open_duration);
+      const Duration hold = error.retry_after().value_or(options.breaker.open_duration);
       (void)env.store->defer_job(job.id, clock->now() + hold);
       return JobOutcome::kHeld;
     }
     JobFailure failure;
     failure.job_id = job.id;
-    failure.error = result.status().to_string();
+    failure.error = error.to_string();
     // After the type's breakers let calls through again, plus the backoff: a failed probe then
     // waits its turn behind the jobs held meanwhile, so a long outage spreads its probes (and
     // the attempts they cost) over the queue instead of dead-lettering the first job.
-    failure.retry_at = clock->now() + breakers_closed_in(job.key.type) +
-                       retry_delay(job.attempts, result.status());
+    failure.retry_at =
+        clock->now() + breakers_closed_in(job.key.type) + retry_delay(job.attempts, error);
     // Permanent errors cannot heal by waiting: dead-letter them now.
-    failure.retry_limit = result.status().is_retryable() ? options.retry_limit : job.attempts + 1;
+    failure.retry_limit = error.is_retryable() ? options.retry_limit : job.attempts + 1;
     const bool dead = job.attempts + 1 >= failure.retry_limit;
     request.job_id.reset();
-    record_failure(request, result.status(), start, std::move(failure));
+    record_failure(request, error, start, std::move(failure));
     return dead ? JobOutcome::kDeadLettered : JobOutcome::kRescheduled;
   }
 
@@ -796,6 +808,7 @@ struct SyncManager::Impl {
     SyncReport report;
     std::vector<AuditEntry> audit;
     bool per_entity = false;  // Leaves the group for sync().
+    Status failed;            // Why it left while planning, when an error made it leave.
     std::optional<Result<SyncReport>> result;
   };
 
@@ -809,35 +822,42 @@ struct SyncManager::Impl {
   void plan_bulk(BulkItem& item) {
     const EntityKey& key = item.request.key;
     auto leave = [&item] { item.per_entity = true; };
+    auto fail = [&item](Status error) {  // The attempt's outcome: nothing was written.
+      item.per_entity = true;
+      item.failed = std::move(error);
+    };
     Result<const EntityTypeConfig*> type = check_key(key);
-    if (!type.ok()) return leave();
+    if (!type.ok()) return fail(type.status());
     item.type = *type;
     item.start = clock->now();
     item.report.key = key;
     item.report.direction = item.request.direction;
     Result<std::optional<SyncState>> state = env.store->get_state(key);
-    if (!state.ok() || (*state && (*state)->write_intent)) return leave();
+    if (!state.ok()) return fail(state.status());
+    if (*state && (*state)->write_intent) return leave();
     item.state = std::move(state).value();
     item.ojs_id = item.state ? item.state->ojs_id : key.id;
     item.agents_id = item.state ? item.state->agents_id : key.id;
     const CreateGate::Mark creates_before_read = ojs_creates.mark();
     Result<SideView> ojs = fetch_side(Side::kOjs, *item.type, item.ojs_id, item.request);
-    if (!ojs.ok()) return leave();
+    if (!ojs.ok()) return fail(ojs.status());
     Result<SideView> agents = fetch_side(Side::kAgents, *item.type, item.agents_id, item.request);
-    if (!agents.ok()) return leave();
+    if (!agents.ok()) return fail(agents.status());
     item.ojs = std::move(ojs).value();
     item.agents = std::move(agents).value();
     // An OJS document nobody names may be one of the engine's creates (G1): the per-entity way
     // hands it to its owner, or waits for a create still in flight, instead of importing it.
     if (!item.state && item.ojs.snapshot) {
       Result<std::optional<EntityKey>> owner = owner_of_unrecorded_create(*item.type, key, item.ojs);
-      if (!owner.ok() || owner->has_value() ||
+      if (!owner.ok()) return fail(owner.status());
+      if (owner->has_value() ||
           (item.ojs.snapshot->created_by.empty() && ojs_creates.overlapped(creates_before_read))) {
         return leave();
       }
     }
     Result<std::optional<ConflictRecord>> open = env.store->open_conflict_for(key);
-    if (!open.ok() || open->has_value()) return leave();
+    if (!open.ok()) return fail(open.status());
+    if (open->has_value()) return leave();
     if (!item.state && !item.ojs.snapshot && !item.agents.snapshot) return leave();
     item.expected_version = item.state ? item.state->version : 0;
     if (item.state && item.ojs.hash == item.state->ojs_hash &&
@@ -1004,6 +1024,7 @@ struct SyncManager::Impl {
       if (item.per_entity) continue;
       SyncCommit commit;
       commit.record = new_record(item.request, item.start);
+      commit.completed_job_id = item.request.job_id;
       const bool wrote = item.report.wrote_ojs || item.report.wrote_agents;
       const bool noop_fast_path = !item.merged;
       commit.record.outcome = wrote ? SyncOutcome::kApplied : SyncOutcome::kNoop;
@@ -1049,39 +1070,39 @@ struct SyncManager::Impl {
     return planned;
   }
 
-  // Groups are pipelined: while the caller's thread records, writes and commits one group, the
-  // pool already fetches and merges the next. (An id in two groups is safe: the second's
-  // version check sends it the per-entity way.)
-  std::vector<std::pair<std::string, Result<SyncReport>>> bulk_sync(
-      std::string_view type, const std::vector<std::string>& ids, Direction direction,
-      std::string_view trigger) {
-    std::vector<std::vector<BulkItem>> groups((ids.size() + kBulkGroup - 1) / kBulkGroup);
+  // Runs `requests`, all of type `type`, on the bulk path. Groups are pipelined: while the
+  // caller's thread records, writes and commits one group, the pool already fetches and merges
+  // the next (an id in two groups is safe: the second's version check sends it the per-entity
+  // way). The caller waits for the pool, so it must not be one of the pool's threads. A request
+  // its group does not settle is handed to `leave` with its index as soon as that group is done,
+  // with the error that made it leave while it was planned (then nothing of it was written and
+  // that error is its attempt's outcome), or OK; the others come back settled, at their index.
+  using LeaveGroup = std::function<void(std::size_t, SyncRequest, const Status&)>;
+  std::vector<std::optional<Result<SyncReport>>> run_bulk(std::string_view type,
+                                                          std::vector<SyncRequest> requests,
+                                                          const LeaveGroup& leave) {
+    std::vector<std::vector<BulkItem>> groups((requests.size() + kBulkGroup - 1) / kBulkGroup);
     for (std::size_t g = 0; g < groups.size(); ++g) {
       const std::size_t first = g * kBulkGroup;
-      groups[g].resize(std::min(ids.size(), first + kBulkGroup) - first);
+      groups[g].resize(std::min(requests.size(), first + kBulkGroup) - first);
       std::set<std::string_view> seen;
       for (std::size_t i = 0; i < groups[g].size(); ++i) {
         BulkItem& item = groups[g][i];
-        item.request.key = EntityKey{std::string(type), ids[first + i]};
-        item.request.direction = direction;
-        item.request.trigger = std::string(trigger);
+        item.request = std::move(requests[first + i]);
         // The same id twice in a group would race itself: the second goes the per-entity way.
-        item.per_entity = !seen.insert(ids[first + i]).second;
+        item.per_entity = !seen.insert(item.request.key.id).second;
       }
     }
     std::vector<std::vector<std::future<void>>> planned(groups.size());
-    std::vector<std::future<Result<SyncReport>>> per_entity(ids.size());
     // Should a step throw (the simulation's crash), no task it started may outlive the groups
     // it writes to, nor run on into the manager's destruction.
     struct JoinAll {
       std::vector<std::vector<std::future<void>>>& planned;
-      std::vector<std::future<Result<SyncReport>>>& per_entity;
       ~JoinAll() {
         for (auto& group : planned) wait_all(group);
-        wait_all(per_entity);
       }
-    } join_all{planned, per_entity};
-    std::vector<std::optional<Result<SyncReport>>> done(ids.size());
+    } join_all{planned};
+    std::vector<std::optional<Result<SyncReport>>> settled(requests.size());
     if (!groups.empty()) planned[0] = start_planning(groups[0]);
     for (std::size_t g = 0; g < groups.size(); ++g) {
       if (g + 1 < groups.size()) planned[g + 1] = start_planning(groups[g + 1]);
@@ -1094,20 +1115,43 @@ struct SyncManager::Impl {
       for (std::size_t i = 0; i < group.size(); ++i) {
         BulkItem& item = group[i];
         const std::size_t at = g * kBulkGroup + i;
-        if (!item.per_entity) {
-          done[at] = std::move(item.result);
-          continue;
+        if (item.per_entity) {
+          leave(at, std::move(item.request), item.failed);
+        } else {
+          settled[at] = std::move(item.result);
         }
-        per_entity[at] = pool.submit([this, request = std::move(item.request)]() mutable {
-          request.held_by_breaker = false;
-          return sync_with_retries(std::move(request));
-        });
       }
     }
+    return settled;
+  }
+
+  std::vector<std::pair<std::string, Result<SyncReport>>> bulk_sync(
+      std::string_view type, const std::vector<std::string>& ids, Direction direction,
+      std::string_view trigger) {
+    std::vector<SyncRequest> requests(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      requests[i].key = EntityKey{std::string(type), ids[i]};
+      requests[i].direction = direction;
+      requests[i].trigger = std::string(trigger);
+    }
+    std::vector<std::future<Result<SyncReport>>> per_entity(ids.size());
+    struct JoinAll {  // As run_bulk's, for the syncs it hands over.
+      std::vector<std::future<Result<SyncReport>>>& per_entity;
+      ~JoinAll() { wait_all(per_entity); }
+    } join_all{per_entity};
+    // sync() retries what left its group, a failure met while planning included.
+    const auto leave = [&](std::size_t at, SyncRequest request, const Status&) {
+      per_entity[at] = pool.submit([this, request = std::move(request)]() mutable {
+        request.held_by_breaker = false;
+        return sync_with_retries(std::move(request));
+      });
+    };
+    std::vector<std::optional<Result<SyncReport>>> settled =
+        run_bulk(type, std::move(requests), leave);
     std::vector<std::pair<std::string, Result<SyncReport>>> results;
     results.reserve(ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      results.emplace_back(ids[i], done[i] ? std::move(*done[i]) : per_entity[i].get());
+      results.emplace_back(ids[i], settled[i] ? std::move(*settled[i]) : per_entity[i].get());
     }
     return results;
   }
@@ -1287,13 +1331,64 @@ Result<std::size_t> SyncManager::start_due_jobs(std::string_view worker, std::si
   return jobs.size();
 }
 
+Result<std::size_t> SyncManager::run_due_jobs_in_bulk(std::string_view worker, std::size_t max,
+                                                      std::function<void(JobOutcome)> done) {
+  Impl& impl = *impl_;
+  OJSYNC_ASSIGN_OR_RETURN(
+      std::vector<Job> jobs,
+      impl.env.store->claim_jobs(worker, max, impl.clock->now(), impl.options.job_lease));
+  auto shared_done = std::make_shared<std::function<void(JobOutcome)>>(std::move(done));
+  auto report = [&shared_done](JobOutcome outcome) {
+    if (*shared_done) (*shared_done)(outcome);
+  };
+  // By type, in claim order: a group shares one type's endpoints.
+  std::map<std::string_view, std::vector<std::size_t>> by_type;
+  for (std::size_t i = 0; i < jobs.size(); ++i) by_type[jobs[i].key.type].push_back(i);
+  std::vector<bool> alone(jobs.size(), false);
+  for (const auto& [type, indexes] : by_type) {
+    if (indexes.size() == 1) {  // Nothing to share.
+      alone[indexes.front()] = true;
+      continue;
+    }
+    std::vector<SyncRequest> requests;
+    requests.reserve(indexes.size());
+    for (std::size_t i : indexes) requests.push_back(Impl::job_request(jobs[i]));
+    // What its group did not settle ends as run_job would end it: a failure met while planning
+    // is its attempt's (it backs off, dead-letters or waits for a breaker alone); anything else
+    // runs again from the start, alone.
+    const std::vector<std::size_t>& of_type = indexes;
+    const auto leave = [&](std::size_t at, SyncRequest request, const Status& failed) {
+      const Job& job = jobs[of_type[at]];
+      if (failed.ok()) {
+        alone[of_type[at]] = true;
+        return;
+      }
+      report(impl.settle_failed_job(job, request, failed, impl.clock->now()));
+    };
+    for (const auto& settled : impl.run_bulk(type, std::move(requests), leave)) {
+      if (settled) report(JobOutcome::kSucceeded);
+    }
+  }
+  // After the groups, in claim order, so that with one worker the run is the same whatever the
+  // timing (the simulation's seeds).
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (!alone[i]) continue;
+    (void)impl.pool.submit([&impl, job = jobs[i], shared_done] {
+      const JobOutcome outcome = impl.run_job(job);
+      if (*shared_done) (*shared_done)(outcome);
+    });
+  }
+  return jobs.size();
+}
+
 Result<JobRunSummary> SyncManager::run_due_jobs(std::string_view worker) {
   std::mutex mu;
   std::condition_variable cv;
   JobRunSummary summary;
   std::size_t finished = 0;
   OJSYNC_ASSIGN_OR_RETURN(
-      summary.claimed, start_due_jobs(worker, impl_->options.batch_size, [&](JobOutcome outcome) {
+      summary.claimed,
+      run_due_jobs_in_bulk(worker, impl_->options.batch_size, [&](JobOutcome outcome) {
         std::lock_guard lock(mu);
         switch (outcome) {
           case JobOutcome::kSucceeded:

@@ -839,6 +839,70 @@ TEST_F(SyncManagerTest, QueuedJobsRetryThenDeadLetter) {
   EXPECT_EQ(manager_->health().overall_status, HealthStatus::kDegraded);
 }
 
+// An import through the queue (a sweep's backlog) takes the bulk path: each group's writes
+// to the agents share one batch, and each job ends in its group's commit.
+TEST_F(SyncManagerTest, QueuedJobsOfOneTypeShareTheBulkPath) {
+  ScriptedBatchSide agents_side(&agents_);
+  agents_side_ = &agents_side;
+  SyncOptions options;
+  options.batch_size = 200;
+  start(options);
+  const std::vector<std::string> ids = put_manuscripts(ojs_, 120, R"({"t":"x"})");
+  for (const std::string& id : ids) {
+    ASSERT_TRUE(manager_->enqueue("manuscript", id, Direction::kFromOjs, "sweep").ok());
+  }
+  ojs_.put("decision", "d1", J(R"({"decision":"accept"})"));
+  ASSERT_TRUE(manager_->enqueue("decision", "d1", Direction::kBoth, "event").ok());
+
+  auto run = manager_->run_due_jobs("w1");
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->claimed, 121u);
+  EXPECT_EQ(run->succeeded, 121u);
+  EXPECT_EQ(agents_side.batch_sizes, (std::vector<std::size_t>{50, 50, 20}));
+  for (const std::string& id : ids) EXPECT_EQ(agents_.get("manuscript", id), J(R"({"t":"x"})"));
+  EXPECT_EQ(agents_.get("decision", "d1"), J(R"({"decision":"accept"})")) << "a lone job";
+  EXPECT_TRUE(store_->list_jobs(std::nullopt, 10)->empty());
+  auto records = store_->list_records({"manuscript", "77"}, 10).value();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].trigger, "sweep");
+  EXPECT_EQ(records[0].direction, Direction::kFromOjs);
+}
+
+// A job whose read fails while its group is planned has had its attempt: it is charged once and
+// backs off alone, without a second read in the same run, while the rest of its group lands.
+TEST_F(SyncManagerTest, AJobFailingInItsGroupIsChargedOneAttemptAndBacksOffAlone) {
+  struct CountingReads : testing::ForwardingConnector {
+    using ForwardingConnector::ForwardingConnector;
+    Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view id) override {
+      reads_of_4 += id == "4";
+      return ForwardingConnector::fetch(type, id);
+    }
+    std::atomic<int> reads_of_4{0};
+  } agents_side(&agents_);
+  agents_side_ = &agents_side;
+  SyncOptions options;
+  options.retry_limit = 3;
+  start(options);
+  const std::vector<std::string> ids = put_manuscripts(ojs_, 10, R"({"t":"x"})");
+  for (const std::string& id : ids) {
+    ASSERT_TRUE(manager_->enqueue("manuscript", id, Direction::kBoth, "sweep").ok());
+  }
+  agents_.poison("4", Unavailable("timeout"));
+  auto run = manager_->run_due_jobs("w1");
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->succeeded, 9u);
+  EXPECT_EQ(run->failed, 1u);
+  EXPECT_EQ(agents_side.reads_of_4, 1);
+  auto jobs = store_->list_jobs(JobState::kPending, 10).value();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].key.id, "4");
+  EXPECT_EQ(jobs[0].attempts, 1);
+  EXPECT_GT(jobs[0].run_at, clock_.now());
+  auto records = store_->list_records({"manuscript", "4"}, 10).value();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].outcome, SyncOutcome::kFailed);
+}
+
 TEST_F(SyncManagerTest, RetryAfterStretchesInlineAndQueuedRetries) {
   SyncOptions options;
   options.retry_backoff_base = std::chrono::milliseconds(100);

@@ -7,6 +7,9 @@
 
 namespace ojsync::service {
 
+// Two of the bulk path's groups: the pool plans the second while this thread commits the first.
+constexpr std::size_t kBulkClaim = 100;
+
 JobRunner::JobRunner(SyncManager* manager, std::string worker, Duration poll_interval,
                      std::size_t capacity)
     : manager_(manager),
@@ -53,20 +56,27 @@ void JobRunner::log_breaker_changes() {
 
 void JobRunner::loop() {
   std::unique_lock lock(mu_);
+  bool backlog = false;  // The last claim took all it asked for: more are likely due.
   while (!stopping_) {
     woken_ = false;  // Whatever was queued until now, this claim will see.
-    const std::size_t free = capacity_ - in_flight_;
+    // Jobs a bulk claim's groups handed to the pool may outnumber the workers for a while.
+    const std::size_t free = in_flight_ < capacity_ ? capacity_ - in_flight_ : 0;
+    // A backlog (an import, a sweep's pages, the queue after an outage) is claimed many at a
+    // time for the bulk path; otherwise each free worker gets a job at once, so an event's job
+    // waits for no group.
+    const std::size_t wanted = free == 0 ? 0 : backlog ? kBulkClaim : free;
     std::size_t claimed = 0;
-    if (free > 0) {
-      in_flight_ += free;  // Reserved first: a job may finish before the claim returns.
+    if (wanted > 0) {
+      in_flight_ += wanted;  // Reserved first: a job may finish before the claim returns.
       lock.unlock();
-      claimed = claim(free);
+      claimed = claim(wanted, backlog);
       lock.lock();
-      in_flight_ -= free - claimed;
+      in_flight_ -= wanted - claimed;
+      backlog = claimed == wanted;
     }
     // Every free worker got a job, so more may be due: claim again as soon as one is free.
     // Otherwise nothing is due now: wait to be woken, or poll for jobs scheduled for later.
-    const bool more_may_be_due = claimed == free;
+    const bool more_may_be_due = claimed == wanted;
     cv_.wait_for(lock, poll_interval_, [&] {
       return stopping_ || woken_ || (more_may_be_due && in_flight_ < capacity_);
     });
@@ -74,8 +84,10 @@ void JobRunner::loop() {
   cv_.wait(lock, [&] { return in_flight_ == 0; });
 }
 
-std::size_t JobRunner::claim(std::size_t free) {
-  auto claimed = manager_->start_due_jobs(worker_, free, [this](JobOutcome o) { finished(o); });
+std::size_t JobRunner::claim(std::size_t max, bool in_bulk) {
+  auto done = [this](JobOutcome o) { finished(o); };
+  auto claimed = in_bulk ? manager_->run_due_jobs_in_bulk(worker_, max, done)
+                         : manager_->start_due_jobs(worker_, max, done);
   log_breaker_changes();
   if (claimed.ok()) return *claimed;
   log_event(LogLevel::kWarn, "job_run_failed",

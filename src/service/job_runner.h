@@ -1,6 +1,8 @@
 // JobRunner: drains the durable job queue on its own thread, keeping the engine's worker pool
 // busy: whenever a worker is free it claims more due jobs (SyncManager::start_due_jobs), so a
-// slow sync holds back nothing but itself. It sleeps when nothing is due and wakes early when
+// slow sync holds back nothing but itself. While the queue holds a backlog (a claim took all it
+// asked for) it claims many at a time and syncs them on the bulk path, on this thread
+// (SyncManager::run_due_jobs_in_bulk), so an import shares its store transactions. It sleeps when nothing is due and wakes early when
 // told that jobs were queued (events, agents' writes, sweeps). Jobs scheduled for later
 // (retries with backoff, jobs held by a circuit breaker) are found by polling every
 // `poll_interval`.
@@ -36,8 +38,9 @@ class JobRunner {
 
  private:
   void loop();
-  // Claims up to `free` jobs; returns how many it claimed (0 when the claim failed).
-  std::size_t claim(std::size_t free);
+  // Claims up to `max` jobs, for the bulk path or one per worker; returns how many it claimed
+  // (0 when the claim failed).
+  std::size_t claim(std::size_t max, bool in_bulk);
   void finished(JobOutcome outcome);
   void log_breaker_changes();
 

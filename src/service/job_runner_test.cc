@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <future>
+#include <span>
 
 #include "ojsync/random.h"
 #include "support/forwarding_connector.h"
@@ -113,6 +116,41 @@ TEST(JobRunnerTest, ASlowJobHoldsBackNothingButItself) {
   ojs.open();
   runner.stop();  // Waits for the slow job, which then completes.
   EXPECT_TRUE(agents.get("manuscript", "slow").has_value());
+}
+
+// The agents' side, counting how many documents each write_batch carries.
+class BatchCountingAgents final : public testing::ForwardingConnector {
+ public:
+  using ForwardingConnector::ForwardingConnector;
+  Result<std::vector<Result<WriteResult>>> write_batch(
+      std::string_view type, std::span<const WriteRequest> writes) override {
+    largest_batch = std::max(largest_batch.load(), writes.size());
+    return ForwardingConnector::write_batch(type, writes);
+  }
+  std::atomic<std::size_t> largest_batch{0};
+};
+
+TEST(JobRunnerTest, ABacklogIsSyncedOnTheBulkPath) {
+  testing::MemoryConnector ojs("ojs", SystemClock::instance()),
+      memory("agents", SystemClock::instance());
+  BatchCountingAgents agents(&memory);
+  TestEngine engine(&ojs, &agents, 2);
+  SyncManager* manager = engine.manager.get();
+  constexpr int kJobs = 300;
+  for (int i = 0; i < kJobs; ++i) {
+    ojs.put("manuscript", std::to_string(i), Json(Json::Object{{"title", Json("t")}}));
+    ASSERT_TRUE(manager->enqueue("manuscript", std::to_string(i), Direction::kBoth, "sweep").ok());
+  }
+  JobRunner runner(manager, "test-worker", std::chrono::hours(1), /*capacity=*/2);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!engine.store->list_jobs(std::nullopt, 1).value().empty() &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_TRUE(engine.store->list_jobs(std::nullopt, 1).value().empty());
+  for (int i = 0; i < kJobs; ++i) EXPECT_TRUE(memory.get("manuscript", std::to_string(i))) << i;
+  // The first claim takes one job per worker; the backlog it finds is then taken in groups.
+  EXPECT_EQ(agents.largest_batch, 50u);
 }
 
 }  // namespace

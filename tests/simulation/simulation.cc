@@ -260,11 +260,14 @@ class Simulation {
     std::condition_variable cv;
     std::size_t finished = 0;
     const std::size_t crashed_before = crash_.worker_crashes();
-    auto claimed = manager_->start_due_jobs("sim", sync_options_.batch_size, [&](JobOutcome) {
+    auto done = [&](JobOutcome) {
       std::lock_guard lock(mu);
       ++finished;
       cv.notify_one();
-    });
+    };
+    // As the service's job runner: one job per worker, or a backlog's claim on the bulk path.
+    auto claimed = chance(50) ? manager_->start_due_jobs("sim", sync_options_.batch_size, done)
+                              : manager_->run_due_jobs_in_bulk("sim", sync_options_.batch_size, done);
     if (!claimed.ok()) return;
     std::unique_lock lock(mu);
     // A crashed job says nothing, so the wait looks again every millisecond; with one worker the
