@@ -826,10 +826,10 @@ struct SyncManager::Impl {
       item.per_entity = true;
       item.failed = std::move(error);
     };
+    item.start = clock->now();
     Result<const EntityTypeConfig*> type = check_key(key);
     if (!type.ok()) return fail(type.status());
     item.type = *type;
-    item.start = clock->now();
     item.report.key = key;
     item.report.direction = item.request.direction;
     Result<std::optional<SyncState>> state = env.store->get_state(key);
@@ -1076,8 +1076,9 @@ struct SyncManager::Impl {
   // way). The caller waits for the pool, so it must not be one of the pool's threads. A request
   // its group does not settle is handed to `leave` with its index as soon as that group is done,
   // with the error that made it leave while it was planned (then nothing of it was written and
-  // that error is its attempt's outcome), or OK; the others come back settled, at their index.
-  using LeaveGroup = std::function<void(std::size_t, SyncRequest, const Status&)>;
+  // that error is the outcome of its attempt, started at the time given), or OK; the others come
+  // back settled, at their index.
+  using LeaveGroup = std::function<void(std::size_t, SyncRequest, const Status&, Timestamp)>;
   std::vector<std::optional<Result<SyncReport>>> run_bulk(std::string_view type,
                                                           std::vector<SyncRequest> requests,
                                                           const LeaveGroup& leave) {
@@ -1116,7 +1117,7 @@ struct SyncManager::Impl {
         BulkItem& item = group[i];
         const std::size_t at = g * kBulkGroup + i;
         if (item.per_entity) {
-          leave(at, std::move(item.request), item.failed);
+          leave(at, std::move(item.request), item.failed, item.start);
         } else {
           settled[at] = std::move(item.result);
         }
@@ -1140,7 +1141,7 @@ struct SyncManager::Impl {
       ~JoinAll() { wait_all(per_entity); }
     } join_all{per_entity};
     // sync() retries what left its group, a failure met while planning included.
-    const auto leave = [&](std::size_t at, SyncRequest request, const Status&) {
+    const auto leave = [&](std::size_t at, SyncRequest request, const Status&, Timestamp) {
       per_entity[at] = pool.submit([this, request = std::move(request)]() mutable {
         request.held_by_breaker = false;
         return sync_with_retries(std::move(request));
@@ -1357,13 +1358,14 @@ Result<std::size_t> SyncManager::run_due_jobs_in_bulk(std::string_view worker, s
     // is its attempt's (it backs off, dead-letters or waits for a breaker alone); anything else
     // runs again from the start, alone.
     const std::vector<std::size_t>& of_type = indexes;
-    const auto leave = [&](std::size_t at, SyncRequest request, const Status& failed) {
+    const auto leave = [&](std::size_t at, SyncRequest request, const Status& failed,
+                           Timestamp started) {
       const Job& job = jobs[of_type[at]];
       if (failed.ok()) {
         alone[of_type[at]] = true;
         return;
       }
-      report(impl.settle_failed_job(job, request, failed, impl.clock->now()));
+      report(impl.settle_failed_job(job, request, failed, started));
     };
     for (const auto& settled : impl.run_bulk(type, std::move(requests), leave)) {
       if (settled) report(JobOutcome::kSucceeded);
