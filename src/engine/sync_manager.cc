@@ -754,6 +754,18 @@ struct SyncManager::Impl {
     return settle_failed_job(job, request, result.status(), start);
   }
 
+  Result<std::vector<Job>> claim_due_jobs(std::string_view worker, std::size_t max) {
+    return env.store->claim_jobs(worker, max, clock->now(), options.job_lease);
+  }
+
+  // Runs `job` on the pool and tells `done` how it ended.
+  void start_job(Job job, const std::shared_ptr<std::function<void(JobOutcome)>>& done) {
+    (void)pool.submit([this, job = std::move(job), done] {
+      const JobOutcome outcome = run_job(job);
+      if (*done) (*done)(outcome);
+    });
+  }
+
   // A job whose attempt (`request`, started at `start`) failed with `error`.
   JobOutcome settle_failed_job(const Job& job, SyncRequest& request, const Status& error,
                                Timestamp start) {
@@ -1319,25 +1331,16 @@ Result<std::int64_t> SyncManager::enqueue(std::string_view type, std::string_vie
 Result<std::size_t> SyncManager::start_due_jobs(std::string_view worker, std::size_t max,
                                                 std::function<void(JobOutcome)> done) {
   Impl& impl = *impl_;
-  OJSYNC_ASSIGN_OR_RETURN(
-      std::vector<Job> jobs,
-      impl.env.store->claim_jobs(worker, max, impl.clock->now(), impl.options.job_lease));
+  OJSYNC_ASSIGN_OR_RETURN(std::vector<Job> jobs, impl.claim_due_jobs(worker, max));
   auto shared_done = std::make_shared<std::function<void(JobOutcome)>>(std::move(done));
-  for (Job& job : jobs) {
-    (void)impl.pool.submit([&impl, job = std::move(job), shared_done] {
-      const JobOutcome outcome = impl.run_job(job);
-      if (*shared_done) (*shared_done)(outcome);
-    });
-  }
+  for (const Job& job : jobs) impl.start_job(job, shared_done);
   return jobs.size();
 }
 
 Result<std::size_t> SyncManager::run_due_jobs_in_bulk(std::string_view worker, std::size_t max,
                                                       std::function<void(JobOutcome)> done) {
   Impl& impl = *impl_;
-  OJSYNC_ASSIGN_OR_RETURN(
-      std::vector<Job> jobs,
-      impl.env.store->claim_jobs(worker, max, impl.clock->now(), impl.options.job_lease));
+  OJSYNC_ASSIGN_OR_RETURN(std::vector<Job> jobs, impl.claim_due_jobs(worker, max));
   auto shared_done = std::make_shared<std::function<void(JobOutcome)>>(std::move(done));
   auto report = [&shared_done](JobOutcome outcome) {
     if (*shared_done) (*shared_done)(outcome);
@@ -1374,11 +1377,7 @@ Result<std::size_t> SyncManager::run_due_jobs_in_bulk(std::string_view worker, s
   // After the groups, in claim order, so that with one worker the run is the same whatever the
   // timing (the simulation's seeds).
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    if (!alone[i]) continue;
-    (void)impl.pool.submit([&impl, job = jobs[i], shared_done] {
-      const JobOutcome outcome = impl.run_job(job);
-      if (*shared_done) (*shared_done)(outcome);
-    });
+    if (alone[i]) impl.start_job(jobs[i], shared_done);
   }
   return jobs.size();
 }

@@ -62,6 +62,13 @@ class SyncManagerTest : public ::testing::Test {
 
   void tick() { clock_.advance(seconds(10)); }
 
+  // Queues a job for each manuscript of `ids`, as a sweep does.
+  void enqueue_sweep_of(const std::vector<std::string>& ids, Direction d) {
+    for (const std::string& id : ids) {
+      ASSERT_TRUE(manager_->enqueue("manuscript", id, d, "sweep").ok());
+    }
+  }
+
   // An agent's new manuscript `id` whose create in OJS takes effect while its reply, and the
   // engine's immediate second asking, are lost with `lost`: the sync fails (G1).
   void lose_create_of(const std::string& id, Json doc, Status lost) {
@@ -848,9 +855,7 @@ TEST_F(SyncManagerTest, QueuedJobsOfOneTypeShareTheBulkPath) {
   options.batch_size = 200;
   start(options);
   const std::vector<std::string> ids = put_manuscripts(ojs_, 120, R"({"t":"x"})");
-  for (const std::string& id : ids) {
-    ASSERT_TRUE(manager_->enqueue("manuscript", id, Direction::kFromOjs, "sweep").ok());
-  }
+  enqueue_sweep_of(ids, Direction::kFromOjs);
   ojs_.put("decision", "d1", J(R"({"decision":"accept"})"));
   ASSERT_TRUE(manager_->enqueue("decision", "d1", Direction::kBoth, "event").ok());
 
@@ -884,9 +889,7 @@ TEST_F(SyncManagerTest, AJobFailingInItsGroupIsChargedOneAttemptAndBacksOffAlone
   options.retry_limit = 3;
   start(options);
   const std::vector<std::string> ids = put_manuscripts(ojs_, 10, R"({"t":"x"})");
-  for (const std::string& id : ids) {
-    ASSERT_TRUE(manager_->enqueue("manuscript", id, Direction::kBoth, "sweep").ok());
-  }
+  enqueue_sweep_of(ids, Direction::kBoth);
   agents_.poison("4", Unavailable("timeout"));
   auto run = manager_->run_due_jobs("w1");
   ASSERT_TRUE(run.ok());
