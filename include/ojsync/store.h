@@ -295,6 +295,10 @@ class Store {
 
   // --- archive (sync_state)
   virtual Result<std::optional<SyncState>> get_state(const EntityKey& key) = 0;
+  // The entries of `keys`, in their order (nullopt where there is none), read as one snapshot:
+  // a group of the bulk path asks once instead of once per entity.
+  virtual Result<std::vector<std::optional<SyncState>>> get_states(
+      std::span<const EntityKey> keys) = 0;
   // An empty side_id matches nothing.
   virtual Result<std::optional<SyncState>> find_state_by_side_id(std::string_view type, Side side,
                                                                  std::string_view side_id) = 0;

@@ -506,14 +506,17 @@ struct SyncManager::Impl {
   }
 
   // The archive entry after a sync's writes: the per-field agreement of both sides as the base
-  // (docs/engine.md, step 7), and the hash each side now holds.
+  // (docs/engine.md, step 7), and the hash each side now holds. `recorded_ojs_id` is the OJS id
+  // the entry held before (empty for a new entry): OJS names what is created there, so an
+  // entity OJS does not hold keeps no OJS id of its own and a create of it still pending is
+  // found as one (Store::list_pending_creates, G1).
   static SyncState next_state(const EntityKey& key, const EntityTypeConfig& type,
-                              const std::string& ojs_id, const std::string& agents_id,
+                              const std::string& recorded_ojs_id, const std::string& agents_id,
                               const SideView& ojs, const SideView& agents, const Json* base,
                               Timestamp now, std::int64_t expected_version) {
     SyncState next;
     next.key = key;
-    next.ojs_id = ojs.snapshot ? ojs.snapshot->side_id : ojs_id;
+    next.ojs_id = ojs.snapshot ? ojs.snapshot->side_id : recorded_ojs_id;
     next.agents_id = agents.snapshot ? agents.snapshot->side_id : agents_id;
     if (ojs.snapshot && agents.snapshot && ojs.hash == agents.hash &&
         ojs.snapshot->document == agents.snapshot->document) {
@@ -697,7 +700,8 @@ struct SyncManager::Impl {
     }
 
     commit.state =
-        next_state(key, *type, ojs_id, agents_id, ojs, agents, base, now, expected_version);
+        next_state(key, *type, state ? state->ojs_id : std::string(), agents_id, ojs, agents, base,
+                   now, expected_version);
     commit.expected_version = expected_version;
     if (open) {
       ConflictClosure closure;
@@ -808,6 +812,7 @@ struct SyncManager::Impl {
     const EntityTypeConfig* type = nullptr;
     Timestamp start{};
     std::optional<SyncState> state;
+    bool state_read = false;  // `state` holds the group's read of the entry.
     std::string ojs_id;
     std::string agents_id;
     SideView ojs;
@@ -844,10 +849,12 @@ struct SyncManager::Impl {
     item.type = *type;
     item.report.key = key;
     item.report.direction = item.request.direction;
-    Result<std::optional<SyncState>> state = env.store->get_state(key);
-    if (!state.ok()) return fail(state.status());
-    if (*state && (*state)->write_intent) return leave();
-    item.state = std::move(state).value();
+    if (!item.state_read) {
+      Result<std::optional<SyncState>> state = env.store->get_state(key);
+      if (!state.ok()) return fail(state.status());
+      item.state = std::move(state).value();
+    }
+    if (item.state && item.state->write_intent) return leave();
     item.ojs_id = item.state ? item.state->ojs_id : key.id;
     item.agents_id = item.state ? item.state->agents_id : key.id;
     const CreateGate::Mark creates_before_read = ojs_creates.mark();
@@ -1047,7 +1054,8 @@ struct SyncManager::Impl {
       commit.record.base_hash_before = item.state ? item.state->base_hash : "";
       if (!noop_fast_path) {
         const Json* base = item.state && item.state->base ? &*item.state->base : nullptr;
-        commit.state = next_state(item.request.key, *item.type, item.ojs_id, item.agents_id,
+        commit.state = next_state(item.request.key, *item.type,
+                                  item.state ? item.state->ojs_id : std::string(), item.agents_id,
                                   item.ojs, item.agents, base, clock->now(), item.expected_version);
         commit.expected_version = item.expected_version;
       }
@@ -1074,8 +1082,27 @@ struct SyncManager::Impl {
     }
   }
 
-  // Starts planning every entity of `group` on the pool.
+  // The group's archive entries in one read; should it fail, each plan reads its own (and fails
+  // alone if the store is down).
+  void read_group_states(std::vector<BulkItem>& group) {
+    std::vector<EntityKey> keys;
+    std::vector<BulkItem*> owners;
+    for (BulkItem& item : group) {
+      if (item.per_entity) continue;
+      keys.push_back(item.request.key);
+      owners.push_back(&item);
+    }
+    Result<std::vector<std::optional<SyncState>>> states = env.store->get_states(keys);
+    if (!states.ok()) return;
+    for (std::size_t i = 0; i < owners.size(); ++i) {
+      owners[i]->state = std::move((*states)[i]);
+      owners[i]->state_read = true;
+    }
+  }
+
+  // Reads the group's entries, then starts planning each entity of `group` on the pool.
   std::vector<std::future<void>> start_planning(std::vector<BulkItem>& group) {
+    read_group_states(group);
     std::vector<std::future<void>> planned;
     planned.reserve(group.size());
     for (BulkItem& item : group) planned.push_back(pool.submit([this, &item] { plan_bulk(item); }));

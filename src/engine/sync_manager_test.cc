@@ -36,6 +36,13 @@ class SyncManagerTest : public ::testing::Test {
       ASSERT_TRUE(store_->migrate().ok());
     }
     options.workers = 2;
+    auto m = SyncManager::create(std::move(options), env());
+    ASSERT_TRUE(m.ok()) << m.status().to_string();
+    manager_ = std::move(m).value();
+  }
+
+  // What the fixture's managers run on: its store, sides, clock and resolvers.
+  SyncEnv env() {
     SyncEnv env;
     env.store = store_.get();
     env.ojs = &ojs_;
@@ -48,9 +55,7 @@ class SyncManagerTest : public ::testing::Test {
       std::lock_guard lock(observed_mu_);
       observed_.push_back(r.outcome);
     };
-    auto m = SyncManager::create(std::move(options), std::move(env));
-    ASSERT_TRUE(m.ok()) << m.status().to_string();
-    manager_ = std::move(m).value();
+    return env;
   }
 
   SyncReport sync_ok(const std::string& id, Direction d = Direction::kBoth,
@@ -295,6 +300,34 @@ TEST_F(SyncManagerTest, ASyncReadingACreateBeforeItsStampDoesNotImportIt) {
 
 // G1: an editor edits the submission the lost create made before the engine learns its id. The
 // retry finds it, and merges the edit against what the create wrote instead of overwriting it.
+// An entity OJS does not hold records no OJS id, even after a sync that could not write OJS:
+// its create there, until it is recorded, is then a pending create that a restarted process (or
+// another worker) finds (G1), not an unknown submission to import. (It once recorded its own id
+// as the OJS id; the simulation found the twin this made on the agents' side.)
+TEST_F(SyncManagerTest, AnEntityOjsDoesNotHoldKeepsNoOjsIdSoItsPendingCreateIsFound) {
+  SyncOptions options;
+  options.retry_limit = 1;
+  start(options);
+  agents_.put("manuscript", "a1", J(R"({"t":"first"})"));
+  EXPECT_EQ(sync_ok("a1", Direction::kFromOjs).outcome, SyncOutcome::kNoop);
+  auto entry = manager_->status("manuscript", "a1");
+  ASSERT_TRUE(entry.ok() && entry->state.has_value());
+  EXPECT_EQ(entry->state->ojs_id, "");
+  // Its create in OJS takes effect but no reply arrives; OJS stopped before stamping it (the
+  // stamp is a second request). The process restarts.
+  lose_create_of("a1", J(R"({"t":"first"})"), DeadlineExceeded("timeout after the write"));
+  ASSERT_EQ(store_->list_pending_creates("manuscript", Side::kOjs, 10)->size(), 1u);
+  ojs_.erase("manuscript", "srv1");
+  ojs_.put("manuscript", "srv9", J(R"({"t":"first"})"));
+  ojs_.restart();
+  start(options);
+  // A sweep names the unstamped submission by its own id.
+  const SyncReport swept = sync_ok("srv9");
+  ASSERT_TRUE(swept.handed_to.has_value()) << "the create was imported as a new entity";
+  EXPECT_EQ(swept.handed_to->to_string(), "manuscript/a1");
+  EXPECT_FALSE(agents_.get("manuscript", "srv9").has_value()) << "a twin on the agents' side";
+}
+
 TEST_F(SyncManagerTest, AnOjsEditOfACreateWhoseReplyNeverArrivedSurvivesTheRetry) {
   SyncOptions options;
   options.retry_limit = 1;

@@ -227,12 +227,26 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<SyncState>> get_state(const EntityKey& key) override {
-    return opened(with_db([&](SqliteDb& db) -> Result<std::optional<SyncState>> {
-      OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_STATE_COLUMNS
-                                                " FROM sync_state WHERE type = ? AND entity_id = ?"));
-      q.bind(key.type, key.id);
-      return read_optional(q, read_state);
-    }));
+    return opened(with_db([&](SqliteDb& db) { return read_state_of(db, key); }));
+  }
+
+  Result<std::vector<std::optional<SyncState>>> get_states(
+      std::span<const EntityKey> keys) override {
+    using States = std::vector<std::optional<SyncState>>;
+    Result<States> states = transact(Transaction::Mode::kRead, [&](SqliteDb& db) -> Result<States> {
+      States read;
+      read.reserve(keys.size());
+      for (const EntityKey& key : keys) {
+        OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> state, read_state_of(db, key));
+        read.push_back(std::move(state));
+      }
+      return read;
+    });
+    if (!states.ok()) return states;
+    for (std::optional<SyncState>& state : *states) {
+      if (state) OJSYNC_RETURN_IF_ERROR(open_row(*state));
+    }
+    return states;
   }
 
   // An empty side id means "not on that side yet" and matches nothing. Should two entities
@@ -629,6 +643,14 @@ class SqliteStore final : public Store {
     if (!rows.ok()) return rows;
     for (T& row : *rows) OJSYNC_RETURN_IF_ERROR(open_row(row));
     return rows;
+  }
+
+  // Sealed as stored: callers open it.
+  static Result<std::optional<SyncState>> read_state_of(SqliteDb& db, const EntityKey& key) {
+    OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_STATE_COLUMNS
+                                              " FROM sync_state WHERE type = ? AND entity_id = ?"));
+    q.bind(key.type, key.id);
+    return read_optional(q, read_state);
   }
 
   static Status run_sql(SqliteDb& db, std::string_view sql) {

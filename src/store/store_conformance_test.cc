@@ -180,6 +180,27 @@ TEST_P(StoreConformanceTest, StateRoundTripsExactlyIncludingUnicode) {
   EXPECT_FALSE(other->has_value());
 }
 
+TEST_P(StoreConformanceTest, GetStatesReadsEveryKeyInItsOrder) {
+  SyncState state = make_state(kKey, parse(R"({"title":{"en":"Über"}})"));
+  state.ojs_id = "42";
+  SyncCommit commit;
+  commit.state = state;
+  commit.record = make_record(kKey, SyncOutcome::kApplied, at(5), Duration(10));
+  OJSYNC_ASSERT_OK(store_->commit_sync(commit));
+  const std::vector<EntityKey> keys{kOther, kKey, kOther};
+  auto states = store_->get_states(keys);
+  OJSYNC_ASSERT_OK(states);
+  ASSERT_EQ(states->size(), 3u);
+  EXPECT_FALSE((*states)[0].has_value());
+  ASSERT_TRUE((*states)[1].has_value());
+  expect_same_state(*(*states)[1], state);  // Opened as get_state opens it.
+  EXPECT_EQ((*states)[1]->version, 1);
+  EXPECT_FALSE((*states)[2].has_value());
+  auto none = store_->get_states({});
+  OJSYNC_ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_P(StoreConformanceTest, StateWithoutBaseAndTombstoneRoundTrips) {
   SyncState state = make_state(kKey, std::nullopt);
   state.tombstone = true;

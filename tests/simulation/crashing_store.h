@@ -21,6 +21,11 @@ class CrashingStore final : public Store {
     crash_.point();
     return real_.get_state(key);
   }
+  Result<std::vector<std::optional<SyncState>>> get_states(
+      std::span<const EntityKey> keys) override {
+    crash_.point();
+    return real_.get_states(keys);
+  }
   Result<std::optional<SyncState>> find_state_by_side_id(std::string_view type, Side side,
                                                          std::string_view side_id) override {
     crash_.point();
