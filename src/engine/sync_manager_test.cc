@@ -67,6 +67,15 @@ class SyncManagerTest : public ::testing::Test {
 
   void tick() { clock_.advance(seconds(10)); }
 
+  // Syncs the OJS submission `ojs_id`, an engine's create that no entry names yet: the sync
+  // hands it to `owner` instead of importing it as a new entity.
+  void expect_handed_to(const std::string& ojs_id, const std::string& owner) {
+    const SyncReport swept = sync_ok(ojs_id);
+    ASSERT_TRUE(swept.handed_to.has_value()) << "the submission was imported as a new entity";
+    EXPECT_EQ(swept.handed_to->to_string(), owner);
+    EXPECT_FALSE(agents_.get("manuscript", ojs_id).has_value()) << "a twin on the agents' side";
+  }
+
   // Queues a job for each manuscript of `ids`, as a sweep does.
   void enqueue_sweep_of(const std::vector<std::string>& ids, Direction d) {
     for (const std::string& id : ids) {
@@ -228,10 +237,7 @@ TEST_F(SyncManagerTest, ACreateWhoseReplyNeverArrivedIsFoundAfterARestartAndNotI
   ojs_.restart();
   start(options);
   // The sweep (or an event) names the unknown submission by its own id.
-  const SyncReport swept = sync_ok("srv1");
-  ASSERT_TRUE(swept.handed_to.has_value()) << "the submission was imported as a new entity";
-  EXPECT_EQ(swept.handed_to->to_string(), "manuscript/a1");
-  EXPECT_FALSE(agents_.get("manuscript", "srv1").has_value()) << "a twin on the agents' side";
+  expect_handed_to("srv1", "manuscript/a1");
   EXPECT_FALSE(manager_->status("manuscript", "srv1")->state.has_value());
   sync_ok("a1");
   EXPECT_EQ(ojs_.size("manuscript"), 1u) << "the create was repeated";
@@ -322,10 +328,7 @@ TEST_F(SyncManagerTest, AnEntityOjsDoesNotHoldKeepsNoOjsIdSoItsPendingCreateIsFo
   ojs_.restart();
   start(options);
   // A sweep names the unstamped submission by its own id.
-  const SyncReport swept = sync_ok("srv9");
-  ASSERT_TRUE(swept.handed_to.has_value()) << "the create was imported as a new entity";
-  EXPECT_EQ(swept.handed_to->to_string(), "manuscript/a1");
-  EXPECT_FALSE(agents_.get("manuscript", "srv9").has_value()) << "a twin on the agents' side";
+  expect_handed_to("srv9", "manuscript/a1");
 }
 
 TEST_F(SyncManagerTest, AnOjsEditOfACreateWhoseReplyNeverArrivedSurvivesTheRetry) {
