@@ -91,11 +91,6 @@ Status check_write(std::string_view type, std::string_view side_id) {
   return side_id.empty() ? OkStatus() : check_identifier("id", side_id);
 }
 
-Status run_sql(SqliteDb& db, std::string_view sql) {
-  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query(sql));
-  return q.run();
-}
-
 Result<std::optional<Row>> read_row(Query& q) {
   OJSYNC_ASSIGN_OR_RETURN(const bool found, q.step());
   if (!found) return std::optional<Row>();
@@ -385,11 +380,11 @@ Result<std::vector<Result<WriteResult>>> EmbeddedDocumentStore::write_batch(
         results.emplace_back(std::move(valid));
         continue;
       }
-      OJSYNC_RETURN_IF_ERROR(run_sql(db, "SAVEPOINT embedded_write"));
+      OJSYNC_RETURN_IF_ERROR(db.run("SAVEPOINT embedded_write"));
       Result<WriteResult> written =
           impl_->write_one(type, w.side_id, *w.document, w.idempotency_key);
-      if (!written.ok()) OJSYNC_RETURN_IF_ERROR(run_sql(db, "ROLLBACK TO embedded_write"));
-      OJSYNC_RETURN_IF_ERROR(run_sql(db, "RELEASE embedded_write"));
+      if (!written.ok()) OJSYNC_RETURN_IF_ERROR(db.run("ROLLBACK TO embedded_write"));
+      OJSYNC_RETURN_IF_ERROR(db.run("RELEASE embedded_write"));
       results.push_back(std::move(written));
     }
     return results;

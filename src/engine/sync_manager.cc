@@ -738,8 +738,7 @@ struct SyncManager::Impl {
     if (env.on_record) env.on_record(record);
   }
 
-  // Runs one claimed job and settles it in the queue: done, rescheduled with backoff,
-  // dead-lettered, or held for an open circuit breaker.
+  // The sync a claimed job asks for.
   static SyncRequest job_request(const Job& job) {
     SyncRequest request;
     request.key = job.key;
@@ -750,6 +749,8 @@ struct SyncManager::Impl {
     return request;
   }
 
+  // Runs one claimed job and settles it in the queue: done, rescheduled with backoff,
+  // dead-lettered, or held for an open circuit breaker.
   JobOutcome run_job(const Job& job) {
     SyncRequest request = job_request(job);
     const Timestamp start = clock->now();
@@ -988,11 +989,12 @@ struct SyncManager::Impl {
       owners.resize(1);
     }
     const std::size_t chunks = side == Side::kOjs ? std::min(options.workers, requests.size()) : 1;
+    // Chunk c holds requests [chunk_end(c - 1), chunk_end(c)).
+    auto chunk_end = [&](std::size_t c) { return requests.size() * (c + 1) / chunks; };
     std::vector<std::future<Result<std::vector<Result<WriteResult>>>>> written;
     for (std::size_t c = 0; c < chunks; ++c) {
-      const std::size_t from = requests.size() * c / chunks;
-      const std::size_t to = requests.size() * (c + 1) / chunks;
-      const std::span<const WriteRequest> chunk(requests.data() + from, to - from);
+      const std::size_t from = c == 0 ? 0 : chunk_end(c - 1);
+      const std::span<const WriteRequest> chunk(requests.data() + from, chunk_end(c) - from);
       if (chunks == 1) {
         std::promise<Result<std::vector<Result<WriteResult>>>> now;
         now.set_value(connector(side).write_batch(type_name, chunk));
@@ -1008,7 +1010,7 @@ struct SyncManager::Impl {
       Result<std::vector<Result<WriteResult>>> results = written[c].get();
       // A batch that failed as a whole is the endpoint's outage, not one record's.
       if (!results.ok()) breaker.record(results.status());
-      for (std::size_t k = 0; i < requests.size() * (c + 1) / chunks; ++i, ++k) {
+      for (std::size_t k = 0; i < chunk_end(c); ++i, ++k) {
         BulkItem& item = *owners[i];
         if (!results.ok() || !(*results)[k].ok()) {
           if (results.ok()) breaker.record((*results)[k].status(), subjects[i]);

@@ -222,6 +222,11 @@ Status SqliteDb::purge_freed_space() {
   return OkStatus();
 }
 
+Status SqliteDb::run(std::string_view sql) {
+  OJSYNC_ASSIGN_OR_RETURN(Query q, query(sql));
+  return q.run();
+}
+
 Result<Query> SqliteDb::query(std::string_view sql) {
   auto it = statements_.find(std::string(sql));
   if (it == statements_.end()) {

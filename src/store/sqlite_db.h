@@ -158,6 +158,9 @@ class SqliteDb {
   Status purge_freed_space();
   // A Query over the statement for `sql`, prepared once and cached for the connection's life.
   Result<Query> query(std::string_view sql);
+  // Runs one cached statement that takes no parameters and returns no rows (the savepoints of
+  // a group's writes, where exec's parse each time would show).
+  Status run(std::string_view sql);
   // Rows changed by the most recent INSERT/UPDATE/DELETE.
   std::int64_t changes() const { return sqlite3_changes64(db_); }
   // Row id of the most recent successful INSERT. Preferred over RETURNING in hot paths:

@@ -233,7 +233,7 @@ class SqliteStore final : public Store {
   Result<std::vector<std::optional<SyncState>>> get_states(
       std::span<const EntityKey> keys) override {
     using States = std::vector<std::optional<SyncState>>;
-    Result<States> states = transact(Transaction::Mode::kRead, [&](SqliteDb& db) -> Result<States> {
+    return opened(transact(Transaction::Mode::kRead, [&](SqliteDb& db) -> Result<States> {
       States read;
       read.reserve(keys.size());
       for (const EntityKey& key : keys) {
@@ -241,12 +241,7 @@ class SqliteStore final : public Store {
         read.push_back(std::move(state));
       }
       return read;
-    });
-    if (!states.ok()) return states;
-    for (std::optional<SyncState>& state : *states) {
-      if (state) OJSYNC_RETURN_IF_ERROR(open_row(*state));
-    }
-    return states;
+    }));
   }
 
   // An empty side id means "not on that side yet" and matches nothing. Should two entities
@@ -336,10 +331,10 @@ class SqliteStore final : public Store {
           results.push_back(apply_commit(db, cipher_.get(), commit, log));
           continue;
         }
-        OJSYNC_RETURN_IF_ERROR(run_sql(db, "SAVEPOINT ojsync_commit"));
+        OJSYNC_RETURN_IF_ERROR(db.run("SAVEPOINT ojsync_commit"));
         Result<CommitResult> result = apply_commit(db, cipher_.get(), commit, log);
-        if (!result.ok()) OJSYNC_RETURN_IF_ERROR(run_sql(db, "ROLLBACK TO ojsync_commit"));
-        OJSYNC_RETURN_IF_ERROR(run_sql(db, "RELEASE ojsync_commit"));
+        if (!result.ok()) OJSYNC_RETURN_IF_ERROR(db.run("ROLLBACK TO ojsync_commit"));
+        OJSYNC_RETURN_IF_ERROR(db.run("RELEASE ojsync_commit"));
         results.push_back(std::move(result));
       }
       OJSYNC_RETURN_IF_ERROR(log.flush(db));
@@ -630,6 +625,7 @@ class SqliteStore final : public Store {
 
   // Decrypts what a read returned (outside the mutex: the cipher is immutable).
   Status open_row(SyncState& s) const { return open_state(cipher_.get(), s); }
+  Status open_row(std::optional<SyncState>& s) const { return s ? open_row(*s) : OkStatus(); }
   Status open_row(ConflictRecord& c) const { return open_conflict(cipher_.get(), c); }
   Status open_row(AuditEntry& e) const { return open_audit(cipher_.get(), e); }
   Status open_row(ChainedAuditEntry& c) const { return open_audit(cipher_.get(), c.entry); }
@@ -651,11 +647,6 @@ class SqliteStore final : public Store {
                                               " FROM sync_state WHERE type = ? AND entity_id = ?"));
     q.bind(key.type, key.id);
     return read_optional(q, read_state);
-  }
-
-  static Status run_sql(SqliteDb& db, std::string_view sql) {
-    OJSYNC_ASSIGN_OR_RETURN(Query q, db.query(sql));
-    return q.run();
   }
 
   // Runs `body` on the connection under the mutex (a single statement is its own transaction).
