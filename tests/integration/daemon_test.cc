@@ -379,9 +379,8 @@ TEST_F(DaemonTest, TokensAreCheckedAndARevocationTakesEffectAtOnce) {
 TEST_F(DaemonTest, SignedEventBringsTheOjsChangeToTheAgents) {
   World& w = *world;
   const std::string ms = w.take_submission();
-  // Its import is recorded before the edit, so only a later sync can bring the change. (This
-  // test once saw the import itself carry the edit under the sanitizers; the status before the
-  // edit is printed with any failure below.)
+  // Its import is recorded before the edit, so only a later sync can bring the change (the
+  // status before the edit is printed with any failure below).
   Reply before = w.api("GET", "/v1/sync/manuscript/" + ms);
   ASSERT_TRUE(eventually([&] {
     before = w.api("GET", "/v1/sync/manuscript/" + ms);
@@ -403,16 +402,22 @@ TEST_F(DaemonTest, SignedEventBringsTheOjsChangeToTheAgents) {
   });
   const auto seen = std::chrono::steady_clock::now();
   ASSERT_TRUE(applied);
-  // The newest sync that wrote the agents' side brought the change. A sweep still running
-  // from the daemon's start (slow under the sanitizers) may record a no-op sync after it.
-  const Reply status = w.api("GET", "/v1/sync/manuscript/" + ms);
+  // The newest sync that wrote the agents' side brought the change. Its record lands with its
+  // commit, after the agents' write the check above saw (so it is waited for). A sweep still
+  // running from the daemon's start (slow under the sanitizers) may record a no-op after it.
+  Reply status;
   std::string trigger = "<none>";
-  for (const Json& record : status.body.find("recent_records")->as_array()) {
-    if (record.find("wrote_agents")->as_bool()) {
-      trigger = record.get_string("trigger");
-      break;
+  eventually([&] {
+    status = w.api("GET", "/v1/sync/manuscript/" + ms);
+    trigger = "<none>";
+    for (const Json& record : status.body.find("recent_records")->as_array()) {
+      if (record.find("wrote_agents")->as_bool()) {
+        trigger = record.get_string("trigger");
+        break;
+      }
     }
-  }
+    return trigger == "event";
+  });
   EXPECT_EQ(trigger, "event") << status.body.dump() << "\nbefore the edit: " << before.body.dump();
   using ms_double = std::chrono::duration<double, std::milli>;
   RecordProperty("webhook_answer_ms", std::to_string(ms_double(answered - sent).count()));
