@@ -55,6 +55,17 @@ class Connector {
   // The entity as the side holds it now; std::nullopt when it does not exist (or was deleted).
   virtual Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view side_id) = 0;
 
+  // False when `side_id` cannot name an entity of `type` here (OJS numbers its submissions
+  // and users). The engine looks an entity it has no entry for up under its key on each side
+  // that could hold it; elsewhere the entity is absent without a call, and a first sync creates
+  // it there. So the ids a side could hold are that side's own: an entity created elsewhere
+  // under one would be paired with the side's entity of that id. Default: any id could be.
+  virtual bool could_hold(std::string_view type, std::string_view side_id) const {
+    (void)type;
+    (void)side_id;
+    return true;
+  }
+
   // Entities of `type` changed since `cursor` ("" = from the beginning), at most `limit`.
   virtual Result<ChangePage> list_changed(std::string_view type, std::string_view cursor,
                                           std::size_t limit) = 0;

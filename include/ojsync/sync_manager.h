@@ -126,6 +126,10 @@ class SyncManager {
       Direction direction = Direction::kBoth, std::string_view trigger = "api");
 
   Result<EntityStatus> status(std::string_view type, std::string_view id, std::size_t records = 10);
+  // OK when the agents may create a new entity `id`: ojsync has an entry for it already, or
+  // OJS could not hold one under that id (Connector::could_hold). Otherwise the entity's first
+  // sync would pair it with OJS's entity of that id: kFailedPrecondition, saying what to do.
+  Status check_new_agents_entity(std::string_view type, std::string_view id);
 
   Result<std::vector<ConflictRecord>> pending_conflicts(std::size_t limit = 100);
 

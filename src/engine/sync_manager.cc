@@ -181,6 +181,12 @@ struct SyncManager::Impl {
 
   Connector& connector(Side side) const { return side == Side::kOjs ? *env.ojs : *env.agents; }
 
+  // Where an entity with no entry is looked for on `side`: under its key, if the side could
+  // hold that id; else nowhere ("": absent, and a write there creates it).
+  std::string side_id_of_new(Side side, const EntityKey& key) const {
+    return connector(side).could_hold(key.type, key.id) ? key.id : std::string();
+  }
+
   // Calls a side through its endpoint's circuit breaker. A refused call is charged to the
   // endpoint's outage rather than to the record: it marks the request held. (A failed probe
   // is an attempt like any other, so a record whose own failures keep the breaker open is
@@ -577,8 +583,8 @@ struct SyncManager::Impl {
     report.retries = request.retries;
 
     OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> state, env.store->get_state(key));
-    const std::string ojs_id = state ? state->ojs_id : key.id;
-    const std::string agents_id = state ? state->agents_id : key.id;
+    const std::string ojs_id = state ? state->ojs_id : side_id_of_new(Side::kOjs, key);
+    const std::string agents_id = state ? state->agents_id : side_id_of_new(Side::kAgents, key);
     const CreateGate::Mark creates_before_read = ojs_creates.mark();
     OJSYNC_ASSIGN_OR_RETURN(SideView ojs, fetch_side(Side::kOjs, *type, ojs_id, request));
     OJSYNC_ASSIGN_OR_RETURN(SideView agents, fetch_side(Side::kAgents, *type, agents_id, request));
@@ -856,8 +862,8 @@ struct SyncManager::Impl {
       item.state = std::move(state).value();
     }
     if (item.state && item.state->write_intent) return leave();
-    item.ojs_id = item.state ? item.state->ojs_id : key.id;
-    item.agents_id = item.state ? item.state->agents_id : key.id;
+    item.ojs_id = item.state ? item.state->ojs_id : side_id_of_new(Side::kOjs, key);
+    item.agents_id = item.state ? item.state->agents_id : side_id_of_new(Side::kAgents, key);
     const CreateGate::Mark creates_before_read = ojs_creates.mark();
     Result<SideView> ojs = fetch_side(Side::kOjs, *item.type, item.ojs_id, item.request);
     if (!ojs.ok()) return fail(ojs.status());
@@ -1348,6 +1354,23 @@ HealthReport SyncManager::health() {
     }
   }
   return report;
+}
+
+Status SyncManager::check_new_agents_entity(std::string_view type, std::string_view id) {
+  const EntityKey key{std::string(type), std::string(id)};
+  OJSYNC_RETURN_IF_ERROR(impl_->check_key(key).status());
+  if (!impl_->env.ojs->could_hold(type, id)) return OkStatus();
+  Store& store = *impl_->env.store;
+  OJSYNC_ASSIGN_OR_RETURN(const std::optional<SyncState> state, store.get_state(key));
+  if (state) return OkStatus();
+  OJSYNC_ASSIGN_OR_RETURN(const std::optional<SyncState> owner,
+                          store.find_state_by_side_id(type, Side::kAgents, id));
+  if (owner) return OkStatus();
+  return FailedPrecondition(
+      key.to_string() + " is not known to ojsync yet, and OJS could hold a " + key.type +
+      " under that id: its first sync would pair this document with OJS's. Sync it from OJS "
+      "first (POST /v1/sync/" + key.to_string() + "), or create the new " + key.type +
+      " under an id OJS does not give (one with a letter)");
 }
 
 Result<std::int64_t> SyncManager::enqueue(std::string_view type, std::string_view id,

@@ -418,6 +418,30 @@ TEST_F(SyncManagerTest, DeleteWhoseReplyWasLostIsConfirmedByLookingAtTheSide) {
   EXPECT_FALSE(agents_.get("manuscript", "1").has_value());
 }
 
+// OJS numbers its submissions: an agent's new manuscript under an id of its own ("a1") cannot
+// be looked up there (the OJS connector refuses such ids), so its first sync, alone or in a
+// batch, creates it in OJS without asking.
+TEST_F(SyncManagerTest, AnAgentsEntityUnderAnIdOjsCannotHoldIsCreatedThere) {
+  ojs_.hold_only(testing::ojs_like_id);
+  agents_.put("manuscript", "a1", J(R"({"t":"alone"})"));
+  agents_.put("manuscript", "a2", J(R"({"t":"batched"})"));
+  agents_.put("manuscript", "a3", J(R"({"t":"batched too"})"));
+  EXPECT_EQ(sync_ok("a1").outcome, SyncOutcome::kApplied);
+  for (const auto& [id, result] : manager_->batch_sync("manuscript", {"a2", "a3"})) {
+    ASSERT_TRUE(result.ok()) << id << ": " << result.status().to_string();
+    EXPECT_EQ(result->outcome, SyncOutcome::kApplied) << id;
+  }
+  const std::map<std::string, std::string> expected{
+      {"a1", R"({"t":"alone"})"}, {"a2", R"({"t":"batched"})"}, {"a3", R"({"t":"batched too"})"}};
+  for (const auto& [id, document] : expected) {
+    auto status = manager_->status("manuscript", id);
+    ASSERT_TRUE(status.ok() && status->state.has_value()) << id;
+    EXPECT_TRUE(status->state->ojs_id.starts_with("srv")) << id << ": " << status->state->ojs_id;
+    EXPECT_EQ(ojs_.get("manuscript", status->state->ojs_id), J(document)) << id;
+  }
+  EXPECT_EQ(ojs_.size("manuscript"), 3u);
+}
+
 // Found by the simulation: while a create's reply was lost, OJS's change listing found the new
 // submission, unknown to the store, and imported it as an entity of its own (a twin on the
 // agents' side). Asking again at once learns the id before anything else can look.

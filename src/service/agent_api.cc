@@ -117,6 +117,10 @@ void AgentApi::put_entity(const ApiCall& call, HttpResponse& response) const {
   if (!current.ok()) return set_status_error(response, current.status());
   const std::string* if_match = call.request.header("if-match");
   if (*current && if_match == nullptr) return require_if_match(response);
+  if (!*current) {
+    const Status admitted = ctx_.manager->check_new_agents_entity(key->type, key->id);
+    if (!admitted.ok()) return set_status_error(response, admitted);
+  }
   std::string expected;
   if (if_match != nullptr) {
     auto required = required_etag(*if_match, *current);

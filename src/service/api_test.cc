@@ -277,6 +277,29 @@ TEST_F(ApiTest, AgentWritesNeedTheCurrentEtag) {
   EXPECT_EQ(audit.front().actor, "agent:research_agent");
 }
 
+// OJS numbers its submissions, so a new manuscript under a number unknown to ojsync could be
+// one OJS holds and the sweep has not imported yet: its first sync would pair the two. The
+// write is refused and leaves nothing; under an id with a letter it is a new manuscript.
+TEST_F(ApiTest, AnAgentsNewEntityUnderAnIdOjsCouldHoldIsRefused) {
+  const std::map<std::string, std::string> agent = {{"x-agent", "research_agent"}};
+  const std::string audit_before = store_->audit_head().value().last_hash;
+  const HttpResponse refused = call("PUT", "/v1/entities/manuscript/77", doc("Mine").dump(), agent);
+  expect_error(refused, 409, "failed_precondition");
+  EXPECT_NE(refused.body.find("POST /v1/sync/manuscript/77"), std::string::npos) << refused.body;
+  EXPECT_FALSE(agents_->get("manuscript", "77").value().has_value());
+  EXPECT_TRUE(jobs().empty());
+  EXPECT_EQ(store_->audit_head().value().last_hash, audit_before);
+  EXPECT_EQ(call("PUT", "/v1/entities/manuscript/m77", doc("Mine").dump(), agent).status, 201);
+
+  // Once ojsync knows 77 (imported from OJS), its agents' document may be made again.
+  ojs_.put("manuscript", "77", doc("From OJS"));
+  ASSERT_TRUE(manager_->sync("manuscript", "77").ok());
+  const auto imported = agents_->get("manuscript", "77").value();
+  ASSERT_TRUE(imported.has_value());
+  ASSERT_TRUE(agents_->erase("manuscript", "77", imported->etag).ok());
+  EXPECT_EQ(call("PUT", "/v1/entities/manuscript/77", doc("Mine").dump(), agent).status, 201);
+}
+
 TEST_F(ApiTest, AutoSyncQueuesAgentWritesUntilTurnedOff) {
   const std::map<std::string, std::string> agent = {{"x-agent", "reviewer_bot"}};
   auto first = call("PUT", "/v1/entities/manuscript/m1", doc("Draft").dump(), agent);

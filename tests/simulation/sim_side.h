@@ -121,9 +121,10 @@ class SimSide {
   Timestamp now() const { return clock_.now() + skew_; }
 
   // A new id as this side would name a document a user created here.
-  std::string new_id() {
-    return std::string(side_ == Side::kOjs ? "o" : "a") + std::to_string(++next_id_);
-  }
+  std::string new_id() { return std::string(id_prefix()) + std::to_string(++next_id_); }
+  // A side that assigns ids (OJS) holds no others, as OJS takes only its numbers; the other
+  // holds any id the engine chooses.
+  bool could_hold(std::string_view id) const { return !assigns_ids_ || id.starts_with(id_prefix()); }
 
   std::optional<Snapshot> get(const std::string& type, const std::string& id) const {
     auto it = docs_.find({type, id});
@@ -179,6 +180,8 @@ class SimSide {
   int engine_writes_total = 0;
 
  private:
+  std::string_view id_prefix() const { return side_ == Side::kOjs ? "o" : "a"; }
+
   const Side side_;
   const ManualClock& clock_;
   const Duration skew_;
@@ -277,9 +280,15 @@ class SimConnector final : public Connector {
 
   Status ping() override { return OkStatus(); }
 
+  bool could_hold(std::string_view, std::string_view side_id) const override {
+    return side_.could_hold(side_id);
+  }
+
  private:
   // A crash point, then a fault before the request reaches the side.
   Status enter(std::string_view side_id) {
+    if (!side_id.empty() && !side_.could_hold(side_id))
+      return InvalidArgument("simulated side refuses the id '" + std::string(side_id) + "'");
     crash_.point();
     if (side_.poisoned.count(std::string(side_id)) != 0)
       return Unavailable("simulated poisoned record");

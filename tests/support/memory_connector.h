@@ -14,6 +14,13 @@
 
 namespace ojsync::testing {
 
+// The ids an OJS-like side holds (for hold_only): numbers, as OJS's, and the "srv<n>" that a
+// MemoryConnector assigning ids gives its creates.
+inline bool ojs_like_id(std::string_view id) {
+  if (id.starts_with("srv")) id.remove_prefix(3);
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 class MemoryConnector final : public Connector {
  public:
   MemoryConnector(std::string name, const Clock& clock, bool server_assigns_ids = false)
@@ -53,6 +60,12 @@ class MemoryConnector final : public Connector {
     std::lock_guard lock(mu_);
     poisoned_[id] = std::move(status);
   }
+  // Only ids `holds` accepts can name a document here, as OJS takes only its numbers: a call
+  // about any other fails with kInvalidArgument, as the OJS connector's do (could_hold says so).
+  void hold_only(std::function<bool(std::string_view)> holds) {
+    std::lock_guard lock(mu_);
+    holds_ = std::move(holds);
+  }
   // Creates become two steps, as in OJS: the document appears unstamped, `between` runs
   // (without the connector's lock), then the stamp is added. `after_fetch` runs after every
   // fetch with the id read. Tests use them to stop a create halfway while another sync reads.
@@ -86,6 +99,11 @@ class MemoryConnector final : public Connector {
 
   // --- Connector
   std::string_view name() const override { return name_; }
+
+  bool could_hold(std::string_view, std::string_view id) const override {
+    std::lock_guard lock(mu_);
+    return !holds_ || holds_(id);
+  }
 
   Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view id) override {
     std::function<void(std::string_view)> after_fetch;
@@ -185,6 +203,8 @@ class MemoryConnector final : public Connector {
   }
 
   Status injected_failure(std::string_view id) {
+    if (holds_ && !id.empty() && !holds_(id))
+      return InvalidArgument("id must be one this side gives, got '" + std::string(id) + "'");
     if (auto it = poisoned_.find(std::string(id)); it != poisoned_.end()) return it->second;
     if (fail_count_ > 0) {
       --fail_count_;
@@ -213,6 +233,7 @@ class MemoryConnector final : public Connector {
   Status lost_reply_status_;
   std::function<void()> between_create_and_stamp_;
   std::function<void(std::string_view)> after_fetch_;
+  std::function<bool(std::string_view)> holds_;  // Empty: any id.
   int writes_ = 0;
   int removes_ = 0;
   int next_id_ = 0;

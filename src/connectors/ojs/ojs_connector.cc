@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "connectors/http/curl_transport.h"
+#include "connectors/ojs/decision_mapping.h"
 #include "connectors/ojs/locale_keys.h"
 #include "connectors/ojs/ojs_context.h"
 #include "connectors/ojs/ojs_decisions.h"
@@ -108,6 +109,14 @@ class OjsConnector final : public Connector {
           if (type == "decision") return fetch_decision(ctx, side_id);
           return unknown_type(type);
         });
+  }
+
+  // OJS numbers its submissions and users; a decision's side id pairs its submission's number
+  // with its own.
+  bool could_hold(std::string_view type, std::string_view side_id) const override {
+    if (type == "manuscript" || type == "reviewer") return parse_ojs_id(side_id, type).ok();
+    if (type == "decision") return parse_decision_id(side_id).ok();
+    return true;  // An unknown type: fetch reports it.
   }
 
   Result<ChangePage> list_changed(std::string_view type, std::string_view cursor,

@@ -74,6 +74,22 @@ TEST(OjsConnectorTest, FetchesManuscriptsInEveryVersionAndAbsenceIsNullopt) {
   }
 }
 
+// The engine looks an entity it has no entry for up in OJS only under an id OJS could give.
+TEST(OjsConnectorTest, CouldHoldOnlyTheIdsOjsGives) {
+  auto ojs = connect(std::make_shared<FakeOjs>(OjsVersion::k3_4), options(OjsVersion::k3_4));
+  for (const char* id : {"1", "12", "999999999"}) {
+    EXPECT_TRUE(ojs->could_hold("manuscript", id)) << id;
+    EXPECT_TRUE(ojs->could_hold("reviewer", id)) << id;
+  }
+  for (const char* id : {"", "0", "-3", "a4", "12a", "1.5", "3:4", "1234567890123456789"}) {
+    EXPECT_FALSE(ojs->could_hold("manuscript", id)) << id;
+    EXPECT_FALSE(ojs->could_hold("reviewer", id)) << id;
+  }
+  EXPECT_TRUE(ojs->could_hold("decision", "3:4"));
+  for (const char* id : {"3", "a:4", "3:", ":4", "3:0", "d1"})
+    EXPECT_FALSE(ojs->could_hold("decision", id)) << id;
+}
+
 TEST(OjsConnectorTest, AWrongBaseUrlIsAnErrorNeverADeletion) {
   auto fake = std::make_shared<FakeOjs>(OjsVersion::k3_3);
   fake->add_submission("2026-05-01 10:00:00");

@@ -28,6 +28,7 @@ inline Json doc(std::string_view title) {
 class ApiFixture : public ::testing::Test {
  protected:
   void SetUp() override {
+    ojs_.hold_only(ojsync::testing::ojs_like_id);
     store_ = open_sqlite_store({":memory:"}).value();
     ASSERT_TRUE(store_->migrate().ok());
     agents_ = EmbeddedDocumentStore::open({":memory:", "embedded", &clock_}).value();
