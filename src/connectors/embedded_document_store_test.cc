@@ -9,6 +9,7 @@
 
 #include "ojsync/canonical.h"
 #include "ojsync/embedded_store.h"
+#include "store/testing/raw_db.h"
 #include "store/testing/temp_dir.h"
 
 namespace ojsync {
@@ -264,6 +265,61 @@ TEST_F(EmbeddedDocumentStoreTest, DocumentsAndSequencePersistAcrossReopening) {
   auto created = store_->write("manuscript", "", doc("{}"), "");
   ASSERT_OK(created);
   EXPECT_EQ(created->stored.side_id, "a2");  // The id counter survived too.
+}
+
+// A file of schema version 2 (documents in a WITHOUT ROWID table) is moved into the rowid table
+// of version 3 whole: documents, deletions, change sequence and the keys of earlier creates.
+TEST_F(EmbeddedDocumentStoreTest, AVersion2FileKeepsEverythingInTheRowidTable) {
+  testing::TempDir dir("ojsync-embedded");
+  const std::string path = dir.file("agents.db");
+  {
+    testing::RawDb raw(path);
+    ASSERT_EQ(raw.exec(R"sql(
+      CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                                      applied_at INTEGER NOT NULL) STRICT;
+      INSERT INTO schema_migrations VALUES (1, 'documents with change sequence', 0),
+                                           (2, 'settings (key checks)', 0);
+      CREATE TABLE documents (
+        type TEXT NOT NULL, id TEXT NOT NULL, body TEXT, etag TEXT NOT NULL,
+        modified INTEGER NOT NULL, deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+        seq INTEGER NOT NULL UNIQUE, create_key TEXT, PRIMARY KEY (type, id),
+        CHECK ((deleted = 1) = (body IS NULL))) STRICT, WITHOUT ROWID;
+      CREATE INDEX documents_by_seq ON documents (type, seq);
+      CREATE UNIQUE INDEX documents_by_create_key ON documents (type, create_key)
+        WHERE create_key IS NOT NULL;
+      CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+      INSERT INTO counters (name, value) VALUES ('seq', 3), ('id', 1);
+      CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID;
+      INSERT INTO documents VALUES
+        ('manuscript', '1', '{"title":"kept"}', 'e1', 10, 0, 1, NULL),
+        ('manuscript', 'a1', '{"title":"created"}', 'e2', 11, 0, 2, 'create-key'),
+        ('manuscript', '2', NULL, '', 12, 1, 3, NULL);
+    )sql"),
+              SQLITE_OK);
+  }
+  open(path);
+  testing::RawDb raw(path);
+  EXPECT_EQ(raw.scalar("SELECT wr FROM pragma_table_list WHERE name = 'documents'"), "0");
+  EXPECT_EQ(raw.scalar("SELECT MAX(version) FROM schema_migrations"), "3");
+  auto kept = store_->get("manuscript", "1");
+  ASSERT_OK(kept);
+  ASSERT_TRUE(kept->has_value());
+  EXPECT_EQ((*kept)->snapshot.document.dump(), R"({"title":"kept"})");
+  EXPECT_EQ((*kept)->etag, "e1");
+  EXPECT_FALSE(store_->get("manuscript", "2")->has_value());
+  auto page = store_->list_changed("manuscript", "1", 10);
+  ASSERT_OK(page);
+  EXPECT_EQ(ids_of(*page), (std::vector<std::string>{"a1", "2"}));
+  // A retried create still finds the document its key made, and new ones continue the counters.
+  auto retried = store_->write("manuscript", "", doc(R"({"title":"created"})"), "create-key");
+  ASSERT_OK(retried);
+  EXPECT_EQ(retried->stored.side_id, "a1");
+  auto created = store_->write("manuscript", "", doc("{}"), "");
+  ASSERT_OK(created);
+  EXPECT_EQ(created->stored.side_id, "a2");
+  // (The retried create rewrote a1: its stored etag was not its content's hash.)
+  EXPECT_EQ(ids_of(store_->list_changed("manuscript", "3", 10).value()),
+            (std::vector<std::string>{"a1", "a2"}));
 }
 
 TEST_F(EmbeddedDocumentStoreTest, ConcurrentWritersEachGetTheirOwnChange) {

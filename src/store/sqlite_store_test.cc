@@ -9,6 +9,8 @@
 
 #include "ojsync/store.h"
 #include "store/sqlite_db.h"
+#include "store/sqlite_migrations.h"
+#include "store/sqlite_store_schema.h"
 #include "store/store_conformance.h"
 #include "store/testing/raw_db.h"
 #include "store/testing/temp_dir.h"
@@ -119,11 +121,13 @@ TEST_F(SqliteStoreTest, AuditLogRefusesUpdateAndDelete) {
 TEST_F(SqliteStoreTest, SchemaIsVersionedStrictAndInWalMode) {
   RawDb raw(path_);
   EXPECT_EQ(raw.scalar("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.scalar("SELECT group_concat(version) FROM schema_migrations"), "1,2,3,4,5,6,7,8");
+  EXPECT_EQ(raw.scalar("SELECT group_concat(version) FROM schema_migrations"), "1,2,3,4,5,6,7,8,9");
   auto again = store_->migrate();
   OJSYNC_ASSERT_OK(again);
-  EXPECT_EQ(*again, 8);
-  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_migrations"), "8");
+  EXPECT_EQ(*again, 9);
+  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_migrations"), "9");
+  // Entries hold whole documents: a rowid table keeps each in one page (migration 9).
+  EXPECT_EQ(raw.scalar("SELECT wr FROM pragma_table_list WHERE name = 'sync_state'"), "0");
   EXPECT_EQ(raw.scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_list "
                        "WHERE schema = 'main' AND strict = 1 AND name <> 'schema_migrations' ORDER BY name)"),
             "api_tokens,audit_log,received_events,service_settings,sync_conflicts,sync_jobs,"
@@ -144,6 +148,58 @@ TEST_F(SqliteStoreTest, SchemaIsVersionedStrictAndInWalMode) {
   EXPECT_EQ(raw.exec(open_conflict), SQLITE_OK);
   EXPECT_EQ(raw.exec(open_conflict), SQLITE_CONSTRAINT_UNIQUE);
   EXPECT_EQ(raw.exec("UPDATE sync_jobs SET state = 'running'"), SQLITE_CONSTRAINT_CHECK);
+}
+
+// Migration 9 moves the entries of a version 8 file into a rowid table: every column, the key
+// and every index the reads name come along.
+TEST(SqliteStoreMigrationTest, EntriesMoveWholeIntoTheRowidTable) {
+  TempDir dir("ojsync-migration-9");
+  const std::string path = dir.file("v8.db");
+  {
+    auto db = SqliteDb::open({path}).value();
+    ASSERT_EQ(apply_migrations(*db, sqlite_store_migrations().first(8)).value(), 8);
+    RawDb raw(path);
+    ASSERT_EQ(raw.exec("INSERT INTO sync_state (type, entity_id, ojs_id, agents_id, base, base_hash, "
+                       "ojs_hash, agents_hash, tombstone, updated_at, version, write_intent) VALUES "
+                       "('manuscript', '7', '70', 'a7', '{\"t\":\"agreed\"}', 'b', 'o', 'a', 0, 5, 3, NULL), "
+                       "('manuscript', 'new', '', 'new', NULL, '', '', '', 0, 6, 1, "
+                       "'{\"hash\":\"h\",\"ojs\":true,\"agents\":false}')"),
+              SQLITE_OK);
+  }
+  auto store = open_or_null(path);
+  ASSERT_NE(store, nullptr);
+  ASSERT_EQ(store->migrate().value(), 9);
+  const auto agreed = store->get_state({"manuscript", "7"}).value();
+  ASSERT_TRUE(agreed.has_value());
+  EXPECT_EQ(agreed->ojs_id, "70");
+  EXPECT_EQ(agreed->agents_id, "a7");
+  EXPECT_EQ(agreed->base->get_string("t"), "agreed");
+  EXPECT_EQ(agreed->base_hash, "b");
+  EXPECT_EQ(agreed->ojs_hash, "o");
+  EXPECT_EQ(agreed->agents_hash, "a");
+  EXPECT_EQ(agreed->version, 3);
+  EXPECT_FALSE(agreed->write_intent.has_value());
+  const auto by_ojs_id = store->find_state_by_side_id("manuscript", Side::kOjs, "70").value();
+  ASSERT_TRUE(by_ojs_id.has_value());
+  EXPECT_EQ(by_ojs_id->key.id, "7");
+  const auto pending = store->list_pending_creates("manuscript", Side::kOjs, 10).value();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].key.id, "new");
+  ASSERT_TRUE(pending[0].write_intent.has_value());
+  EXPECT_EQ(pending[0].write_intent->target_hash, "h");
+
+  RawDb raw(path);
+  EXPECT_EQ(raw.scalar("SELECT wr FROM pragma_table_list WHERE name = 'sync_state'"), "0");
+  EXPECT_EQ(raw.scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master "
+                       "WHERE type = 'index' AND tbl_name = 'sync_state' AND sql IS NOT NULL "
+                       "ORDER BY name)"),
+            "sync_state_by_agents_id,sync_state_by_ojs_id,sync_state_pending_agents_creates,"
+            "sync_state_pending_ojs_creates,sync_state_tombstones");
+  // The key still refuses a second entry of one entity.
+  EXPECT_EQ(raw.exec("INSERT INTO sync_state (type, entity_id, ojs_id, agents_id, base_hash, "
+                     "ojs_hash, agents_hash, tombstone, updated_at, version) VALUES "
+                     "('manuscript', '7', '', '', '', '', '', 0, 0, 1)"),
+            SQLITE_CONSTRAINT_PRIMARYKEY);
 }
 
 TEST_F(SqliteStoreTest, RefusesADatabaseWrittenByANewerBuild) {
