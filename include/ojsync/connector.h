@@ -40,6 +40,13 @@ struct WriteRequest {
   std::string side_id;  // Empty = create.
   const Json* document = nullptr;
   std::string idempotency_key;
+  // What the write requires the side to hold still: the Snapshot::version the engine read, or
+  // "" for a document that was absent then; nullopt = nothing. A side that versions its
+  // documents (the embedded store) refuses the write with kAborted, changing nothing, when the
+  // document changed since, so that an edit made there meanwhile is merged by the next attempt
+  // instead of overwritten; writing what the side already holds succeeds whatever it requires.
+  // A side that cannot (OJS: its API has no conditional update) ignores it.
+  std::optional<std::string> expected_version;
 };
 
 // Implementations must be safe to call from several threads at once.
@@ -91,17 +98,33 @@ class Connector {
     return std::optional<Snapshot>();
   }
 
+  // write() of `request`, refused (kAborted) when the side versions its documents and no longer
+  // holds the one request.expected_version names (see WriteRequest). The default ignores it,
+  // for a side that cannot (OJS).
+  virtual Result<WriteResult> write_if_unchanged(std::string_view type, const WriteRequest& request) {
+    return write(type, request.side_id, *request.document, request.idempotency_key);
+  }
+
   // Several writes of `type` at once (the engine's bulk import), in the order given. Each is
   // all-or-nothing on its own, as write() would make it, and reported in its slot: one that
   // fails leaves the others to happen. The outer Result fails only when the batch as a whole
   // could not be done; then each write may or may not have taken effect (a reply lost). The
-  // default calls write() for each; a side that can apply many writes in one transaction
-  // should (the embedded store does).
+  // default calls write_if_unchanged() for each; a side that can apply many writes in one
+  // transaction should (the embedded store does).
   virtual Result<std::vector<Result<WriteResult>>> write_batch(
       std::string_view type, std::span<const WriteRequest> writes);
 
   // Deletes the entity; deleting an absent entity succeeds.
   virtual Status remove(std::string_view type, std::string_view side_id) = 0;
+
+  // remove(), refused (kAborted) when the side versions its documents and no longer holds the
+  // one `expected_version` names (as WriteRequest's; nullopt = nothing), so that an edit made
+  // since the engine read it is not deleted. The default ignores it, for a side that cannot.
+  virtual Status remove_if_unchanged(std::string_view type, std::string_view side_id,
+                                     const std::optional<std::string>& expected_version) {
+    (void)expected_version;
+    return remove(type, side_id);
+  }
 
   // Cheap reachability check for health reporting.
   virtual Status ping() = 0;

@@ -79,10 +79,14 @@ class EmbeddedDocumentStore final : public Connector {
                                   std::size_t limit) override;
   Result<WriteResult> write(std::string_view type, std::string_view side_id, const Json& document,
                             std::string_view idempotency_key) override;
+  // The document's etag is its Snapshot::version.
+  Result<WriteResult> write_if_unchanged(std::string_view type, const WriteRequest& request) override;
   // In ONE transaction; each write in a savepoint of its own (Connector's contract).
   Result<std::vector<Result<WriteResult>>> write_batch(
       std::string_view type, std::span<const WriteRequest> writes) override;
   Status remove(std::string_view type, std::string_view side_id) override;
+  Status remove_if_unchanged(std::string_view type, std::string_view side_id,
+                             const std::optional<std::string>& expected_version) override;
   Status ping() override;
 
   // Encryption at rest, as Store::key_usage and Store::reseal (kFailedPrecondition without

@@ -52,6 +52,10 @@ struct Snapshot {
   // one with it (OJS: a stamp in the publication, docs/ojs-connector.md); "" otherwise. Lets the
   // engine recognise its own create whose reply never arrived (docs/invariants.md, G1).
   std::string created_by;
+  // The side's token for this state of the document, when the side can make a write depend on
+  // it (the embedded store: the document's etag); "" when it cannot (OJS). See
+  // WriteRequest::expected_version.
+  std::string version;
 };
 
 }  // namespace ojsync

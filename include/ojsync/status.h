@@ -134,7 +134,9 @@ class [[nodiscard]] Result {
     assert(ok());
     return std::get<T>(data_);
   }
-  T&& value() && {
+  // By value: `for (auto& x : f().value())` then iterates a value that lives as long as the
+  // loop, not one inside the temporary Result (which a reference would leave dangling).
+  T value() && {
     assert(ok());
     return std::get<T>(std::move(data_));
   }

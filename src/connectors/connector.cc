@@ -8,7 +8,7 @@ Result<std::vector<Result<WriteResult>>> Connector::write_batch(
   std::vector<Result<WriteResult>> results;
   results.reserve(writes.size());
   for (const WriteRequest& w : writes) {
-    results.push_back(write(type, w.side_id, *w.document, w.idempotency_key));
+    results.push_back(write_if_unchanged(type, w));
   }
   return results;
 }

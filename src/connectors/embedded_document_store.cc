@@ -163,11 +163,18 @@ Result<std::string> new_id(SqliteDb& db, std::string_view type) {
   }
 }
 
+// A document as returned to callers; its snapshot's version is its etag.
+EmbeddedDocument embedded_document(std::string id, Json document, Timestamp modified, std::string etag) {
+  Snapshot snapshot{std::move(id), std::move(document), modified};
+  snapshot.version = etag;
+  return EmbeddedDocument{std::move(snapshot), std::move(etag)};
+}
+
 // A live row as returned to callers: decrypted.
 Result<EmbeddedDocument> to_document(const FieldCipher* cipher, std::string_view type, Row row) {
   OJSYNC_RETURN_IF_ERROR(open_stored(cipher, row.document, body_place(type, row.id)));
-  return EmbeddedDocument{Snapshot{std::move(row.id), std::move(*row.document), row.modified},
-                          std::move(row.etag)};
+  return embedded_document(std::move(row.id), std::move(*row.document), row.modified,
+                           std::move(row.etag));
 }
 
 }  // namespace
@@ -182,13 +189,21 @@ struct EmbeddedDocumentStore::Impl {
   std::string reseal_id;
 
   // Makes (type, id) hold `document`, unless it already does. `create_key` is recorded only
-  // when this creates the row. Runs inside the caller's write transaction.
+  // when this creates the row. `expected_version` as WriteRequest's (kAborted when the row
+  // changed since the caller read it). Runs inside the caller's write transaction.
   Result<EmbeddedDocument> store(std::string_view type, std::string_view id, const Json& document,
-                                 const std::optional<std::string>& create_key) {
+                                 const std::optional<std::string>& create_key,
+                                 const std::optional<std::string>& expected_version) {
     const std::string etag = content_hash(document);
     OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> existing, load(*db, type, id));
-    if (existing && existing->document && existing->etag == etag) {
+    const bool live = existing && existing->document;
+    if (live && existing->etag == etag) {
       return to_document(cipher.get(), type, std::move(*existing));
+    }
+    if (expected_version &&
+        (expected_version->empty() ? live : !live || existing->etag != *expected_version)) {
+      return Aborted(std::string(type) + "/" + std::string(id) +
+                     " changed since it was read; read it again");
     }
     OJSYNC_ASSIGN_OR_RETURN(std::optional<std::string> body,
                             sealed_text(cipher.get(), document, body_place(type, id)));
@@ -200,14 +215,15 @@ struct EmbeddedDocumentStore::Impl {
                            "body = excluded.body, etag = excluded.etag, modified = excluded.modified, "
                            "deleted = 0, seq = excluded.seq"));
     OJSYNC_RETURN_IF_ERROR(q.bind(type, id, body, etag, now, seq, create_key).run());
-    return EmbeddedDocument{Snapshot{std::string(id), document, now}, etag};
+    return embedded_document(std::string(id), document, now, etag);
   }
 
   // With an empty side_id this creates a document under a new id, unless a document created
   // with the same idempotency key exists: then that one is written instead (a retried create).
   // Runs inside the caller's write transaction.
   Result<WriteResult> write_one(std::string_view type, std::string_view side_id,
-                                const Json& document, std::string_view idempotency_key) {
+                                const Json& document, std::string_view idempotency_key,
+                                const std::optional<std::string>& expected_version) {
     std::string id(side_id);
     std::optional<std::string> create_key;
     if (id.empty() && !idempotency_key.empty()) {
@@ -222,7 +238,8 @@ struct EmbeddedDocumentStore::Impl {
     if (id.empty()) {
       OJSYNC_ASSIGN_OR_RETURN(id, new_id(*db, type));
     }
-    OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument stored, store(type, id, document, create_key));
+    OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument stored,
+                            store(type, id, document, create_key, expected_version));
     return WriteResult{std::move(stored.snapshot), {}};
   }
 
@@ -284,7 +301,7 @@ Result<EmbeddedDocument> EmbeddedDocumentStore::put(std::string_view type, std::
                                   std::string(expected_etag));
       }
     }
-    return impl_->store(type, id, document, std::nullopt);
+    return impl_->store(type, id, document, std::nullopt, std::nullopt);
   });
 }
 
@@ -333,7 +350,7 @@ Status EmbeddedDocumentStore::replace_all(std::span<const DocumentReplacement> r
       if (!existing || !existing->document || existing->etag != r.expected_etag) {
         return FailedPrecondition(r.type + "/" + r.id + " changed since it was read");
       }
-      OJSYNC_RETURN_IF_ERROR(impl_->store(r.type, r.id, r.document, std::nullopt).status());
+      OJSYNC_RETURN_IF_ERROR(impl_->store(r.type, r.id, r.document, std::nullopt, std::nullopt).status());
     }
     return OkStatus();
   });
@@ -387,9 +404,17 @@ Result<ChangePage> EmbeddedDocumentStore::list_changed(std::string_view type, st
 
 Result<WriteResult> EmbeddedDocumentStore::write(std::string_view type, std::string_view side_id,
                                                  const Json& document, std::string_view idempotency_key) {
-  OJSYNC_RETURN_IF_ERROR(check_write(type, side_id));
-  return impl_->transact(
-      [&]() { return impl_->write_one(type, side_id, document, idempotency_key); });
+  return write_if_unchanged(type, WriteRequest{std::string(side_id), &document,
+                                               std::string(idempotency_key), std::nullopt});
+}
+
+Result<WriteResult> EmbeddedDocumentStore::write_if_unchanged(std::string_view type,
+                                                              const WriteRequest& request) {
+  OJSYNC_RETURN_IF_ERROR(check_write(type, request.side_id));
+  return impl_->transact([&]() {
+    return impl_->write_one(type, request.side_id, *request.document, request.idempotency_key,
+                            request.expected_version);
+  });
 }
 
 // One transaction for the whole batch, so a bulk import pays one commit (one WAL sync) instead
@@ -408,7 +433,7 @@ Result<std::vector<Result<WriteResult>>> EmbeddedDocumentStore::write_batch(
       }
       OJSYNC_RETURN_IF_ERROR(db.run("SAVEPOINT embedded_write"));
       Result<WriteResult> written =
-          impl_->write_one(type, w.side_id, *w.document, w.idempotency_key);
+          impl_->write_one(type, w.side_id, *w.document, w.idempotency_key, w.expected_version);
       if (!written.ok()) OJSYNC_RETURN_IF_ERROR(db.run("ROLLBACK TO embedded_write"));
       OJSYNC_RETURN_IF_ERROR(db.run("RELEASE embedded_write"));
       results.push_back(std::move(written));
@@ -419,6 +444,18 @@ Result<std::vector<Result<WriteResult>>> EmbeddedDocumentStore::write_batch(
 
 Status EmbeddedDocumentStore::remove(std::string_view type, std::string_view side_id) {
   return erase(type, side_id, "");
+}
+
+Status EmbeddedDocumentStore::remove_if_unchanged(std::string_view type, std::string_view side_id,
+                                                  const std::optional<std::string>& expected_version) {
+  if (!expected_version || expected_version->empty()) return remove(type, side_id);
+  Status erased = erase(type, side_id, *expected_version);
+  if (erased.code() != StatusCode::kFailedPrecondition) return erased;
+  // Gone already (what was asked), or changed since it was read (kept, for the retry to merge).
+  OJSYNC_ASSIGN_OR_RETURN(std::optional<EmbeddedDocument> now, get(type, side_id));
+  if (!now) return OkStatus();
+  return Aborted(std::string(type) + "/" + std::string(side_id) +
+                 " changed since it was read; read it again");
 }
 
 Status EmbeddedDocumentStore::ping() {

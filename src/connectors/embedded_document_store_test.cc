@@ -392,15 +392,50 @@ TEST_F(EmbeddedDocumentStoreTest, ReplaceAllWritesEveryDocumentOrNone) {
   ASSERT_OK(store_->purge_freed_space());
 }
 
+// The engine writes what it merged from the version it read: a document an agent changed
+// since is refused (kAborted) and kept, so the next attempt merges the agent's edit.
+TEST_F(EmbeddedDocumentStoreTest, AWriteExpectingAVersionLeavesANewerDocumentAlone) {
+  ASSERT_OK(store_->put("manuscript", "m1", doc(R"({"t":"read"})"), ""));
+  auto read = store_->fetch("manuscript", "m1");
+  ASSERT_OK(read);
+  ASSERT_TRUE(read->has_value());
+  const std::string version = (*read)->version;
+  EXPECT_EQ(version, store_->get("manuscript", "m1").value()->etag);
+  ASSERT_OK(store_->put("manuscript", "m1", doc(R"({"t":"agent's edit"})"), ""));
+
+  const Json merged = doc(R"({"t":"merged"})");
+  const Json edit = doc(R"({"t":"agent's edit"})");
+  const std::vector<WriteRequest> writes = {
+      {"m1", &merged, "k1", version},  // Stale: refused.
+      {"m1", &edit, "k2", version},    // Stale, but what the side holds: nothing to refuse.
+      {"m2", &merged, "k3", ""},       // Absent when read, and still: created.
+      {"m1", &merged, "k4", ""}};      // Absent when read, but made since: refused.
+  auto results = store_->write_batch("manuscript", writes);
+  ASSERT_OK(results);
+  EXPECT_EQ((*results)[0].status().code(), StatusCode::kAborted);
+  ASSERT_OK((*results)[1]);
+  ASSERT_OK((*results)[2]);
+  EXPECT_EQ((*results)[3].status().code(), StatusCode::kAborted);
+  EXPECT_EQ(store_->get("manuscript", "m1").value()->snapshot.document, edit);
+  EXPECT_EQ(store_->get("manuscript", "m2").value()->snapshot.document, merged);
+
+  const std::string current = store_->fetch("manuscript", "m1").value()->version;
+  const std::vector<WriteRequest> fresh = {{"m1", &merged, "k5", current}};
+  auto written = store_->write_batch("manuscript", fresh);
+  ASSERT_OK(written);
+  ASSERT_OK((*written)[0]);
+  EXPECT_EQ(store_->get("manuscript", "m1").value()->snapshot.document, merged);
+}
+
 TEST_F(EmbeddedDocumentStoreTest, WriteBatchReportsEachWriteInItsSlot) {
   ASSERT_OK(store_->put("manuscript", "m1", doc(R"({"t":"old"})"), ""));
   const Json updated = doc(R"({"t":"new"})");
   const Json created = doc(R"({"t":"created"})");
   const Json refused = doc(R"({"t":"refused"})");
-  const std::vector<WriteRequest> writes = {{"m1", &updated, "k-m1"},
-                                            {"bad id!", &refused, "k-bad"},
-                                            {"", &created, "k-create"},
-                                            {"m2", &created, "k-m2"}};
+  const std::vector<WriteRequest> writes = {{"m1", &updated, "k-m1", std::nullopt},
+                                            {"bad id!", &refused, "k-bad", std::nullopt},
+                                            {"", &created, "k-create", std::nullopt},
+                                            {"m2", &created, "k-m2", std::nullopt}};
   auto results = store_->write_batch("manuscript", writes);
   ASSERT_OK(results);
   ASSERT_EQ(results->size(), 4u);

@@ -280,6 +280,16 @@ struct SyncManager::Impl {
     return std::move(held).value();
   }
 
+  // What a write requires the side to hold still (WriteRequest::expected_version): the version
+  // of the document the sync read, "" for a document that was absent then, nothing from a side
+  // without versions. A side that versions its documents then refuses to overwrite an edit made
+  // since (kAborted, retried: the next attempt merges it).
+  static std::optional<std::string> version_read(const SideView& view) {
+    if (!view.snapshot) return std::string();
+    if (view.snapshot->version.empty()) return std::nullopt;
+    return view.snapshot->version;
+  }
+
   // Makes one side hold `target` (absent = deleted) unless it already does.
   Status apply_to_side(Side side, const EntityTypeConfig& type, const EntityKey& key,
                        const std::string& known_side_id, const std::optional<Json>& target,
@@ -291,7 +301,8 @@ struct SyncManager::Impl {
     const std::string side_label(side_name(side));
     if (!target) {
       Status removed = guarded(side, type, request, view.snapshot->side_id, [&] {
-        return connector(side).remove(type.name, view.snapshot->side_id);
+        return connector(side).remove_if_unchanged(type.name, view.snapshot->side_id,
+                                                   version_read(view));
       });
       if (!removed.ok() && removed.is_retryable()) {
         auto held = look_after_lost_reply(side, type, view.snapshot->side_id, request);
@@ -304,12 +315,15 @@ struct SyncManager::Impl {
       // Create under the known id where the side lets us choose (agents), else a new one.
       std::string side_id = view.snapshot ? view.snapshot->side_id
                                           : (side == Side::kAgents ? known_side_id : std::string());
-      const std::string idempotency_key =
+      WriteRequest asked;
+      asked.side_id = side_id;
+      asked.document = &*target;
+      asked.idempotency_key =
           side_id.empty() ? create_key(key, base_hash) : update_key(key, target_hash);
+      asked.expected_version = version_read(view);
       auto write = [&] {
-        return guarded(side, type, request, side_id, [&] {
-          return connector(side).write(type.name, side_id, *target, idempotency_key);
-        });
+        return guarded(side, type, request, side_id,
+                       [&] { return connector(side).write_if_unchanged(type.name, asked); });
       };
       // A create in OJS holds a ticket until its reply (or its retry's) is in: see CreateGate.
       std::optional<CreateGate::Ticket> creating;
@@ -975,6 +989,7 @@ struct SyncManager::Impl {
                               ? create_key(item.request.key, item.state ? item.state->base_hash : "")
                               : update_key(item.request.key, item.target_hash);
       w.document = &*item.merged;
+      w.expected_version = version_read(view);
       subjects.push_back(breaker_subject(item.request.key, w.side_id));
       requests.push_back(std::move(w));
       owners.push_back(&item);

@@ -8,6 +8,7 @@
 #include <map>
 #include <span>
 
+#include "ojsync/embedded_store.h"
 #include "support/forwarding_connector.h"
 #include "support/memory_connector.h"
 
@@ -440,6 +441,81 @@ TEST_F(SyncManagerTest, AnAgentsEntityUnderAnIdOjsCannotHoldIsCreatedThere) {
     EXPECT_EQ(ojs_.get("manuscript", status->state->ojs_id), J(document)) << id;
   }
   EXPECT_EQ(ojs_.size("manuscript"), 3u);
+}
+
+// The agents' embedded store, where an agent edits a document right after the engine read it
+// (once, when `edit` is set): the race between a sync's read and its write.
+class AgentEditsAfterTheRead : public testing::ForwardingConnector {
+ public:
+  explicit AgentEditsAfterTheRead(EmbeddedDocumentStore* store)
+      : ForwardingConnector(store), store_(store) {}
+  Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view id) override {
+    auto read = ForwardingConnector::fetch(type, id);
+    if (edit) std::exchange(edit, nullptr)();
+    return read;
+  }
+  Result<WriteResult> write_if_unchanged(std::string_view type, const WriteRequest& request) override {
+    return store_->write_if_unchanged(type, request);
+  }
+  Result<std::vector<Result<WriteResult>>> write_batch(std::string_view type,
+                                                       std::span<const WriteRequest> writes) override {
+    return store_->write_batch(type, writes);
+  }
+  Status remove_if_unchanged(std::string_view type, std::string_view id,
+                             const std::optional<std::string>& expected_version) override {
+    return store_->remove_if_unchanged(type, id, expected_version);
+  }
+  std::function<void()> edit;
+
+ private:
+  EmbeddedDocumentStore* store_;
+};
+
+// The engine writes the agents' side only if it still holds what the sync read: an agent's edit
+// made in between is refused overwriting, and the retry merges it with OJS's change, alone and
+// on the bulk path (docs/invariants.md, 1).
+TEST_F(SyncManagerTest, AnAgentsEditBetweenTheReadAndTheWriteIsMergedNotOverwritten) {
+  auto store = EmbeddedDocumentStore::open({":memory:", "agents", &clock_}).value();
+  AgentEditsAfterTheRead agents_side(store.get());
+  agents_side_ = &agents_side;
+  start(SyncOptions{});
+  const std::vector<std::string> ids = {"1", "2", "3"};
+  for (const std::string& id : ids) ojs_.put("manuscript", id, J(R"({"title":"t","abstract":"a"})"));
+  for (const auto& [id, result] : manager_->batch_sync("manuscript", ids)) ASSERT_TRUE(result.ok()) << id;
+  tick();
+  const auto agent_edits = [&](const std::string& id) {
+    return [&store, id] {
+      const auto read = store->get("manuscript", id).value();
+      ASSERT_TRUE(read.has_value());
+      ASSERT_TRUE(store->put("manuscript", id, J(R"({"title":"t","abstract":"a from an agent"})"), read->etag).ok());
+    };
+  };
+  for (const std::string& id : ids) ojs_.put("manuscript", id, J(R"({"title":"t from OJS","abstract":"a"})"));
+
+  agents_side.edit = agent_edits("1");
+  sync_ok("1");
+  agents_side.edit = agent_edits("2");
+  for (const auto& [id, result] : manager_->batch_sync("manuscript", {"2", "3"})) {
+    ASSERT_TRUE(result.ok()) << id << ": " << result.status().to_string();
+  }
+  const Json both = J(R"({"title":"t from OJS","abstract":"a from an agent"})");
+  for (const std::string id : {"1", "2"}) {
+    EXPECT_EQ(store->get("manuscript", id).value()->snapshot.document, both) << id;
+    EXPECT_EQ(ojs_.get("manuscript", id), both) << id;
+  }
+  EXPECT_EQ(ojs_.get("manuscript", "3"), J(R"({"title":"t from OJS","abstract":"a"})"));
+
+  // Nor is a deletion in OJS carried out over it: the retry meets a deletion against an edit, a
+  // conflict, decided (latest_wins, a tie won by OJS) with the agent's edit on record.
+  tick();
+  ojs_.erase("manuscript", "3");
+  agents_side.edit = agent_edits("3");
+  sync_ok("3");
+  const std::vector<AuditEntry> audit = store_->list_audit({"manuscript", "3"}, 50).value();
+  EXPECT_TRUE(std::any_of(audit.begin(), audit.end(), [](const AuditEntry& e) {
+    return e.action == "conflict_decided" &&
+           e.details.dump().find("a from an agent") != std::string::npos;
+  })) << "the agent's edit was deleted without a trace";
 }
 
 // Found by the simulation: while a create's reply was lost, OJS's change listing found the new
