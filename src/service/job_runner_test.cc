@@ -46,9 +46,13 @@ TEST(JobRunnerTest, RunsQueuedJobsWhenWokenAndStopsPromptly) {
   ojs.put("manuscript", "1", Json(Json::Object{{"title", Json("t")}}));
   ASSERT_TRUE(manager->enqueue("manuscript", "1", Direction::kBoth, "test").ok());
   runner.wake();
+  // The job ends with its sync's commit, which follows the write to the agents' side.
+  const auto done = [&] {
+    return agents.get("manuscript", "1").has_value() &&
+           store->list_jobs(std::nullopt, 10).value().empty();
+  };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (agents.get("manuscript", "1") == std::nullopt &&
-         std::chrono::steady_clock::now() < deadline) {
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   EXPECT_TRUE(agents.get("manuscript", "1").has_value());
