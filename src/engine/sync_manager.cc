@@ -181,9 +181,11 @@ struct SyncManager::Impl {
 
   Connector& connector(Side side) const { return side == Side::kOjs ? *env.ojs : *env.agents; }
 
-  // Where an entity with no entry is looked for on `side`: under its key, if the side could
-  // hold that id; else nowhere ("": absent, and a write there creates it).
-  std::string side_id_of_new(Side side, const EntityKey& key) const {
+  // Where the entity is looked for on `side`: the id its entry names; without an entry, its
+  // key, if the side could hold that id, else nowhere ("": absent, and a write there creates it).
+  std::string side_id_for(Side side, const std::optional<SyncState>& state,
+                          const EntityKey& key) const {
+    if (state) return side == Side::kOjs ? state->ojs_id : state->agents_id;
     return connector(side).could_hold(key.type, key.id) ? key.id : std::string();
   }
 
@@ -290,6 +292,22 @@ struct SyncManager::Impl {
     return view.snapshot->version;
   }
 
+  // The write that makes `side` (read as `view`) hold `target`: the side's document, or a create
+  // under `known_side_id` where the side lets the engine choose (agents), else under a new id;
+  // a create keyed by the base it starts from, an update by its content.
+  static WriteRequest write_request(Side side, const EntityKey& key, const SideView& view,
+                                    const std::string& known_side_id, const Json& target,
+                                    const std::string& base_hash, const std::string& target_hash) {
+    WriteRequest w;
+    w.side_id = view.snapshot ? view.snapshot->side_id
+                              : (side == Side::kAgents ? known_side_id : std::string());
+    w.document = &target;
+    w.idempotency_key =
+        w.side_id.empty() ? create_key(key, base_hash) : update_key(key, target_hash);
+    w.expected_version = version_read(view);
+    return w;
+  }
+
   // Makes one side hold `target` (absent = deleted) unless it already does.
   Status apply_to_side(Side side, const EntityTypeConfig& type, const EntityKey& key,
                        const std::string& known_side_id, const std::optional<Json>& target,
@@ -312,15 +330,9 @@ struct SyncManager::Impl {
       view = SideView{};
       audit.push_back({0, now, "engine", "delete_" + side_label, key, before, "", "deleted on the other side", Json()});
     } else {
-      // Create under the known id where the side lets us choose (agents), else a new one.
-      std::string side_id = view.snapshot ? view.snapshot->side_id
-                                          : (side == Side::kAgents ? known_side_id : std::string());
-      WriteRequest asked;
-      asked.side_id = side_id;
-      asked.document = &*target;
-      asked.idempotency_key =
-          side_id.empty() ? create_key(key, base_hash) : update_key(key, target_hash);
-      asked.expected_version = version_read(view);
+      const WriteRequest asked =
+          write_request(side, key, view, known_side_id, *target, base_hash, target_hash);
+      const std::string& side_id = asked.side_id;
       auto write = [&] {
         return guarded(side, type, request, side_id,
                        [&] { return connector(side).write_if_unchanged(type.name, asked); });
@@ -597,8 +609,8 @@ struct SyncManager::Impl {
     report.retries = request.retries;
 
     OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> state, env.store->get_state(key));
-    const std::string ojs_id = state ? state->ojs_id : side_id_of_new(Side::kOjs, key);
-    const std::string agents_id = state ? state->agents_id : side_id_of_new(Side::kAgents, key);
+    const std::string ojs_id = side_id_for(Side::kOjs, state, key);
+    const std::string agents_id = side_id_for(Side::kAgents, state, key);
     const CreateGate::Mark creates_before_read = ojs_creates.mark();
     OJSYNC_ASSIGN_OR_RETURN(SideView ojs, fetch_side(Side::kOjs, *type, ojs_id, request));
     OJSYNC_ASSIGN_OR_RETURN(SideView agents, fetch_side(Side::kAgents, *type, agents_id, request));
@@ -876,8 +888,8 @@ struct SyncManager::Impl {
       item.state = std::move(state).value();
     }
     if (item.state && item.state->write_intent) return leave();
-    item.ojs_id = item.state ? item.state->ojs_id : side_id_of_new(Side::kOjs, key);
-    item.agents_id = item.state ? item.state->agents_id : side_id_of_new(Side::kAgents, key);
+    item.ojs_id = side_id_for(Side::kOjs, item.state, key);
+    item.agents_id = side_id_for(Side::kAgents, item.state, key);
     const CreateGate::Mark creates_before_read = ojs_creates.mark();
     Result<SideView> ojs = fetch_side(Side::kOjs, *item.type, item.ojs_id, item.request);
     if (!ojs.ok()) return fail(ojs.status());
@@ -980,16 +992,8 @@ struct SyncManager::Impl {
     for (BulkItem& item : group) {
       if (item.per_entity || !item.writes[side_index(side)]) continue;
       const SideView& view = side == Side::kOjs ? item.ojs : item.agents;
-      // As apply_to_side: a create under the known id where the side lets the engine choose,
-      // keyed by the base it starts from; an update keyed by its content.
-      WriteRequest w;
-      w.side_id = view.snapshot ? view.snapshot->side_id
-                                : (side == Side::kAgents ? item.agents_id : std::string());
-      w.idempotency_key = w.side_id.empty()
-                              ? create_key(item.request.key, item.state ? item.state->base_hash : "")
-                              : update_key(item.request.key, item.target_hash);
-      w.document = &*item.merged;
-      w.expected_version = version_read(view);
+      WriteRequest w = write_request(side, item.request.key, view, item.agents_id, *item.merged,
+                                     item.state ? item.state->base_hash : "", item.target_hash);
       subjects.push_back(breaker_subject(item.request.key, w.side_id));
       requests.push_back(std::move(w));
       owners.push_back(&item);
