@@ -4,7 +4,7 @@
 //   floor: the same HTTP requests the OJS connector makes for a full import (list pages of 100,
 //          plus each listed submission's current publication), sent with the same libcurl transport
 //          and parsed with the same JSON parser, by as many threads as the sync uses. Nothing else.
-//   sync:  the product path: list_changed pages → SyncManager::batch_sync(kFromOjs) into a new
+//   sync:  the product path: list_changed pages → SyncManager::batch_sync_pages(kFromOjs) into a new
 //          SQLite store and agents' embedded store, every submission checked to be applied.
 //
 // Prints entities/s of both, the ratio sync/floor, the sync's peak RSS, and the emulator's
@@ -181,25 +181,29 @@ int run_sync(const Args& args, const Emulator& emu, const std::string& token) {
 
   std::size_t applied = 0, failed = 0;
   std::string cursor;
-  for (bool more = true; more;) {
-    auto page = ojs->list_changed("manuscript", cursor, 100);
-    if (!page.ok()) {
-      std::fprintf(stderr, "list_changed: %s\n", page.status().to_string().c_str());
-      return 1;
-    }
+  bool more = true;
+  const auto next_page = [&]() -> Result<std::vector<std::string>> {
+    if (!more) return std::vector<std::string>{};
+    OJSYNC_ASSIGN_OR_RETURN(ChangePage page, ojs->list_changed("manuscript", cursor, 100));
     std::vector<std::string> ids;
-    for (auto& c : page->changes) ids.push_back(std::move(c.side_id));
-    for (const auto& [id, r] :
-         manager->batch_sync("manuscript", ids, Direction::kFromOjs, "bench")) {
-      if (r.ok() && r->outcome == SyncOutcome::kApplied) {
-        ++applied;
-      } else {
-        ++failed;
-        if (!r.ok()) std::fprintf(stderr, "%s: %s\n", id.c_str(), r.status().to_string().c_str());
-      }
+    for (auto& c : page.changes) ids.push_back(std::move(c.side_id));
+    cursor = std::move(page.next_cursor);
+    more = page.has_more;
+    return ids;
+  };
+  const auto count = [&](const std::string& id, Result<SyncReport> r) {
+    if (r.ok() && r->outcome == SyncOutcome::kApplied) {
+      ++applied;
+    } else {
+      ++failed;
+      if (!r.ok()) std::fprintf(stderr, "%s: %s\n", id.c_str(), r.status().to_string().c_str());
     }
-    cursor = std::move(page->next_cursor);
-    more = page->has_more;
+  };
+  const Status listed =
+      manager->batch_sync_pages("manuscript", next_page, count, Direction::kFromOjs, "bench");
+  if (!listed.ok()) {
+    std::fprintf(stderr, "list_changed: %s\n", listed.to_string().c_str());
+    return 1;
   }
   manager.reset();
   std::filesystem::remove_all(dir);

@@ -137,20 +137,33 @@ class Demo {
     std::vector<std::string> ids;
     std::string cursor;
     int requests = 0;
-    for (bool more = true; more;) {
+    bool more = true;
+    // Each page is synced while the next is listed.
+    const auto next_page = [&]() -> Result<std::vector<std::string>> {
+      if (!more) return std::vector<std::string>{};
       OJSYNC_ASSIGN_OR_RETURN(ChangePage page, ojs_->list_changed(kType, cursor, 100));
       ++requests;
-      for (auto& change : page.changes) ids.push_back(std::move(change.side_id));
+      std::vector<std::string> page_ids;
+      for (auto& change : page.changes) page_ids.push_back(std::move(change.side_id));
+      ids.insert(ids.end(), page_ids.begin(), page_ids.end());
       cursor = std::move(page.next_cursor);
       more = page.has_more;
-    }
+      return page_ids;
+    };
     OutcomeCounts counts;
-    for (const auto& [id, report] : manager_->batch_sync(kType, ids, Direction::kFromOjs, "demo")) {
-      if (!report.ok())
-        return Status(report.status().code(),
-                      "manuscript/" + id + ": " + report.status().message());
+    Status failed;
+    const auto count = [&](const std::string& id, Result<SyncReport> report) {
+      if (!report.ok()) {
+        if (failed.ok()) {
+          failed = Status(report.status().code(), "manuscript/" + id + ": " + report.status().message());
+        }
+        return;
+      }
       ++(report->outcome == SyncOutcome::kApplied ? counts.applied : counts.noop);
-    }
+    };
+    OJSYNC_RETURN_IF_ERROR(
+        manager_->batch_sync_pages(kType, next_page, count, Direction::kFromOjs, "demo"));
+    OJSYNC_RETURN_IF_ERROR(failed);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cout << "   OJS listed " << ids.size() << " submissions (" << requests

@@ -2,6 +2,7 @@
 //
 //   sync(type, id, direction)      one entity, now
 //   batch_sync(type, ids)          many, in groups (bulk path); one bad record never blocks others
+//   batch_sync_pages(type, next)   the same for ids that come in pages, without a drain between
 //   status(type, id)               archive entry, recent records, open conflict
 //   pending_conflicts()            open conflicts
 //   resolve_conflict(id, data)     validated, then written to both sides
@@ -124,6 +125,16 @@ class SyncManager {
   std::vector<std::pair<std::string, Result<SyncReport>>> batch_sync(
       std::string_view type, const std::vector<std::string>& ids,
       Direction direction = Direction::kBoth, std::string_view trigger = "api");
+  // batch_sync over ids that come a page at a time (an import from a listing): `next_ids` is
+  // asked for the next page while the pool still syncs the ones before, so the pool does not
+  // drain between pages, until it gives none or fails. `on_result` gets each id's outcome, as
+  // batch_sync's, on the calling thread (which must not be a pool thread), in no set order.
+  // Returns the error of `next_ids` that ended the paging (the ids taken before it still run to
+  // their outcome), or OK. Memory holds a few pages, however many ids come.
+  using NextIds = std::function<Result<std::vector<std::string>>()>;
+  using OnResult = std::function<void(const std::string& id, Result<SyncReport> result)>;
+  Status batch_sync_pages(std::string_view type, const NextIds& next_ids, const OnResult& on_result,
+                          Direction direction = Direction::kBoth, std::string_view trigger = "api");
 
   Result<EntityStatus> status(std::string_view type, std::string_view id, std::size_t records = 10);
   // OK when the agents may create a new entity `id`: ojsync has an entry for it already, or
@@ -166,8 +177,15 @@ class SyncManager {
   // sends the per-entity way, starts on the pool after the groups, as start_due_jobs starts it.
   // A group waits for its slowest fetch (bounded by the connector's timeout). Returns how many
   // it claimed; `done` as for start_due_jobs (on this thread for a job its group ended).
+  // With `claim_more`, a full claim streams: its last job's type takes its next jobs from
+  // further claims of `max`, made while the pool still plans the groups before (so it does not
+  // drain between claims), each after a full one and only when `claim_more()` says yes (the
+  // caller makes room for `max` more jobs in it); jobs of other types in those claims run after.
+  // The stream also ends when `max` jobs wait to run alone or for their type, or after half a
+  // job lease, so that none waits out its lease.
   Result<std::size_t> run_due_jobs_in_bulk(std::string_view worker, std::size_t max,
-                                           std::function<void(JobOutcome)> done);
+                                           std::function<void(JobOutcome)> done,
+                                           const std::function<bool()>& claim_more = nullptr);
 
   // Removes records and resolved conflicts older than retention_days.
   Result<CleanupCounts> cleanup();

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <deque>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "engine/create_gate.h"
 #include "engine/strategy_decider.h"
@@ -1136,91 +1139,195 @@ struct SyncManager::Impl {
     return planned;
   }
 
-  // Runs `requests`, all of type `type`, on the bulk path. Groups are pipelined: while the
-  // caller's thread records, writes and commits one group, the pool already fetches and merges
-  // the next (an id in two groups is safe: the second's version check sends it the per-entity
-  // way). The caller waits for the pool, so it must not be one of the pool's threads. A request
-  // its group does not settle is handed to `leave` with its index as soon as that group is done,
-  // with the error that made it leave while it was planned (then nothing of it was written and
-  // that error is the outcome of its attempt, started at the time given), or OK; the others come
-  // back settled, at their index.
-  using LeaveGroup = std::function<void(std::size_t, SyncRequest, const Status&, Timestamp)>;
-  std::vector<std::optional<Result<SyncReport>>> run_bulk(std::string_view type,
-                                                          std::vector<SyncRequest> requests,
-                                                          const LeaveGroup& leave) {
-    std::vector<std::vector<BulkItem>> groups((requests.size() + kBulkGroup - 1) / kBulkGroup);
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-      const std::size_t first = g * kBulkGroup;
-      groups[g].resize(std::min(requests.size(), first + kBulkGroup) - first);
-      std::set<std::string_view> seen;
-      for (std::size_t i = 0; i < groups[g].size(); ++i) {
-        BulkItem& item = groups[g][i];
-        item.request = std::move(requests[first + i]);
-        // The same id twice in a group would race itself: the second goes the per-entity way.
-        item.per_entity = !seen.insert(item.request.key.id).second;
+  // Where run_bulk takes its requests from: each call gives the next ones, none when there are
+  // no more. An error ends the run (what was taken before still runs) and is its result.
+  using NextRequests = std::function<Result<std::vector<SyncRequest>>()>;
+
+  // run_bulk's requests, taken a group at a time from their source.
+  class RequestFeed {
+   public:
+    explicit RequestFeed(const NextRequests& next) : next_(next) {}
+
+    // Up to `n` requests, fewer only at the end of the source.
+    std::vector<SyncRequest> take(std::size_t n) {
+      while (buffered_.size() < n && !ended_) {
+        Result<std::vector<SyncRequest>> more = next_();
+        if (!more.ok()) error_ = more.status();
+        ended_ = !more.ok() || more->empty();
+        if (more.ok()) std::move(more->begin(), more->end(), std::back_inserter(buffered_));
       }
+      const std::size_t count = std::min(n, buffered_.size());
+      std::vector<SyncRequest> taken(std::make_move_iterator(buffered_.begin()),
+                                     std::make_move_iterator(buffered_.begin() + count));
+      buffered_.erase(buffered_.begin(), buffered_.begin() + count);
+      return taken;
     }
-    std::vector<std::vector<std::future<void>>> planned(groups.size());
+    const Status& error() const { return error_; }
+
+   private:
+    const NextRequests& next_;
+    std::deque<SyncRequest> buffered_;
+    bool ended_ = false;
+    Status error_;
+  };
+
+  // Runs the requests `next` gives, all of type `type`, on the bulk path. Groups are pipelined:
+  // while the caller's thread takes the next requests (a listing page, a claim), then records,
+  // writes and commits one group, the pool already fetches and merges the next (an id in two
+  // groups is safe: the second's version check sends it the per-entity way), so the pool does
+  // not drain between the source's pages. The caller waits for the pool, so it must not be one
+  // of the pool's threads. Requests are numbered in the order taken. A request its group does
+  // not settle is handed to `leave` with its number as soon as that group is done, with the
+  // error that made it leave while it was planned (then nothing of it was written and that
+  // error is the outcome of its attempt, started at the time given), or OK; the others go to
+  // `settle` with their outcome, a group at a time.
+  using LeaveGroup = std::function<void(std::size_t, SyncRequest, const Status&, Timestamp)>;
+  using SettleGroup = std::function<void(std::size_t, Result<SyncReport>)>;
+  Status run_bulk(std::string_view type, const NextRequests& next, const LeaveGroup& leave,
+                  const SettleGroup& settle) {
+    RequestFeed feed(next);
+    // The group being written and the one planned meanwhile; a deque keeps each item where its
+    // planning task writes while the other group comes and goes.
+    std::deque<std::vector<BulkItem>> groups;
+    std::deque<std::vector<std::future<void>>> planned;
     // Should a step throw (the simulation's crash), no task it started may outlive the groups
     // it writes to, nor run on into the manager's destruction.
     struct JoinAll {
-      std::vector<std::vector<std::future<void>>>& planned;
+      std::deque<std::vector<std::future<void>>>& planned;
       ~JoinAll() {
         for (auto& group : planned) wait_all(group);
       }
     } join_all{planned};
-    std::vector<std::optional<Result<SyncReport>>> settled(requests.size());
-    if (!groups.empty()) planned[0] = start_planning(groups[0]);
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-      if (g + 1 < groups.size()) planned[g + 1] = start_planning(groups[g + 1]);
-      wait_all(planned[g]);
-      for (auto& f : planned[g]) f.get();
-      std::vector<BulkItem>& group = groups[g];
+    const auto plan_next_group = [&] {
+      std::vector<SyncRequest> requests = feed.take(kBulkGroup);
+      if (requests.empty()) return;
+      std::vector<BulkItem>& group = groups.emplace_back(requests.size());
+      std::set<std::string_view> seen;
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        BulkItem& item = group[i];
+        item.request = std::move(requests[i]);
+        // The same id twice in a group would race itself: the second goes the per-entity way.
+        item.per_entity = !seen.insert(item.request.key.id).second;
+      }
+      planned.push_back(start_planning(group));
+    };
+    plan_next_group();
+    for (std::size_t first = 0; !groups.empty(); groups.pop_front(), planned.pop_front()) {
+      plan_next_group();
+      for (auto& f : planned.front()) f.get();
+      std::vector<BulkItem>& group = groups.front();
       record_bulk_intents(group);
       for (Side side : {Side::kOjs, Side::kAgents}) write_bulk(side, type, group);
       commit_bulk(group);
       for (std::size_t i = 0; i < group.size(); ++i) {
         BulkItem& item = group[i];
-        const std::size_t at = g * kBulkGroup + i;
         if (item.per_entity) {
-          leave(at, std::move(item.request), item.failed, item.start);
+          leave(first + i, std::move(item.request), item.failed, item.start);
         } else {
-          settled[at] = std::move(item.result);
+          settle(first + i, std::move(*item.result));
         }
       }
+      first += group.size();
     }
-    return settled;
+    return feed.error();
+  }
+
+  // run_bulk for requests all known at once.
+  static NextRequests all_at_once(std::vector<SyncRequest>& requests) {
+    return [&requests]() -> Result<std::vector<SyncRequest>> { return std::exchange(requests, {}); };
+  }
+
+  static SyncRequest bulk_request(std::string_view type, const std::string& id, Direction direction,
+                           std::string_view trigger) {
+    SyncRequest request;
+    request.key = EntityKey{std::string(type), id};
+    request.direction = direction;
+    request.trigger = std::string(trigger);
+    return request;
+  }
+
+  // sync() retries what left its group, a failure met while planning included.
+  std::future<Result<SyncReport>> sync_alone(SyncRequest request) {
+    return pool.submit([this, request = std::move(request)]() mutable {
+      request.held_by_breaker = false;
+      return sync_with_retries(std::move(request));
+    });
   }
 
   std::vector<std::pair<std::string, Result<SyncReport>>> bulk_sync(
       std::string_view type, const std::vector<std::string>& ids, Direction direction,
       std::string_view trigger) {
-    std::vector<SyncRequest> requests(ids.size());
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      requests[i].key = EntityKey{std::string(type), ids[i]};
-      requests[i].direction = direction;
-      requests[i].trigger = std::string(trigger);
-    }
+    std::vector<SyncRequest> requests;
+    requests.reserve(ids.size());
+    for (const std::string& id : ids) requests.push_back(bulk_request(type, id, direction, trigger));
     std::vector<std::future<Result<SyncReport>>> per_entity(ids.size());
     struct JoinAll {  // As run_bulk's, for the syncs it hands over.
       std::vector<std::future<Result<SyncReport>>>& per_entity;
       ~JoinAll() { wait_all(per_entity); }
     } join_all{per_entity};
-    // sync() retries what left its group, a failure met while planning included.
-    const auto leave = [&](std::size_t at, SyncRequest request, const Status&, Timestamp) {
-      per_entity[at] = pool.submit([this, request = std::move(request)]() mutable {
-        request.held_by_breaker = false;
-        return sync_with_retries(std::move(request));
-      });
-    };
-    std::vector<std::optional<Result<SyncReport>>> settled =
-        run_bulk(type, std::move(requests), leave);
+    std::vector<std::optional<Result<SyncReport>>> settled(ids.size());
+    (void)run_bulk(
+        type, all_at_once(requests),
+        [&](std::size_t at, SyncRequest request, const Status&, Timestamp) {
+          per_entity[at] = sync_alone(std::move(request));
+        },
+        [&](std::size_t at, Result<SyncReport> result) { settled[at] = std::move(result); });
     std::vector<std::pair<std::string, Result<SyncReport>>> results;
     results.reserve(ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i) {
       results.emplace_back(ids[i], settled[i] ? std::move(*settled[i]) : per_entity[i].get());
     }
     return results;
+  }
+
+  Status paged_bulk_sync(std::string_view type, const SyncManager::NextIds& next_ids,
+                         const SyncManager::OnResult& on_result, Direction direction,
+                         std::string_view trigger) {
+    std::map<std::size_t, std::string> ids;  // By number, until the outcome is given.
+    std::size_t taken = 0;
+    std::map<std::size_t, std::future<Result<SyncReport>>> alone;
+    struct JoinAll {  // As run_bulk's, for the syncs it hands over.
+      std::map<std::size_t, std::future<Result<SyncReport>>>& alone;
+      ~JoinAll() {
+        for (auto& [at, f] : alone) f.wait();
+      }
+    } join_all{alone};
+    const auto give = [&](std::size_t at, Result<SyncReport> result) {
+      const auto id = ids.find(at);
+      on_result(id->second, std::move(result));
+      ids.erase(id);
+    };
+    // Gives the outcomes of the syncs handed over that are done, so that neither they nor their
+    // ids wait for the end of the source.
+    const auto give_finished_alone = [&](bool wait) {
+      for (auto it = alone.begin(); it != alone.end();) {
+        if (!wait && it->second.wait_for(Duration::zero()) != std::future_status::ready) {
+          ++it;
+          continue;
+        }
+        give(it->first, it->second.get());
+        it = alone.erase(it);
+      }
+    };
+    const NextRequests next = [&]() -> Result<std::vector<SyncRequest>> {
+      give_finished_alone(false);
+      OJSYNC_ASSIGN_OR_RETURN(std::vector<std::string> page, next_ids());
+      std::vector<SyncRequest> requests;
+      requests.reserve(page.size());
+      for (std::string& id : page) {
+        requests.push_back(bulk_request(type, id, direction, trigger));
+        ids.emplace(taken++, std::move(id));
+      }
+      return requests;
+    };
+    Status ended = run_bulk(
+        type, next,
+        [&](std::size_t at, SyncRequest request, const Status&, Timestamp) {
+          alone.emplace(at, sync_alone(std::move(request)));
+        },
+        give);
+    give_finished_alone(true);
+    return ended;
   }
 
   Result<SyncReport> sync_with_retries(SyncRequest request) {
@@ -1283,6 +1390,12 @@ std::vector<std::pair<std::string, Result<SyncReport>>> SyncManager::batch_sync(
     std::string_view type, const std::vector<std::string>& ids, Direction direction,
     std::string_view trigger) {
   return impl_->bulk_sync(type, ids, direction, trigger);
+}
+
+Status SyncManager::batch_sync_pages(std::string_view type, const NextIds& next_ids,
+                                     const OnResult& on_result, Direction direction,
+                                     std::string_view trigger) {
+  return impl_->paged_bulk_sync(type, next_ids, on_result, direction, trigger);
 }
 
 Result<EntityStatus> SyncManager::status(std::string_view type, std::string_view id, std::size_t records) {
@@ -1409,48 +1522,101 @@ Result<std::size_t> SyncManager::start_due_jobs(std::string_view worker, std::si
 }
 
 Result<std::size_t> SyncManager::run_due_jobs_in_bulk(std::string_view worker, std::size_t max,
-                                                      std::function<void(JobOutcome)> done) {
+                                                      std::function<void(JobOutcome)> done,
+                                                      const std::function<bool()>& claim_more) {
   Impl& impl = *impl_;
-  OJSYNC_ASSIGN_OR_RETURN(std::vector<Job> jobs, impl.claim_due_jobs(worker, max));
+  const Timestamp start = impl.clock->now();
+  OJSYNC_ASSIGN_OR_RETURN(std::vector<Job> first, impl.claim_due_jobs(worker, max));
+  std::size_t claimed = first.size();
   auto shared_done = std::make_shared<std::function<void(JobOutcome)>>(std::move(done));
   auto report = [&shared_done](JobOutcome outcome) {
     if (*shared_done) (*shared_done)(outcome);
   };
-  // By type, in claim order: a group shares one type's endpoints.
-  std::map<std::string_view, std::vector<std::size_t>> by_type;
-  for (std::size_t i = 0; i < jobs.size(); ++i) by_type[jobs[i].key.type].push_back(i);
-  std::vector<bool> alone(jobs.size(), false);
-  for (const auto& [type, indexes] : by_type) {
-    if (indexes.size() == 1) {  // Nothing to share.
-      alone[indexes.front()] = true;
-      continue;
-    }
-    std::vector<SyncRequest> requests;
-    requests.reserve(indexes.size());
-    for (std::size_t i : indexes) requests.push_back(Impl::job_request(jobs[i]));
-    // What its group did not settle ends as run_job would end it: a failure met while planning
-    // is its attempt's (it backs off, dead-letters or waits for a breaker alone); anything else
-    // runs again from the start, alone.
-    const std::vector<std::size_t>& of_type = indexes;
+  struct Numbered {  // A claimed job and its place in claim order.
+    std::size_t number;
+    Job job;
+  };
+  std::size_t numbered = 0;
+  // Jobs to run alone after the groups, by claim order, so that with one worker the run is the
+  // same whatever the timing (the simulation's seeds).
+  std::map<std::size_t, Job> alone;
+  std::vector<Numbered> set_aside;  // Other types' jobs claimed for a streamed type.
+  // A further claim for the streamed type while its groups run: only after a full claim, while
+  // the caller makes room, while few jobs wait to run alone or for their type, and while the
+  // first claim is well inside its lease (the jobs set aside wait until the stream ends).
+  bool last_claim_full = claimed > 0 && claimed == max;
+  const auto may_claim_more = [&] {
+    return last_claim_full && alone.size() + set_aside.size() < max &&
+           impl.clock->now() - start < impl.options.job_lease / 2 && claim_more();
+  };
+  // Runs one type's jobs on the bulk path; `stream` takes that type's further jobs from more
+  // claims. What its group does not settle ends as run_job would end it: a failure met while
+  // planning is its attempt's (it backs off, dead-letters or waits for a breaker alone);
+  // anything else runs again from the start, alone.
+  const auto run_type = [&](const std::string& type, std::vector<Numbered> jobs, bool stream) {
+    std::map<std::size_t, Numbered> running;  // By run_bulk's number, until settled.
+    std::size_t given = 0;
+    bool taken = false;
+    const Impl::NextRequests next = [&]() -> Result<std::vector<SyncRequest>> {
+      std::vector<Numbered> batch;
+      if (!taken) {
+        batch = std::move(jobs);
+        taken = true;
+      } else if (stream && may_claim_more()) {
+        OJSYNC_ASSIGN_OR_RETURN(std::vector<Job> more, impl.claim_due_jobs(worker, max));
+        claimed += more.size();
+        last_claim_full = more.size() == max;
+        for (Job& job : more) {
+          Numbered n{numbered++, std::move(job)};
+          (n.job.key.type == type ? batch : set_aside).push_back(std::move(n));
+        }
+      }
+      std::vector<SyncRequest> requests;
+      requests.reserve(batch.size());
+      for (Numbered& n : batch) {
+        requests.push_back(Impl::job_request(n.job));
+        running.emplace(given++, std::move(n));
+      }
+      return requests;
+    };
     const auto leave = [&](std::size_t at, SyncRequest request, const Status& failed,
                            Timestamp started) {
-      const Job& job = jobs[of_type[at]];
+      auto node = running.extract(at);
+      Numbered& n = node.mapped();
       if (failed.ok()) {
-        alone[of_type[at]] = true;
-        return;
+        alone.emplace(n.number, std::move(n.job));
+      } else {
+        report(impl.settle_failed_job(n.job, request, failed, started));
       }
-      report(impl.settle_failed_job(job, request, failed, started));
     };
-    for (const auto& settled : impl.run_bulk(type, std::move(requests), leave)) {
-      if (settled) report(JobOutcome::kSucceeded);
+    // A claim that fails ends the stream; its jobs stay due for the next.
+    (void)impl.run_bulk(type, next, leave, [&](std::size_t at, Result<SyncReport>) {
+      running.erase(at);
+      report(JobOutcome::kSucceeded);
+    });
+  };
+  // By type: a group shares one type's endpoints. A lone job of its type has nothing to share.
+  const auto run_by_type = [&](std::vector<Numbered> jobs, const std::string& streamed) {
+    std::map<std::string, std::vector<Numbered>> by_type;
+    for (Numbered& n : jobs) by_type[n.job.key.type].push_back(std::move(n));
+    for (auto& [type, of_type] : by_type) {
+      if (of_type.size() == 1 && type != streamed) {
+        alone.emplace(of_type.front().number, std::move(of_type.front().job));
+      } else {
+        run_type(type, std::move(of_type), type == streamed);
+      }
     }
-  }
-  // After the groups, in claim order, so that with one worker the run is the same whatever the
-  // timing (the simulation's seeds).
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
-    if (alone[i]) impl.start_job(jobs[i], shared_done);
-  }
-  return jobs.size();
+  };
+  // A full claim is likely a backlog (an import, a sweep's pages): with `claim_more`, the type
+  // of its last job streams on through further claims.
+  const std::string streamed = claim_more && last_claim_full ? first.back().key.type : "";
+  std::vector<Numbered> jobs;
+  jobs.reserve(first.size());
+  for (Job& job : first) jobs.push_back({numbered++, std::move(job)});
+  run_by_type(std::move(jobs), streamed);
+  run_by_type(std::move(set_aside), "");
+  for (auto& [number, job] : alone) impl.start_job(std::move(job), shared_done);
+  return claimed;
 }
 
 Result<JobRunSummary> SyncManager::run_due_jobs(std::string_view worker) {

@@ -750,6 +750,55 @@ TEST_F(SyncManagerTest, BatchSyncIsolatesAPoisonedRecord) {
   }
 }
 
+// Ids that come in pages end as batch_sync's do, each reported once, a poisoned one alone; the
+// next page is asked for before the page before it is written (the pool does not drain between
+// pages), and an error of the paging ends it after the ids taken before it.
+TEST_F(SyncManagerTest, BatchSyncPagesSyncsEveryPageWithoutWaitingForTheLast) {
+  std::vector<std::vector<std::string>> pages(2);  // A group's worth, then a few more.
+  for (int i = 1; i <= 60; ++i) {
+    pages[i <= 50 ? 0 : 1].push_back(std::to_string(i));
+    ojs_.put("manuscript", std::to_string(i), J(R"({"t":"x"})"));
+  }
+  ojs_.poison("5", Internal("corrupt submission"));
+  std::size_t pages_given = 0;
+  std::vector<std::string> trace;  // "page N" when a page is asked for, then ids as reported.
+  std::map<std::string, Status> outcomes;
+  const auto next = [&]() -> Result<std::vector<std::string>> {
+    trace.push_back("page " + std::to_string(pages_given));
+    if (pages_given == pages.size()) return std::vector<std::string>{};
+    return pages[pages_given++];
+  };
+  const auto on_result = [&](const std::string& id, Result<SyncReport> result) {
+    trace.push_back(id);
+    EXPECT_TRUE(outcomes.emplace(id, result.status()).second) << id << " reported twice";
+  };
+  ASSERT_TRUE(manager_->batch_sync_pages("manuscript", next, on_result).ok());
+  ASSERT_EQ(outcomes.size(), 60u);
+  for (const auto& [id, status] : outcomes) {
+    if (id == "5") {
+      EXPECT_EQ(status.code(), StatusCode::kInternal);
+    } else {
+      EXPECT_TRUE(status.ok()) << id << ": " << status.to_string();
+      EXPECT_EQ(agents_.get("manuscript", id), J(R"({"t":"x"})")) << id;
+    }
+  }
+  // The second page (and the end) is asked for while the first is planned, before any of the
+  // first page's outcomes.
+  ASSERT_GE(trace.size(), 3u);
+  EXPECT_EQ(std::vector<std::string>(trace.begin(), trace.begin() + 3),
+            (std::vector<std::string>{"page 0", "page 1", "page 2"}));
+
+  pages_given = 0;
+  outcomes.clear();
+  const auto fails_after_one_page = [&]() -> Result<std::vector<std::string>> {
+    if (pages_given++ == 0) return std::vector<std::string>{"1", "2"};
+    return Unavailable("listing failed");
+  };
+  const Status ended = manager_->batch_sync_pages("manuscript", fails_after_one_page, on_result);
+  EXPECT_EQ(ended.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(outcomes.size(), 2u);
+}
+
 // The agents' side as the bulk path meets it: counts write_batch calls, and can fail one id's
 // writes, lose a whole batch's reply (applied, or not), run something before a batch, and fail
 // the looks that follow a lost batch.
@@ -1007,6 +1056,45 @@ TEST_F(SyncManagerTest, QueuedJobsOfOneTypeShareTheBulkPath) {
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(records[0].trigger, "sweep");
   EXPECT_EQ(records[0].direction, Direction::kFromOjs);
+}
+
+// A backlog streams through the bulk path: after each full claim the next is made (when the
+// caller makes room) while the groups before it are still planned, so the groups run on across
+// claims (a claim of 100 here ends in a group of 50, not a partial one); another type's jobs in
+// those claims run after, and a claim that is not full ends the stream.
+TEST_F(SyncManagerTest, ABacklogStreamsThroughTheBulkPathClaimAfterClaim) {
+  ScriptedBatchSide agents_side(&agents_);
+  agents_side_ = &agents_side;
+  start(SyncOptions{});
+  const std::vector<std::string> ids = put_manuscripts(ojs_, 230, R"({"t":"x"})");
+  enqueue_sweep_of(std::vector<std::string>(ids.begin(), ids.begin() + 150), Direction::kFromOjs);
+  for (const std::string d : {"d1", "d2"}) {
+    ojs_.put("decision", d, J(R"({"decision":"accept"})"));
+    ASSERT_TRUE(manager_->enqueue("decision", d, Direction::kBoth, "event").ok());
+  }
+  enqueue_sweep_of(std::vector<std::string>(ids.begin() + 150, ids.end()), Direction::kFromOjs);
+
+  std::size_t done = 0;
+  std::size_t asked = 0;
+  auto claimed = manager_->run_due_jobs_in_bulk(
+      "w1", 100, [&](JobOutcome o) { done += o == JobOutcome::kSucceeded ? 1 : 0; },
+      [&] { return ++asked > 0; });
+  ASSERT_TRUE(claimed.ok()) << claimed.status().to_string();
+  EXPECT_EQ(*claimed, 232u);
+  EXPECT_EQ(asked, 2u) << "a claim after each full one, none after the one that was not";
+  EXPECT_EQ(done, 232u) << "each job ended in its group, on this thread";
+  // 100 + 100 + 32 claimed: 98 manuscripts of the second claim and 32 of the third join the
+  // stream; the two decisions run after it, on their own bulk run.
+  EXPECT_EQ(agents_side.batch_sizes, (std::vector<std::size_t>{50, 50, 50, 50, 30, 2}));
+  for (const std::string& id : ids) EXPECT_EQ(agents_.get("manuscript", id), J(R"({"t":"x"})"));
+  EXPECT_EQ(agents_.get("decision", "d2"), J(R"({"decision":"accept"})"));
+  EXPECT_TRUE(store_->list_jobs(std::nullopt, 10)->empty());
+
+  // A caller that makes no room gets one claim, as without a stream.
+  enqueue_sweep_of(ids, Direction::kFromOjs);
+  claimed = manager_->run_due_jobs_in_bulk("w1", 100, nullptr, [] { return false; });
+  ASSERT_TRUE(claimed.ok());
+  EXPECT_EQ(*claimed, 100u);
 }
 
 // A job whose read fails while its group is planned has had its attempt: it is charged once and

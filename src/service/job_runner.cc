@@ -68,15 +68,16 @@ void JobRunner::loop() {
     std::size_t claimed = 0;
     if (wanted > 0) {
       in_flight_ += wanted;  // Reserved first: a job may finish before the claim returns.
+      std::size_t reserved = wanted;
       lock.unlock();
-      claimed = claim(wanted, backlog);
+      claimed = claim(wanted, backlog, reserved);
       lock.lock();
-      in_flight_ -= wanted - claimed;
-      backlog = claimed == wanted;
+      in_flight_ -= reserved - claimed;
+      backlog = claimed >= wanted;
     }
     // Every free worker got a job, so more may be due: claim again as soon as one is free.
     // Otherwise nothing is due now: wait to be woken, or poll for jobs scheduled for later.
-    const bool more_may_be_due = claimed == wanted;
+    const bool more_may_be_due = claimed >= wanted;
     cv_.wait_for(lock, poll_interval_, [&] {
       return stopping_ || woken_ || (more_may_be_due && in_flight_ < capacity_);
     });
@@ -84,9 +85,18 @@ void JobRunner::loop() {
   cv_.wait(lock, [&] { return in_flight_ == 0; });
 }
 
-std::size_t JobRunner::claim(std::size_t max, bool in_bulk) {
+std::size_t JobRunner::claim(std::size_t max, bool in_bulk, std::size_t& reserved) {
   auto done = [this](JobOutcome o) { finished(o); };
-  auto claimed = in_bulk ? manager_->run_due_jobs_in_bulk(worker_, max, done)
+  // A backlog streams through the bulk path claim after claim, each reserved here first, until
+  // it ends or the runner stops.
+  auto claim_more = [this, max, &reserved] {
+    if (stopping_) return false;
+    std::lock_guard lock(mu_);
+    in_flight_ += max;
+    reserved += max;
+    return true;
+  };
+  auto claimed = in_bulk ? manager_->run_due_jobs_in_bulk(worker_, max, done, claim_more)
                          : manager_->start_due_jobs(worker_, max, done);
   log_breaker_changes();
   if (claimed.ok()) return *claimed;

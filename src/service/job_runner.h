@@ -2,7 +2,9 @@
 // busy: whenever a worker is free it claims more due jobs (SyncManager::start_due_jobs), so a
 // slow sync holds back nothing but itself. While the queue holds a backlog (a claim took all it
 // asked for) it claims many at a time and syncs them on the bulk path, on this thread
-// (SyncManager::run_due_jobs_in_bulk), so an import shares its store transactions. It sleeps when nothing is due and wakes early when
+// (SyncManager::run_due_jobs_in_bulk), so an import shares its store transactions, and
+// claims the backlog's next jobs while the pool still plans the last ones, so the pool does not
+// drain between claims. It sleeps when nothing is due and wakes early when
 // told that jobs were queued (events, agents' writes, sweeps). Jobs scheduled for later
 // (retries with backoff, jobs held by a circuit breaker) are found by polling every
 // `poll_interval`.
@@ -39,8 +41,10 @@ class JobRunner {
  private:
   void loop();
   // Claims up to `max` jobs, for the bulk path or one per worker; returns how many it claimed
-  // (0 when the claim failed).
-  std::size_t claim(std::size_t max, bool in_bulk);
+  // (0 when the claim failed). A bulk claim may stream on through further claims of `max`:
+  // each adds `max` to in_flight_ and to `reserved` (which starts at what the caller reserved)
+  // before it is made, so the caller releases `reserved` minus what was claimed.
+  std::size_t claim(std::size_t max, bool in_bulk, std::size_t& reserved);
   void finished(JobOutcome outcome);
   void log_breaker_changes();
 

@@ -265,9 +265,14 @@ class Simulation {
       ++finished;
       cv.notify_one();
     };
-    // As the service's job runner: one job per worker, or a backlog's claim on the bulk path.
-    auto claimed = chance(50) ? manager_->start_due_jobs("sim", sync_options_.batch_size, done)
-                              : manager_->run_due_jobs_in_bulk("sim", sync_options_.batch_size, done);
+    // As the service's job runner: one job per worker, or a backlog's claim on the bulk path,
+    // streaming on through up to three more claims (at most 32 jobs: one group of the bulk
+    // path, so the run stays a function of the seed).
+    int more_claims = static_cast<int>(pick(4));
+    auto claim_more = [&more_claims] { return more_claims-- > 0; };
+    auto claimed =
+        chance(50) ? manager_->start_due_jobs("sim", sync_options_.batch_size, done)
+                   : manager_->run_due_jobs_in_bulk("sim", sync_options_.batch_size, done, claim_more);
     if (!claimed.ok()) return;
     std::unique_lock lock(mu);
     // A crashed job says nothing, so the wait looks again every millisecond; with one worker the
