@@ -368,6 +368,12 @@ class Store {
   // while a job runs is not lost. Returns the job id.
   virtual Result<std::int64_t> enqueue(const EntityKey& key, Direction direction,
                                        std::string_view trigger, Timestamp run_at) = 0;
+  // enqueue() for each of `keys` in ONE transaction (a sweep's page): all are queued or none.
+  // Returns the job ids in the order of `keys`.
+  virtual Result<std::vector<std::int64_t>> enqueue_all(std::span<const EntityKey> keys,
+                                                        Direction direction,
+                                                        std::string_view trigger,
+                                                        Timestamp run_at) = 0;
   // Leases up to `max` jobs due at `now` (pending with run_at <= now, or leased with
   // lease_until < now), oldest run_at first (then id). Each claim counts nothing against attempts.
   virtual Result<std::vector<Job>> claim_jobs(std::string_view worker, std::size_t max, Timestamp now,

@@ -159,6 +159,12 @@ class SyncManager {
   // --- durable queue (used by the background service and event intake)
   Result<std::int64_t> enqueue(std::string_view type, std::string_view id, Direction direction,
                                std::string_view trigger);
+  // The same for several ids of one type in one store transaction (a sweep's page): all are
+  // queued or none (kInvalidArgument, nothing queued, when one is not a valid key). Job ids in
+  // the order of `ids`.
+  Result<std::vector<std::int64_t>> enqueue_all(std::string_view type,
+                                                const std::vector<std::string>& ids,
+                                                Direction direction, std::string_view trigger);
   // Claims up to batch_size due jobs, runs them (as run_due_jobs_in_bulk) and waits for them;
   // failures back off alone (at least as long as the remote's Retry-After) and dead-letter after
   // retry_limit attempts (permanent errors at once). A job refused by an open circuit breaker

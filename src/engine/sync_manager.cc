@@ -1512,6 +1512,19 @@ Result<std::int64_t> SyncManager::enqueue(std::string_view type, std::string_vie
   return impl_->env.store->enqueue(key, direction, trigger, impl_->clock->now());
 }
 
+Result<std::vector<std::int64_t>> SyncManager::enqueue_all(std::string_view type,
+                                                           const std::vector<std::string>& ids,
+                                                           Direction direction,
+                                                           std::string_view trigger) {
+  std::vector<EntityKey> keys;
+  keys.reserve(ids.size());
+  for (const std::string& id : ids) {
+    keys.push_back(EntityKey{std::string(type), id});
+    OJSYNC_RETURN_IF_ERROR(impl_->check_key(keys.back()).status());
+  }
+  return impl_->env.store->enqueue_all(keys, direction, trigger, impl_->clock->now());
+}
+
 Result<std::size_t> SyncManager::start_due_jobs(std::string_view worker, std::size_t max,
                                                 std::function<void(JobOutcome)> done) {
   Impl& impl = *impl_;

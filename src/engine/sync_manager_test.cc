@@ -1002,6 +1002,17 @@ TEST_P(BulkInterruptedTest, AGroupStoppedBetweenItsIntentsAndItsCommitIsRecognis
 
 INSTANTIATE_TEST_SUITE_P(BeforeOrAfterTheWrites, BulkInterruptedTest, ::testing::Bool());
 
+// A sweep's page is queued in one transaction, all or nothing: one id that is no key queues none.
+TEST_F(SyncManagerTest, EnqueueAllQueuesAPageOrNothing) {
+  auto refused = manager_->enqueue_all("manuscript", {"1", "not an id"}, Direction::kBoth, "sweep");
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(store_->list_jobs(std::nullopt, 10)->empty());
+  auto queued = manager_->enqueue_all("manuscript", {"1", "2"}, Direction::kBoth, "sweep");
+  ASSERT_TRUE(queued.ok()) << queued.status().to_string();
+  EXPECT_EQ(queued->size(), 2u);
+  EXPECT_EQ(store_->list_jobs(JobState::kPending, 10)->size(), 2u);
+}
+
 TEST_F(SyncManagerTest, QueuedJobsRetryThenDeadLetter) {
   SyncOptions options;
   options.retry_limit = 3;

@@ -76,7 +76,7 @@ Result<bool> ChangeSweep::is_echo(const std::string& type, const SyncState& stat
 }
 
 Result<std::size_t> ChangeSweep::queue_page(const std::string& type, const ChangePage& page) {
-  std::size_t queued = 0;
+  std::vector<std::string> ids;  // Queued in one transaction: a page costs one commit.
   for (const ChangedEntity& change : page.changes) {
     OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> state,
                             store_->find_state_by_side_id(type, side_, change.side_id));
@@ -89,10 +89,12 @@ Result<std::size_t> ChangeSweep::queue_page(const std::string& type, const Chang
     if (!is_valid_identifier(id))
       continue;  // Cannot be named, so cannot be synced; never
                  // blocks the rest.
-    OJSYNC_RETURN_IF_ERROR(manager_->enqueue(type, id, Direction::kBoth, "sweep").status());
-    ++queued;
+    ids.push_back(id);
   }
-  return queued;
+  if (!ids.empty()) {
+    OJSYNC_RETURN_IF_ERROR(manager_->enqueue_all(type, ids, Direction::kBoth, "sweep").status());
+  }
+  return ids.size();
 }
 
 }  // namespace ojsync::service

@@ -425,6 +425,22 @@ class SqliteStore final : public Store {
     return with_db([&](SqliteDb& db) { return enqueue_job(db, key, direction, trigger, run_at); });
   }
 
+  Result<std::vector<std::int64_t>> enqueue_all(std::span<const EntityKey> keys,
+                                                Direction direction, std::string_view trigger,
+                                                Timestamp run_at) override {
+    return transact(Transaction::Mode::kWrite,
+                    [&](SqliteDb& db) -> Result<std::vector<std::int64_t>> {
+                      std::vector<std::int64_t> ids;
+                      ids.reserve(keys.size());
+                      for (const EntityKey& key : keys) {
+                        OJSYNC_ASSIGN_OR_RETURN(std::int64_t id,
+                                                enqueue_job(db, key, direction, trigger, run_at));
+                        ids.push_back(id);
+                      }
+                      return ids;
+                    });
+  }
+
   Result<std::vector<Job>> claim_jobs(std::string_view worker, std::size_t max, Timestamp now,
                                       Duration lease) override {
     return with_db([&](SqliteDb& db) { return claim_due_jobs(db, worker, max, now, lease); });

@@ -881,6 +881,29 @@ TEST_P(StoreConformanceTest, EnqueueReusesThePendingJobAndKeepsTheEarliestRunAt)
   EXPECT_EQ(ids_of(*pending), (std::vector<std::int64_t>{*first, *other_direction, *other_key}));
 }
 
+// A sweep's page in one transaction: each key as enqueue() would queue it, a pending job reused.
+TEST_P(StoreConformanceTest, EnqueueAllQueuesEachKeyAsEnqueueWould) {
+  auto earlier = store_->enqueue(kKey, Direction::kBoth, "event", at(10));
+  OJSYNC_ASSERT_OK(earlier);
+  const std::vector<EntityKey> keys = {kOther, kKey, kOther};
+  auto queued = store_->enqueue_all(keys, Direction::kBoth, "sweep", at(5));
+  OJSYNC_ASSERT_OK(queued);
+  ASSERT_EQ(queued->size(), 3u);
+  EXPECT_EQ((*queued)[1], *earlier);
+  EXPECT_EQ((*queued)[2], (*queued)[0]) << "a key twice in one page is one job";
+  EXPECT_NE((*queued)[0], *earlier);
+  std::optional<Job> reused = find_job(*earlier);
+  ASSERT_TRUE(reused.has_value());
+  EXPECT_EQ(reused->run_at, at(5));
+  std::optional<Job> other = find_job((*queued)[0]);
+  ASSERT_TRUE(other.has_value());
+  EXPECT_EQ(other->key, kOther);
+  EXPECT_EQ(other->trigger, "sweep");
+  auto none = store_->enqueue_all({}, Direction::kBoth, "sweep", at(5));
+  OJSYNC_ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_P(StoreConformanceTest, EnqueueWhileLeasedQueuesAnotherJob) {
   auto leased = enqueue_and_claim(kKey, at(1));
   OJSYNC_ASSERT_OK(leased);

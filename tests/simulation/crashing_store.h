@@ -89,6 +89,14 @@ class CrashingStore final : public Store {
     crash_.point();
     return result;
   }
+  Result<std::vector<std::int64_t>> enqueue_all(std::span<const EntityKey> keys,
+                                                Direction direction, std::string_view trigger,
+                                                Timestamp run_at) override {
+    crash_.point();
+    auto result = real_.enqueue_all(keys, direction, trigger, run_at);
+    crash_.point();
+    return result;
+  }
   Result<std::vector<Job>> claim_jobs(std::string_view worker, std::size_t max, Timestamp now,
                                       Duration lease) override {
     crash_.point();

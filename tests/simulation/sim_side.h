@@ -112,12 +112,15 @@ struct SideChange {
 class SimSide {
  public:
   // `skew` shifts this side's clock against the engine's. A side that assigns ids (OJS) names
-  // documents the engine creates there; the other takes the id the engine chooses.
+  // documents the engine creates there; the other takes the id the engine chooses, and versions
+  // its documents, as the embedded store's etags do: it refuses a write or delete whose
+  // document changed since the engine read it (SimConnector).
   SimSide(Side side, const ManualClock& clock, Duration skew, bool assigns_ids)
       : side_(side), clock_(clock), skew_(skew), assigns_ids_(assigns_ids) {}
 
   Side side() const { return side_; }
   bool assigns_ids() const { return assigns_ids_; }
+  bool versions_documents() const { return !assigns_ids_; }
   Timestamp now() const { return clock_.now() + skew_; }
 
   // A new id as this side would name a document a user created here.
@@ -160,7 +163,8 @@ class SimSide {
     if (doc) {
       if (side_ == Side::kOjs && type == "manuscript")
         (*doc)["lastModified"] = format_timestamp(now());
-      docs_[{type, id}] = Snapshot{id, std::move(*doc), now()};
+      Snapshot& stored = docs_[{type, id}] = Snapshot{id, std::move(*doc), now()};
+      if (versions_documents()) stored.version = std::to_string(++revisions_);
     } else {
       docs_.erase({type, id});
       stamps_.erase({type, id});
@@ -173,6 +177,9 @@ class SimSide {
 
   // Told of every engine call's effect and injected fault (tracing one seed).
   std::function<void(const std::string&)> trace;
+  // Called after each of the engine's reads of a document (present or not), before the reply:
+  // a user may change it then, between the engine's read and its write.
+  std::function<void(const std::string& type, const std::string& id)> after_read;
   // Calls touching these ids always fail (a record the side refuses to serve).
   std::set<std::string> poisoned;
   // Writes and removes the engine made, per (type, id).
@@ -187,6 +194,7 @@ class SimSide {
   const Duration skew_;
   const bool assigns_ids_;
   int next_id_ = 0;
+  std::uint64_t revisions_ = 0;  // Versions given so far, so none is given twice.
   std::map<std::pair<std::string, std::string>, Snapshot> docs_;
   std::map<std::pair<std::string, std::string>, std::string> stamps_;
   std::vector<SideChange> changes_;
@@ -215,19 +223,33 @@ class SimConnector final : public Connector {
   Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view side_id) override {
     std::lock_guard lock(mu_);
     OJSYNC_RETURN_IF_ERROR(enter(side_id));
-    return side_.get(std::string(type), std::string(side_id));
+    std::optional<Snapshot> read = side_.get(std::string(type), std::string(side_id));
+    if (side_.after_read) side_.after_read(std::string(type), std::string(side_id));
+    return read;
   }
 
   Result<ChangePage> list_changed(std::string_view, std::string_view, std::size_t) override {
     return Unimplemented("the simulation announces changes as events");
   }
 
-  Result<WriteResult> write(std::string_view type_view, std::string_view id_view, const Json& doc,
+  Result<WriteResult> write(std::string_view type, std::string_view id, const Json& doc,
                             std::string_view key) override {
+    return write_checked(type, id, doc, key, std::nullopt);
+  }
+
+  Result<WriteResult> write_if_unchanged(std::string_view type, const WriteRequest& request) override {
+    return write_checked(type, request.side_id, *request.document, request.idempotency_key,
+                         request.expected_version);
+  }
+
+  Result<WriteResult> write_checked(std::string_view type_view, std::string_view id_view,
+                                    const Json& doc, std::string_view key,
+                                    const std::optional<std::string>& expected_version) {
     std::lock_guard lock(mu_);
     OJSYNC_RETURN_IF_ERROR(enter(id_view));
     const std::string type(type_view);
     std::string id(id_view);
+    OJSYNC_RETURN_IF_ERROR(check_unchanged(type, id, expected_version));
     bool created = false;
     if (id.empty() || (side_.assigns_ids() && !side_.get(type, id))) {
       id = find_earlier_create(type, doc, std::string(key));
@@ -265,8 +287,15 @@ class SimConnector final : public Connector {
   }
 
   Status remove(std::string_view type, std::string_view side_id) override {
+    return remove_if_unchanged(type, side_id, std::nullopt);
+  }
+
+  Status remove_if_unchanged(std::string_view type, std::string_view side_id,
+                             const std::optional<std::string>& expected_version) override {
     std::lock_guard lock(mu_);
     OJSYNC_RETURN_IF_ERROR(enter(side_id));
+    OJSYNC_RETURN_IF_ERROR(
+        check_unchanged(std::string(type), std::string(side_id), expected_version));
     if (side_.get(std::string(type), std::string(side_id))) {
       if (side_.trace)
         side_.trace("  engine removed " + std::string(name()) + " " + std::string(type) + "/" +
@@ -299,6 +328,17 @@ class SimConnector final : public Connector {
   Status leave() {
     crash_.point();
     return traced(faults_.after_effect());
+  }
+  // On a side that versions its documents, kAborted (nothing done) when (type, id) no longer
+  // holds the version the engine read ("" = it was absent), as the embedded store refuses.
+  Status check_unchanged(const std::string& type, const std::string& id,
+                         const std::optional<std::string>& expected_version) {
+    if (!expected_version || !side_.versions_documents() || id.empty()) return OkStatus();
+    const std::optional<Snapshot> held = side_.get(type, id);
+    if (expected_version->empty() ? !held : held && held->version == *expected_version) {
+      return OkStatus();
+    }
+    return traced(Aborted("simulated: " + type + "/" + id + " changed since it was read"));
   }
   Status traced(Status s) {
     if (!s.ok() && side_.trace)

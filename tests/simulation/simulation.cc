@@ -122,6 +122,22 @@ class Simulation {
     if (options_.trace) {
       ojs_.trace = agents_.trace = [this](const std::string& line) { trace(line); };
     }
+    agents_.after_read = [this](const std::string& type, const std::string& id) {
+      if (type != kManuscript || mid_sync_edit_percent_ == 0 || !chance(mid_sync_edit_percent_)) {
+        return;
+      }
+      const bool held = agents_.get(type, id).has_value();
+      // The agent API refuses a new document under an id OJS could hold (SyncManager::
+      // check_new_agents_entity): the engine reads one when it looks for OJS's entity there.
+      if (!held && ojs_.could_hold(id)) return;
+      ++mid_sync_edits_;
+      trace("an agent changes " + type + "/" + id + " between the engine's read and its write:");
+      if (held) {
+        edit_manuscript(Side::kAgents, id);
+      } else {
+        create_manuscript(Side::kAgents, id);
+      }
+    };
   }
 
   ~Simulation() {
@@ -168,6 +184,10 @@ class Simulation {
     static const int kFaultPercent[] = {0, 2, 10, 25};
     fault_percent_ = kFaultPercent[pick(4)];
     faults_.set_rate(fault_percent_ / 100.0);
+    // An agent's edit (or new manuscript) between a sync's read of the agents' side and its
+    // write there, per read: the engine's conditional writes must neither lose nor overwrite it.
+    static const int kMidSyncEditPercent[] = {0, 0, 3, 10};
+    mid_sync_edit_percent_ = kMidSyncEditPercent[pick(4)];
     static const int kCrashPermille[] = {0, 10, 30};
     crash_permille_ = kCrashPermille[pick(3)];
     steps_ = 120 + static_cast<int>(pick(180));
@@ -367,8 +387,9 @@ class Simulation {
     return a;
   }
 
-  void create_manuscript(Side s) {
-    const std::string id = side(s).new_id();
+  void create_manuscript(Side s) { create_manuscript(s, side(s).new_id()); }
+
+  void create_manuscript(Side s, const std::string& id) {
     Json doc = Json::object();
     doc["origin"] = journal(s, kManuscript, id, {"origin"}, "origin ");
     doc["title"]["en"] = journal(s, kManuscript, id, {"title", "en"}, "Title ");
@@ -405,6 +426,11 @@ class Simulation {
   void user_edit(Side s) {
     auto id = random_doc(s, kManuscript);
     if (!id) return create_manuscript(s);
+    edit_manuscript(s, *id);
+  }
+
+  void edit_manuscript(Side s, const std::string& edited) {
+    const std::optional<std::string> id = edited;
     Json doc = side(s).get(kManuscript, *id)->document;
     doc.as_object().erase("lastModified");
     static const char* const kLocales[] = {"en", "fr_CA", "de_DE"};
@@ -630,6 +656,7 @@ class Simulation {
   }
 
   void quiesce() {
+    mid_sync_edit_percent_ = 0;  // The users stop, so that the sides can converge.
     crash_.arm(0);
     if (crash_.dead()) restart();
     faults_.set_rate(0);
@@ -773,6 +800,11 @@ class Simulation {
     const std::optional<Json>* agents =
         st.agents_id.empty() ? nullptr : last(Side::kAgents, st.agents_id);
     if ((ojs == nullptr) == (agents == nullptr)) return;
+    // The entity's id is the side id it was first seen under. When OJS deleted that document
+    // and a settled conflict created it again there under a new id, OJS's users wrote the
+    // entity too, under its old id (seed 2426 after session 7's schedule change).
+    const Side other = ojs != nullptr ? Side::kAgents : Side::kOjs;
+    if (last(other, key.id) != nullptr) return;
 
     std::optional<Json> expected = ojs != nullptr ? *ojs : *agents;
     if (expected) expected->as_object().erase("lastModified");
@@ -882,6 +914,7 @@ class Simulation {
                 " crashes, " + std::to_string(edits_.size()) + " edits, " +
                 std::to_string(user_writes_) + " user writes, " + std::to_string(engine_writes()) +
                 " engine writes" + counted(found_creates_, "lost creates found by their key") +
+                counted(mid_sync_edits_, "agents' changes between a sync's read and its write") +
                 (poisoned_id_.empty() ? "" : ", poisoned " + poisoned_id_);
     return r;
   }
@@ -897,6 +930,7 @@ class Simulation {
   std::set<std::string, std::less<>> append_only_;
   SyncOptions sync_options_;
   int fault_percent_ = 0;
+  int mid_sync_edit_percent_ = 0;
   int crash_permille_ = 0;
   int steps_ = 0;
   int poison_at_ = -1;
@@ -915,6 +949,7 @@ class Simulation {
   std::int64_t authors_ = 0;
   int crashes_ = 0;
   int user_writes_ = 0;
+  std::size_t mid_sync_edits_ = 0;
   std::size_t found_creates_ = 0;  // Creates whose reply never arrived, found by their key.
   std::map<std::string, Edit> edits_;  // By token.
   // The last document a user wrote (nullopt: deleted), per (side, (type, id)).
