@@ -216,6 +216,7 @@ class Bench {
     auto made_json = Json::parse(made.out);
     if (made.exit_code != 0 || !made_json.ok()) die("ojsync token create failed");
     api_token_ = made_json->get_string("token");
+    send("POST", emulator_->origin() + "/__emulator/stats/reset", "");  // The import's alone.
     daemon_ = std::make_unique<testing::ChildProcess>(
         OJSYNC_BINARY, std::vector<std::string>{"serve", "--config", config},
         dir_.file("daemon.err"));
@@ -228,6 +229,14 @@ class Bench {
                 "%.0f us per submission\n",
                 args_.submissions, seconds, args_.submissions / seconds,
                 cpu_time(daemon_->pid()).count() * 1e6 / args_.submissions);
+    std::string requests;
+    const Json stats = get_json(emulator_->origin() + "/__emulator/stats");
+    if (const Json* by_route = stats.find("byRoute"); by_route != nullptr && by_route->is_object()) {
+      for (const auto& [route, n] : by_route->as_object()) {
+        requests += (requests.empty() ? "" : ", ") + route + " " + std::to_string(n.as_int());
+      }
+    }
+    std::printf("  OJS requests: %s\n", requests.c_str());
   }
 
   // Waits until the daemon has synced at least `syncs` entities and its queue is empty.

@@ -393,6 +393,9 @@ class Store {
   virtual Result<std::size_t> release_leases(std::string_view worker) = 0;
   // Ordered by run_at, then id; `state` nullopt = all.
   virtual Result<std::vector<Job>> list_jobs(std::optional<JobState> state, std::size_t limit) = 0;
+  // How many pending jobs are due at `now`, counted up to `up_to` (a bounded look, whatever the
+  // queue holds).
+  virtual Result<std::size_t> count_due_jobs(Timestamp now, std::size_t up_to) = 0;
   // Dead-lettered job back to pending, attempts reset. kNotFound for an unknown job,
   // kFailedPrecondition when it is not dead; merges like release_job.
   virtual Status replay_dead_job(std::int64_t job_id, Timestamp run_at) = 0;

@@ -165,6 +165,8 @@ class SyncManager {
   Result<std::vector<std::int64_t>> enqueue_all(std::string_view type,
                                                 const std::vector<std::string>& ids,
                                                 Direction direction, std::string_view trigger);
+  // How many queued jobs are due now, counted up to `up_to` (a sweep's backpressure).
+  Result<std::size_t> count_due_jobs(std::size_t up_to);
   // Claims up to batch_size due jobs, runs them (as run_due_jobs_in_bulk) and waits for them;
   // failures back off alone (at least as long as the remote's Retry-After) and dead-letter after
   // retry_limit attempts (permanent errors at once). A job refused by an open circuit breaker

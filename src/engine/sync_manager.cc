@@ -1525,6 +1525,10 @@ Result<std::vector<std::int64_t>> SyncManager::enqueue_all(std::string_view type
   return impl_->env.store->enqueue_all(keys, direction, trigger, impl_->clock->now());
 }
 
+Result<std::size_t> SyncManager::count_due_jobs(std::size_t up_to) {
+  return impl_->env.store->count_due_jobs(impl_->clock->now(), up_to);
+}
+
 Result<std::size_t> SyncManager::start_due_jobs(std::string_view worker, std::size_t max,
                                                 std::function<void(JobOutcome)> done) {
   Impl& impl = *impl_;

@@ -1,5 +1,8 @@
 #include "service/change_sweep.h"
 
+#include <chrono>
+#include <thread>
+
 #include "ojsync/canonical.h"
 #include "ojsync/entity_type.h"
 #include "service/http_status.h"
@@ -9,7 +12,7 @@ namespace ojsync::service {
 
 ChangeSweep::ChangeSweep(Side side, Connector* connector, Store* store, SyncManager* manager,
                          std::vector<std::string> types, std::size_t page_size, bool skip_echoes,
-                         std::function<void()> on_queued)
+                         std::function<void()> on_queued, std::size_t max_backlog)
     : side_(side),
       connector_(connector),
       store_(store),
@@ -17,7 +20,8 @@ ChangeSweep::ChangeSweep(Side side, Connector* connector, Store* store, SyncMana
       types_(std::move(types)),
       page_size_(page_size),
       skip_echoes_(skip_echoes),
-      on_queued_(std::move(on_queued)) {}
+      on_queued_(std::move(on_queued)),
+      max_backlog_(max_backlog) {}
 
 SweepCounts ChangeSweep::run(const std::atomic<bool>& stopping) {
   SweepCounts counts;
@@ -62,8 +66,20 @@ bool ChangeSweep::sweep_type(const std::string& type, const std::atomic<bool>& s
       cursor = page->next_cursor;
     }
     if (!page->has_more) break;
+    if (*queued > 0) wait_for_backlog(stopping);
   }
   return true;
+}
+
+void ChangeSweep::wait_for_backlog(const std::atomic<bool>& stopping) {
+  if (max_backlog_ == 0) return;
+  // The job runner drains a backlog at hundreds to thousands of jobs a second: a short poll.
+  constexpr auto kPoll = std::chrono::milliseconds(5);
+  while (!stopping) {
+    const Result<std::size_t> due = manager_->count_due_jobs(max_backlog_);
+    if (!due.ok() || *due < max_backlog_) return;
+    std::this_thread::sleep_for(kPoll);
+  }
 }
 
 Result<bool> ChangeSweep::is_echo(const std::string& type, const SyncState& state,

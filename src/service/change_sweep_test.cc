@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "ojsync/random.h"
 #include "support/forwarding_connector.h"
 #include "support/memory_connector.h"
@@ -16,9 +20,11 @@ class FlakyListing final : public testing::ForwardingConnector {
  public:
   using ForwardingConnector::ForwardingConnector;
   int failures = 0;
+  std::atomic<int> listings{0};
 
   Result<ChangePage> list_changed(std::string_view type, std::string_view cursor,
                                   std::size_t limit) override {
+    ++listings;
     if (failures > 0) {
       --failures;
       return Unavailable("OJS is down");
@@ -132,6 +138,48 @@ TEST_F(ChangeSweepTest, SkipsEchoesOfSyncedContentWhenAsked) {
   const SweepCounts edits = agents_sweep.run(stopping_);
   EXPECT_EQ(edits.queued, 2u);
   EXPECT_EQ(queued(), (std::vector<std::string>{"manuscript/2", "manuscript/3"}));
+}
+
+// With a bound on the backlog, the sweep lists no further page while that many jobs are due, and
+// goes on as the queue drains: it keeps pace with the job runner instead of running ahead.
+TEST_F(ChangeSweepTest, AtItsBacklogBoundTheSweepWaitsForTheQueue) {
+  for (const char* id : {"1", "2", "3", "4", "5", "6"}) ojs_.put("manuscript", id, doc(id));
+  ChangeSweep bounded(Side::kOjs, &listing_, store_.get(), manager_.get(), {"manuscript"},
+                      /*page_size=*/2, /*skip_echoes=*/false, {}, /*max_backlog=*/2);
+  std::atomic<bool> done{false};
+  std::thread sweep([&] {
+    bounded.run(stopping_);
+    done = true;
+  });
+  const auto wait_for = [&](auto condition) {
+    for (int i = 0; i < 1000 && !condition(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return condition();
+  };
+  ASSERT_TRUE(wait_for([&] { return queued().size() == 2; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(listing_.listings, 1) << "a page listed while two jobs were due";
+  EXPECT_EQ(queued().size(), 2u);
+  EXPECT_FALSE(done);
+
+  int drained = 0;
+  while (!done && drained < 100) {  // The job runner's part: each drain lets one more page in.
+    drain();
+    ++drained;
+    wait_for([&] { return done || !queued().empty(); });
+  }
+  sweep.join();
+  drain();
+  EXPECT_GE(drained, 2);
+  EXPECT_GE(listing_.listings, 3);
+  EXPECT_TRUE(store_->get_setting("cursor.ojs.manuscript").value().has_value());
+
+  // Stopping ends the wait.
+  ASSERT_TRUE(store_->put_setting("cursor.ojs.manuscript", "").ok());
+  std::thread stopped([&] { bounded.run(stopping_); });
+  ASSERT_TRUE(wait_for([&] { return queued().size() == 2; }));
+  stopping_ = true;
+  stopped.join();
+  EXPECT_EQ(queued().size(), 2u);
 }
 
 TEST_F(ChangeSweepTest, StopsBetweenTypesWhenAskedTo) {

@@ -22,6 +22,10 @@ namespace ojsync::service {
 namespace {
 
 constexpr std::size_t kSweepPageSize = 100;
+// A sweep lists no further page while this many jobs are due: a few bulk claims' worth, so the
+// job runner's claims stay full, and well inside what the OJS connector keeps of a listing
+// (1,000 submissions for 5 s), so each sync reads its submission from the listing.
+constexpr std::size_t kSweepMaxBacklog = 500;
 constexpr Duration kJobPollInterval = std::chrono::seconds(1);
 constexpr std::size_t kMaxRateClients = 10'000;
 
@@ -205,9 +209,11 @@ void Daemon::Parts::start_tasks() {
   // Echoes are skipped on the agents' side only: its fetch is a local read, while checking an
   // OJS entity would cost the same requests as the sync it might save.
   ojs_sweep = std::make_unique<ChangeSweep>(Side::kOjs, engine.ojs.get(), store, manager, types,
-                                            kSweepPageSize, /*skip_echoes=*/false, wake);
+                                            kSweepPageSize, /*skip_echoes=*/false, wake,
+                                            kSweepMaxBacklog);
   agents_sweep = std::make_unique<ChangeSweep>(Side::kAgents, engine.agents.get(), store, manager,
-                                               types, kSweepPageSize, /*skip_echoes=*/true, wake);
+                                               types, kSweepPageSize, /*skip_echoes=*/true, wake,
+                                               kSweepMaxBacklog);
   anti_entropy = std::make_unique<AntiEntropy>(store, manager, types, kSweepPageSize, wake);
   auto sweep_task = [](ChangeSweep* sweep, const char* side) {
     return [sweep, side](const std::atomic<bool>& stopping) {

@@ -156,6 +156,14 @@ Status fail_job(SqliteDb& db, const JobFailure& failure) {
   return q.bind(attempts, failure.error, job->id).run();
 }
 
+Result<std::size_t> count_due_jobs_up_to(SqliteDb& db, Timestamp now, std::size_t up_to) {
+  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT count(*) FROM (SELECT 1 FROM sync_jobs "
+                                            "WHERE state = 'pending' AND run_at <= ? LIMIT ?)"));
+  OJSYNC_ASSIGN_OR_RETURN(const bool row, q.bind(now, sql_limit(up_to)).step());
+  if (!row) return Internal("count(*) returned no row");
+  return static_cast<std::size_t>(q.int64(0));
+}
+
 Result<std::vector<Job>> list_jobs_in_state(SqliteDb& db, std::optional<JobState> state,
                                             std::size_t limit) {
   OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_JOB_COLUMNS " FROM sync_jobs "

@@ -51,6 +51,9 @@ Status complete_job(SqliteDb& db, std::int64_t job_id);
 // which then keeps the later run_at so the backoff holds). Unknown and dead jobs are left alone.
 Status fail_job(SqliteDb& db, const JobFailure& failure);
 
+// Store::count_due_jobs: pending jobs with run_at <= now, counted up to `up_to`.
+Result<std::size_t> count_due_jobs_up_to(SqliteDb& db, Timestamp now, std::size_t up_to);
+
 // Store::list_jobs: ordered by run_at, then id.
 Result<std::vector<Job>> list_jobs_in_state(SqliteDb& db, std::optional<JobState> state,
                                             std::size_t limit);

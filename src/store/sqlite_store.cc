@@ -465,6 +465,10 @@ class SqliteStore final : public Store {
     return with_db([&](SqliteDb& db) { return list_jobs_in_state(db, state, limit); });
   }
 
+  Result<std::size_t> count_due_jobs(Timestamp now, std::size_t up_to) override {
+    return with_db([&](SqliteDb& db) { return count_due_jobs_up_to(db, now, up_to); });
+  }
+
   Status replay_dead_job(std::int64_t job_id, Timestamp run_at) override {
     return transact(Transaction::Mode::kWrite, [&](SqliteDb& db) { return replay_job(db, job_id, run_at); });
   }

@@ -904,6 +904,23 @@ TEST_P(StoreConformanceTest, EnqueueAllQueuesEachKeyAsEnqueueWould) {
   EXPECT_TRUE(none->empty());
 }
 
+// Only pending jobs due by `now` count, and the count stops at its bound.
+TEST_P(StoreConformanceTest, CountDueJobsCountsPendingDueJobsUpToItsBound) {
+  OJSYNC_ASSERT_OK(store_->enqueue(kKey, Direction::kBoth, "sweep", at(5)));
+  OJSYNC_ASSERT_OK(store_->enqueue(kOther, Direction::kBoth, "sweep", at(5)));
+  OJSYNC_ASSERT_OK(store_->enqueue(kOther, Direction::kToOjs, "sweep", at(50)));  // Not due yet.
+  OJSYNC_ASSERT_OK(store_->enqueue({"manuscript", "44"}, Direction::kBoth, "sweep", at(6)));
+  auto claimed = store_->claim_jobs("w", 1, at(10), std::chrono::minutes(1));  // Leased: not pending.
+  OJSYNC_ASSERT_OK(claimed);
+  ASSERT_EQ(claimed->size(), 1u);
+  auto due = store_->count_due_jobs(at(10), 100);
+  OJSYNC_ASSERT_OK(due);
+  EXPECT_EQ(*due, 2u);
+  EXPECT_EQ(store_->count_due_jobs(at(10), 1).value(), 1u);
+  EXPECT_EQ(store_->count_due_jobs(at(60), 100).value(), 3u);
+  EXPECT_EQ(store_->count_due_jobs(at(1), 100).value(), 0u);
+}
+
 TEST_P(StoreConformanceTest, EnqueueWhileLeasedQueuesAnotherJob) {
   auto leased = enqueue_and_claim(kKey, at(1));
   OJSYNC_ASSERT_OK(leased);

@@ -131,6 +131,9 @@ class CrashingStore final : public Store {
   Result<std::vector<Job>> list_jobs(std::optional<JobState> state, std::size_t limit) override {
     return real_.list_jobs(state, limit);
   }
+  Result<std::size_t> count_due_jobs(Timestamp now, std::size_t up_to) override {
+    return real_.count_due_jobs(now, up_to);
+  }
   Status replay_dead_job(std::int64_t job_id, Timestamp run_at) override {
     return real_.replay_dead_job(job_id, run_at);
   }
