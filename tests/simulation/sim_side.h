@@ -242,36 +242,6 @@ class SimConnector final : public Connector {
                          request.expected_version);
   }
 
-  Result<WriteResult> write_checked(std::string_view type_view, std::string_view id_view,
-                                    const Json& doc, std::string_view key,
-                                    const std::optional<std::string>& expected_version) {
-    std::lock_guard lock(mu_);
-    OJSYNC_RETURN_IF_ERROR(enter(id_view));
-    const std::string type(type_view);
-    std::string id(id_view);
-    OJSYNC_RETURN_IF_ERROR(check_unchanged(type, id, expected_version));
-    bool created = false;
-    if (id.empty() || (side_.assigns_ids() && !side_.get(type, id))) {
-      id = find_earlier_create(type, doc, std::string(key));
-      if (id.empty()) {
-        id = side_.new_id();
-        created = true;
-      }
-      memo_[{type, std::string(key)}] = id;
-    }
-    Json stored = doc;
-    if (!drop_field_.empty() && stored.is_object()) stored.as_object().erase(drop_field_);
-    if (side_.trace)
-      side_.trace("  engine wrote " + std::string(name()) + " " + type + "/" + id +
-                  " := " + stored.dump());
-    side_.put(type, id, std::move(stored));
-    ++side_.engine_writes[{type, id}];
-    ++side_.engine_writes_total;
-    if (created && stamps(type)) side_.stamp(type, id, std::string(key));
-    OJSYNC_RETURN_IF_ERROR(leave());
-    return WriteResult{*side_.get(type, id), {}};
-  }
-
   Result<std::optional<Snapshot>> find_created(std::string_view type_view, std::string_view key,
                                                Timestamp) override {
     std::lock_guard lock(mu_);
@@ -314,6 +284,37 @@ class SimConnector final : public Connector {
   }
 
  private:
+  // write() and write_if_unchanged(): `expected_version` as WriteRequest's.
+  Result<WriteResult> write_checked(std::string_view type_view, std::string_view id_view,
+                                    const Json& doc, std::string_view key,
+                                    const std::optional<std::string>& expected_version) {
+    std::lock_guard lock(mu_);
+    OJSYNC_RETURN_IF_ERROR(enter(id_view));
+    const std::string type(type_view);
+    std::string id(id_view);
+    OJSYNC_RETURN_IF_ERROR(check_unchanged(type, id, expected_version));
+    bool created = false;
+    if (id.empty() || (side_.assigns_ids() && !side_.get(type, id))) {
+      id = find_earlier_create(type, doc, std::string(key));
+      if (id.empty()) {
+        id = side_.new_id();
+        created = true;
+      }
+      memo_[{type, std::string(key)}] = id;
+    }
+    Json stored = doc;
+    if (!drop_field_.empty() && stored.is_object()) stored.as_object().erase(drop_field_);
+    if (side_.trace)
+      side_.trace("  engine wrote " + std::string(name()) + " " + type + "/" + id +
+                  " := " + stored.dump());
+    side_.put(type, id, std::move(stored));
+    ++side_.engine_writes[{type, id}];
+    ++side_.engine_writes_total;
+    if (created && stamps(type)) side_.stamp(type, id, std::string(key));
+    OJSYNC_RETURN_IF_ERROR(leave());
+    return WriteResult{*side_.get(type, id), {}};
+  }
+
   // A crash point, then a fault before the request reaches the side.
   Status enter(std::string_view side_id) {
     if (!side_id.empty() && !side_.could_hold(side_id))
