@@ -155,6 +155,17 @@ TEST(JobRunnerTest, ABacklogIsSyncedOnTheBulkPath) {
   for (int i = 0; i < kJobs; ++i) EXPECT_TRUE(memory.get("manuscript", std::to_string(i))) << i;
   // The first claim takes one job per worker; the backlog it finds is then taken in groups.
   EXPECT_EQ(agents.largest_batch, 50u);
+
+  // The backlog streamed through claims the runner reserved room for one by one: that room is
+  // all given back, so a job queued afterwards still finds a free worker.
+  ojs.put("manuscript", "late", Json(Json::Object{{"title", Json("t")}}));
+  ASSERT_TRUE(manager->enqueue("manuscript", "late", Direction::kBoth, "event").ok());
+  runner.wake();
+  const auto late_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!memory.get("manuscript", "late") && std::chrono::steady_clock::now() < late_deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_TRUE(memory.get("manuscript", "late"));
 }
 
 }  // namespace
