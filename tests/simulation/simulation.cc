@@ -429,9 +429,8 @@ class Simulation {
     edit_manuscript(s, *id);
   }
 
-  void edit_manuscript(Side s, const std::string& edited) {
-    const std::optional<std::string> id = edited;
-    Json doc = side(s).get(kManuscript, *id)->document;
+  void edit_manuscript(Side s, const std::string& id) {
+    Json doc = side(s).get(kManuscript, id)->document;
     doc.as_object().erase("lastModified");
     static const char* const kLocales[] = {"en", "fr_CA", "de_DE"};
     Json& authors = doc["authors"];
@@ -442,7 +441,7 @@ class Simulation {
       case 0:
       case 1: {
         const std::string locale = kLocales[pick(3)];
-        doc["title"][locale] = journal(s, kManuscript, *id, {"title", locale}, "Title ");
+        doc["title"][locale] = journal(s, kManuscript, id, {"title", locale}, "Title ");
         break;
       }
       case 2: {
@@ -455,7 +454,7 @@ class Simulation {
       }
       case 3: {
         const std::string locale = kLocales[pick(2)];
-        doc["abstract"][locale] = journal(s, kManuscript, *id, {"abstract", locale}, "Abstract ");
+        doc["abstract"][locale] = journal(s, kManuscript, id, {"abstract", locale}, "Abstract ");
         break;
       }
       case 4: {
@@ -463,11 +462,11 @@ class Simulation {
         Json& a = authors.as_array()[pick(authors.as_array().size())];
         if (!a.find("id") || !a.find("id")->is_int()) break;
         const std::string aid = "#" + std::to_string(a.find("id")->as_int());
-        a["name"] = journal(s, kManuscript, *id, {"authors", aid, "name"}, "Author ");
+        a["name"] = journal(s, kManuscript, id, {"authors", aid, "name"}, "Author ");
         break;
       }
       case 5:
-        authors.as_array().push_back(author(s, *id));
+        authors.as_array().push_back(author(s, id));
         break;
       case 6:
         if (!authors.as_array().empty())
@@ -480,17 +479,17 @@ class Simulation {
         break;
       case 8:
         if (chance(60) || keywords.as_array().empty()) {
-          keywords.as_array().push_back(Json(journal(s, kManuscript, *id, {"keywords"}, "kw ")));
+          keywords.as_array().push_back(Json(journal(s, kManuscript, id, {"keywords"}, "kw ")));
         } else {
           keywords.as_array().erase(keywords.as_array().begin() +
                                     static_cast<long>(pick(keywords.as_array().size())));
         }
         break;
       default:
-        doc["status"] = journal(s, kManuscript, *id, {"status"}, "status ");
+        doc["status"] = journal(s, kManuscript, id, {"status"}, "status ");
         break;
     }
-    user_put(s, kManuscript, *id, std::move(doc));
+    user_put(s, kManuscript, id, std::move(doc));
   }
 
   void poison_one() {
