@@ -60,18 +60,24 @@ Result<Job> find_leased_job(SqliteDb& db, std::int64_t job_id) {
 
 }  // namespace
 
+// The upsert, then a read of the pending job's id through the index that makes it unique:
+// RETURNING would materialise the row in an ephemeral table, which costs more than both.
 Result<std::int64_t> enqueue_job(SqliteDb& db, const EntityKey& key, Direction direction,
                                  std::string_view trigger, Timestamp run_at) {
   OJSYNC_ASSIGN_OR_RETURN(
-      Query q,
+      Query upsert,
       db.query("INSERT INTO sync_jobs (type, entity_id, direction, triggered_by, state, attempts, "
                "run_at, lease_until, leased_by, last_error, created_at) "
                "VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, NULL, '', '', ?5) "
                "ON CONFLICT (type, entity_id, direction) WHERE state = 'pending' "
-               "DO UPDATE SET run_at = MIN(run_at, excluded.run_at) RETURNING id"));
+               "DO UPDATE SET run_at = MIN(run_at, excluded.run_at)"));
+  OJSYNC_RETURN_IF_ERROR(
+      upsert.bind(key.type, key.id, direction_name(direction), trigger, run_at).run());
+  OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT id FROM sync_jobs WHERE type = ? AND "
+                                            "entity_id = ? AND direction = ? AND state = 'pending'"));
   OJSYNC_ASSIGN_OR_RETURN(const bool row,
-                          q.bind(key.type, key.id, direction_name(direction), trigger, run_at).step());
-  if (!row) return Internal("enqueue returned no job id");
+                          q.bind(key.type, key.id, direction_name(direction)).step());
+  if (!row) return Internal("enqueue left no pending job");
   return q.int64(0);
 }
 

@@ -242,6 +242,32 @@ TEST_P(StoreConformanceTest, FindsStatesBySideId) {
   }
 }
 
+// Two entities can name the same side id (one deleted, another created under the id since):
+// a live entry wins over a tombstone, then the most recently updated.
+TEST_P(StoreConformanceTest, FindingASharedSideIdPrefersLiveThenRecent) {
+  const auto commit_state = [&](const std::string& id, bool tombstone, int updated_at) {
+    SyncCommit commit;
+    commit.state = make_state(EntityKey{"manuscript", id}, Json::object());
+    commit.state->ojs_id = "o-shared";
+    commit.state->tombstone = tombstone;
+    commit.state->updated_at = at(updated_at);
+    commit.record = make_record(commit.state->key, SyncOutcome::kApplied, at(1), Duration(0));
+    OJSYNC_ASSERT_OK(store_->commit_sync(commit));
+  };
+  const auto found = [&] {
+    auto state = store_->find_state_by_side_id("manuscript", Side::kOjs, "o-shared");
+    return state.ok() && state->has_value() ? (*state)->key.id : std::string("(none)");
+  };
+  commit_state("gone-early", /*tombstone=*/true, 2);
+  commit_state("gone-late", /*tombstone=*/true, 9);
+  EXPECT_EQ(found(), "gone-late");
+  commit_state("live-old", /*tombstone=*/false, 3);
+  EXPECT_EQ(found(), "live-old");
+  commit_state("live-new", /*tombstone=*/false, 5);
+  commit_state("live-older", /*tombstone=*/false, 1);
+  EXPECT_EQ(found(), "live-new");
+}
+
 TEST_P(StoreConformanceTest, ListsStatesOfOneTypeInIdOrder) {
   for (const EntityKey& key : {EntityKey{"manuscript", "b"}, EntityKey{"manuscript", "a"},
                                EntityKey{"manuscript", "c"}, EntityKey{"reviewer", "a"}}) {
