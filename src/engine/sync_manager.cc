@@ -544,10 +544,12 @@ struct SyncManager::Impl {
   // (docs/engine.md, step 7), and the hash each side now holds. `recorded_ojs_id` is the OJS id
   // the entry held before (empty for a new entry): OJS names what is created there, so an
   // entity OJS does not hold keeps no OJS id of its own and a create of it still pending is
-  // found as one (Store::list_pending_creates, G1).
+  // found as one (Store::list_pending_creates, G1). When both sides hold the same document, the
+  // base takes OJS's instead of a copy: callers read the views' hashes after this, never their
+  // documents.
   static SyncState next_state(const EntityKey& key, const EntityTypeConfig& type,
                               const std::string& recorded_ojs_id, const std::string& agents_id,
-                              const SideView& ojs, const SideView& agents, const Json* base,
+                              SideView& ojs, const SideView& agents, const Json* base,
                               Timestamp now, std::int64_t expected_version) {
     SyncState next;
     next.key = key;
@@ -557,7 +559,7 @@ struct SyncManager::Impl {
         ojs.snapshot->document == agents.snapshot->document) {
       // Both sides hold the same document: it is the base (as agreed_base would find), and
       // its hash is known without serializing it again.
-      next.base = ojs.snapshot->document;
+      next.base = std::move(ojs.snapshot->document);
       next.base_hash = ojs.hash;
     } else {
       next.base = agreed_base(ojs.doc(), agents.doc(), base);
