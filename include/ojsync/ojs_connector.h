@@ -68,8 +68,10 @@ struct OjsConnectorOptions {
   // A change scan re-reads activity this much older than the previous scan's newest one
   // (covers the one-second precision and writes committed late).
   Duration overlap_margin = std::chrono::seconds(5);
-  // Positions re-read at every page boundary (absorbs deletions that shift the list up).
-  int overlap_items = 10;
+  // Positions re-read at every page boundary: up to overlap_items - 1 deletions between two
+  // requests shift the list up without costing a step back. Every position re-read is paid on
+  // every page of every scan, and deletions are rare, so it is small (bench/RESULTS.md).
+  int overlap_items = 3;
 
   // A submission fetched at most this long after the activity listing returned it is read
   // from that listing (one request, its publication, instead of two); 0 turns this off.

@@ -421,7 +421,9 @@ TEST_P(OjsContractTest, JournalTimeZoneGivesTrueInstants) {
 }
 
 TEST_P(OjsContractTest, ScanCompletesThroughInjectedFaults) {
-  auto emu = start({"--fail-rate", "0.2", "--fault-seed", "3", "--retry-after", "0"});
+  // A full scan is a handful of requests: the seed is one whose faults hit some of them (fault
+  // decisions are reproducible; seed 3 stopped hitting any when the scan re-read fewer entries).
+  auto emu = start({"--fail-rate", "0.2", "--fault-seed", "1", "--retry-after", "0"});
   // One try per request: the faults reach the scan, which must resume from its cursor.
   auto ojs = connect(*emu, GetParam().expected, "UTC", /*request_attempts=*/1);
   std::string cursor;

@@ -59,7 +59,7 @@ struct ScanCursor {
 
 struct ScanSettings {
   int page_size = 100;
-  int overlap_items = 10;
+  int overlap_items = 3;  // As OjsConnectorOptions::overlap_items.
   std::int64_t margin_seconds = 5;
   int max_requests = 8;     // Per call; a call that runs out returns has_more with its progress.
   bool incremental = true;  // false: every scan is a full pass (lists without a change key).
