@@ -21,10 +21,14 @@
 #include "store/key_checks.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_migrations.h"
+#include "store/sqlite_readers.h"
 
 namespace ojsync {
 
 namespace {
+
+// Read-only connections for get(): the engine's planning threads and the agents' API at once.
+constexpr std::size_t kReaders = 8;
 
 // create_key is the idempotency key of the write() that created the document, so a retried
 // create finds its earlier effect instead of creating a second document.
@@ -189,6 +193,8 @@ struct EmbeddedDocumentStore::Impl {
   const Clock* clock = nullptr;
   std::mutex mu;
   std::unique_ptr<SqliteDb> db;  // GUARDED_BY(mu)
+  // Reads of one document do not wait for write transactions (store/sqlite_readers.h).
+  std::unique_ptr<SqliteReaders> readers;
   std::shared_ptr<const FieldCipher> cipher;  // nullptr: no encryption at rest.
   std::string reseal_type;  // GUARDED_BY(mu): the re-encryption pass's last (type, id) done.
   std::string reseal_id;
@@ -268,6 +274,8 @@ Result<std::unique_ptr<EmbeddedDocumentStore>> EmbeddedDocumentStore::open(const
     OJSYNC_ASSIGN_OR_RETURN(impl->cipher, FieldCipher::create(*options.encryption));
   }
   OJSYNC_ASSIGN_OR_RETURN(impl->db, SqliteDb::open(SqliteOpenOptions{options.path}));
+  impl->readers = std::make_unique<SqliteReaders>(options.path, SqliteOpenOptions{}.busy_timeout,
+                                                  kReaders);
   // The keyring is checked before any migration, so a refused file is left as it was.
   {
     OJSYNC_ASSIGN_OR_RETURN(Transaction tx,
@@ -287,8 +295,14 @@ EmbeddedDocumentStore::~EmbeddedDocumentStore() = default;
 
 Result<std::optional<EmbeddedDocument>> EmbeddedDocumentStore::get(std::string_view type, std::string_view id) {
   OJSYNC_RETURN_IF_ERROR(check_key(type, id));
-  std::lock_guard lock(impl_->mu);
-  OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> row, load(*impl_->db, type, id));
+  Result<std::optional<Row>> loaded = std::optional<Row>();
+  if (SqliteReaders::Lease reader = impl_->readers->acquire()) {
+    loaded = load(*reader, type, id);
+  } else {
+    std::lock_guard lock(impl_->mu);
+    loaded = load(*impl_->db, type, id);
+  }
+  OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> row, std::move(loaded));
   if (!row || !row->document) return std::optional<EmbeddedDocument>();
   OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument document,
                           to_document(impl_->cipher.get(), type, std::move(*row)));

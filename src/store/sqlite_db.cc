@@ -170,7 +170,7 @@ Status configure(SqliteDb& db, const SqliteOpenOptions& options) {
       std::chrono::duration_cast<std::chrono::milliseconds>(options.busy_timeout).count();
   sqlite3_busy_timeout(db.handle(), static_cast<int>(timeout_ms));
   OJSYNC_RETURN_IF_ERROR(db.exec("PRAGMA foreign_keys = ON"));
-  if (is_memory_path(options.path)) return OkStatus();
+  if (is_memory_path(options.path) || options.read_only) return OkStatus();
 
   OJSYNC_ASSIGN_OR_RETURN(Query mode, db.query("PRAGMA journal_mode = WAL"));
   OJSYNC_ASSIGN_OR_RETURN(const bool row, mode.step());
@@ -183,7 +183,9 @@ Status configure(SqliteDb& db, const SqliteOpenOptions& options) {
 }  // namespace
 
 Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const SqliteOpenOptions& options) {
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  const int flags = (options.read_only ? SQLITE_OPEN_READONLY
+                                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                    SQLITE_OPEN_NOMUTEX;
   const std::string path = is_memory_path(options.path) ? ":memory:" : options.path;
   sqlite3* handle = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);

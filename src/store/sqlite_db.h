@@ -131,6 +131,9 @@ class Query {
 struct SqliteOpenOptions {
   std::string path;  // File path or ":memory:".
   Duration busy_timeout = std::chrono::seconds(5);
+  // A connection that only reads an existing database (SqliteReaders): it never writes, so it
+  // never checkpoints, and it leaves the journal mode as the writer set it.
+  bool read_only = false;
 };
 
 class SqliteDb {

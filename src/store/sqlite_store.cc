@@ -17,6 +17,7 @@
 #include "store/sqlite_audit_log.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_job_queue.h"
+#include "store/sqlite_readers.h"
 #include "store/sqlite_service_state.h"
 #include "store/sqlite_statistics.h"
 #include "store/sqlite_store_rows.h"
@@ -179,8 +180,11 @@ Result<std::int64_t> delete_before(SqliteDb& db, std::string_view sql, Timestamp
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::unique_ptr<SqliteDb> db, std::shared_ptr<const FieldCipher> cipher)
-      : db_(std::move(db)), cipher_(std::move(cipher)) {}
+  SqliteStore(std::unique_ptr<SqliteDb> db, std::shared_ptr<const FieldCipher> cipher,
+              const SqliteStoreOptions& options)
+      : db_(std::move(db)),
+        cipher_(std::move(cipher)),
+        readers_(options.path, options.busy_timeout, kReaders) {}
 
   // The keyring is checked against the stored key checks before any migration, so a store
   // opened with a missing or wrong key is left exactly as it was.
@@ -238,20 +242,21 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<SyncState>> get_state(const EntityKey& key) override {
-    return opened(with_db([&](SqliteDb& db) { return read_state_of(db, key); }));
+    return opened(read([&](SqliteDb& db) { return read_state_of(db, key); }));
   }
 
   Result<std::vector<std::optional<SyncState>>> get_states(
       std::span<const EntityKey> keys) override {
     using States = std::vector<std::optional<SyncState>>;
-    return opened(transact(Transaction::Mode::kRead, [&](SqliteDb& db) -> Result<States> {
-      States read;
-      read.reserve(keys.size());
+    return opened(read([&](SqliteDb& db) -> Result<States> {
+      OJSYNC_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(db, Transaction::Mode::kRead));
+      States states;
+      states.reserve(keys.size());
       for (const EntityKey& key : keys) {
         OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> state, read_state_of(db, key));
-        read.push_back(std::move(state));
+        states.push_back(std::move(state));
       }
-      return read;
+      return states;
     }));
   }
 
@@ -263,7 +268,7 @@ class SqliteStore final : public Store {
   Result<std::optional<SyncState>> find_state_by_side_id(std::string_view type, Side side,
                                                          std::string_view side_id) override {
     if (side_id.empty()) return std::optional<SyncState>();
-    return opened(with_db([&](SqliteDb& db) -> Result<std::optional<SyncState>> {
+    return opened(read([&](SqliteDb& db) -> Result<std::optional<SyncState>> {
       OJSYNC_ASSIGN_OR_RETURN(
           // INDEXED BY: without statistics SQLite prefers the primary key's `type = ?` prefix,
           // a scan of every entity of the type, which made each sweep page cost O(entities).
@@ -288,7 +293,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<SyncState>> list_states(std::string_view type, std::string_view after_id,
                                              std::size_t limit) override {
-    return opened(with_db([&](SqliteDb& db) -> Result<std::vector<SyncState>> {
+    return opened(read([&](SqliteDb& db) -> Result<std::vector<SyncState>> {
       OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
                                                 "WHERE type = ? AND entity_id > ? ORDER BY entity_id LIMIT ?"));
       q.bind(type, after_id, sql_limit(limit));
@@ -301,7 +306,7 @@ class SqliteStore final : public Store {
   // JSON says which of them a sync was writing there.
   Result<std::vector<SyncState>> list_pending_creates(std::string_view type, Side side,
                                                       std::size_t limit) override {
-    return opened(with_db([&](SqliteDb& db) -> Result<std::vector<SyncState>> {
+    return opened(read([&](SqliteDb& db) -> Result<std::vector<SyncState>> {
       OJSYNC_ASSIGN_OR_RETURN(
           Query q, db.query(side == Side::kOjs
                                 ? "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
@@ -321,7 +326,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<SyncState>> list_all_states(const EntityKey& after,
                                                  std::size_t limit) override {
-    return opened(with_db([&](SqliteDb& db) -> Result<std::vector<SyncState>> {
+    return opened(read([&](SqliteDb& db) -> Result<std::vector<SyncState>> {
       OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
                                                 "WHERE (type, entity_id) > (?, ?) "
                                                 "ORDER BY type, entity_id LIMIT ?"));
@@ -399,7 +404,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<ConflictRecord>> get_conflict(std::int64_t id) override {
-    return opened(with_db([&](SqliteDb& db) -> Result<std::optional<ConflictRecord>> {
+    return opened(read([&](SqliteDb& db) -> Result<std::optional<ConflictRecord>> {
       OJSYNC_ASSIGN_OR_RETURN(Query q,
                               db.query("SELECT " OJSYNC_CONFLICT_COLUMNS " FROM sync_conflicts WHERE id = ?"));
       q.bind(id);
@@ -408,7 +413,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<ConflictRecord>> open_conflict_for(const EntityKey& key) override {
-    return opened(with_db([&](SqliteDb& db) -> Result<std::optional<ConflictRecord>> {
+    return opened(read([&](SqliteDb& db) -> Result<std::optional<ConflictRecord>> {
       OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_CONFLICT_COLUMNS " FROM sync_conflicts "
                                                 "WHERE type = ? AND entity_id = ? AND status = 'open'"));
       q.bind(key.type, key.id);
@@ -699,6 +704,21 @@ class SqliteStore final : public Store {
     return result;
   }
 
+  // Runs the read `body` on a reader connection, so that it does not wait for the writer's
+  // transactions; on the writer (with_db) when no reader is free. A storage failure is noted
+  // as with_db notes it.
+  template <typename Body>
+  std::invoke_result_t<Body, SqliteDb&> read(Body&& body) {
+    SqliteReaders::Lease reader = readers_.acquire();
+    if (!reader) return with_db(std::forward<Body>(body));
+    auto result = body(*reader);
+    if (!status_of(result).ok()) {
+      std::lock_guard lock(mu_);
+      note(status_of(result), /*was_write_transaction=*/false);
+    }
+    return result;
+  }
+
   // Runs `body` in one transaction under the mutex; commits only when it succeeded.
   template <typename Body>
   std::invoke_result_t<Body, SqliteDb&> transact(Transaction::Mode mode, Body&& body) {
@@ -736,11 +756,16 @@ class SqliteStore final : public Store {
     }
   }
 
+  // Enough for the engine's planning threads and the daemon's request handlers at once; a read
+  // that finds none free goes through the writer.
+  static constexpr std::size_t kReaders = 8;
+
   std::mutex mu_;
   std::unique_ptr<SqliteDb> db_;  // GUARDED_BY(mu_)
   Status write_failure_;          // GUARDED_BY(mu_): OK, or the last storage failure of a write.
   const std::shared_ptr<const FieldCipher> cipher_;  // nullptr: no encryption at rest.
   ResealCursor reseal_cursor_;                       // GUARDED_BY(mu_)
+  SqliteReaders readers_;  // After db_: closed before the writer.
 };
 
 }  // namespace
@@ -752,7 +777,8 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteStoreOptions& optio
   }
   OJSYNC_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db,
                           SqliteDb::open(SqliteOpenOptions{options.path, options.busy_timeout}));
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(db), std::move(cipher)));
+  return std::unique_ptr<Store>(
+      std::make_unique<SqliteStore>(std::move(db), std::move(cipher), options));
 }
 
 }  // namespace ojsync
