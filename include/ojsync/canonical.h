@@ -24,6 +24,10 @@ std::string canonical_json(const Json& document, const CanonicalOptions& options
 // Lower-case hex SHA-256 of canonical_json(document, options).
 std::string content_hash(const Json& document, const CanonicalOptions& options = {});
 
+// The canonical form of one string value (quoted, escaped, in NFC), appended to `out`: for
+// writing the canonical form of an object whose members are known without building it.
+void append_canonical_string(std::string_view value, std::string& out);
+
 // Lower-case hex SHA-256 of arbitrary bytes.
 std::string sha256_hex(std::string_view bytes);
 

@@ -47,6 +47,9 @@ struct WriteRequest {
   // instead of overwritten; writing what the side already holds succeeds whatever it requires.
   // A side that cannot (OJS: its API has no conditional update) ignores it.
   std::optional<std::string> expected_version;
+  // content_hash(*document) when the caller knows it already, else "": a side that hashes what
+  // it stores (the embedded store's etag) takes it instead of serializing the document again.
+  std::string document_hash;
 };
 
 // Implementations must be safe to call from several threads at once.

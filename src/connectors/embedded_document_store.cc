@@ -10,6 +10,7 @@
 #include "ojsync/embedded_store.h"
 
 #include <algorithm>
+#include <cassert>
 #include <charconv>
 #include <cstdint>
 #include <mutex>
@@ -199,13 +200,16 @@ struct EmbeddedDocumentStore::Impl {
   std::string reseal_type;  // GUARDED_BY(mu): the re-encryption pass's last (type, id) done.
   std::string reseal_id;
 
-  // Makes (type, id) hold `document`, unless it already does. `create_key` is recorded only
-  // when this creates the row. `expected_version` as WriteRequest's (kAborted when the row
-  // changed since the caller read it). Runs inside the caller's write transaction.
+  // Makes (type, id) hold `document`, unless it already does. `document_hash` is its
+  // content_hash when the caller knows it ("" else). `create_key` is recorded only when this
+  // creates the row. `expected_version` as WriteRequest's (kAborted when the row changed since
+  // the caller read it). Runs inside the caller's write transaction.
   Result<EmbeddedDocument> store(std::string_view type, std::string_view id, const Json& document,
+                                 std::string_view document_hash,
                                  const std::optional<std::string>& create_key,
                                  const std::optional<std::string>& expected_version) {
-    const std::string etag = content_hash(document);
+    assert(document_hash.empty() || document_hash == content_hash(document));
+    const std::string etag = document_hash.empty() ? content_hash(document) : std::string(document_hash);
     OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> existing, load(*db, type, id));
     const bool live = existing && existing->document;
     if (live && existing->etag == etag) {
@@ -232,25 +236,24 @@ struct EmbeddedDocumentStore::Impl {
   // With an empty side_id this creates a document under a new id, unless a document created
   // with the same idempotency key exists: then that one is written instead (a retried create).
   // Runs inside the caller's write transaction.
-  Result<WriteResult> write_one(std::string_view type, std::string_view side_id,
-                                const Json& document, std::string_view idempotency_key,
-                                const std::optional<std::string>& expected_version) {
-    std::string id(side_id);
+  Result<WriteResult> write_one(std::string_view type, const WriteRequest& request) {
+    std::string id(request.side_id);
     std::optional<std::string> create_key;
-    if (id.empty() && !idempotency_key.empty()) {
+    if (id.empty() && !request.idempotency_key.empty()) {
       OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> earlier,
-                              load_by_create_key(*db, type, idempotency_key));
+                              load_by_create_key(*db, type, request.idempotency_key));
       if (earlier) {
         id = earlier->id;
       } else {
-        create_key = std::string(idempotency_key);
+        create_key = request.idempotency_key;
       }
     }
     if (id.empty()) {
       OJSYNC_ASSIGN_OR_RETURN(id, new_id(*db, type));
     }
     OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument stored,
-                            store(type, id, document, create_key, expected_version));
+                            store(type, id, *request.document, request.document_hash, create_key,
+                                  request.expected_version));
     return WriteResult{std::move(stored.snapshot), {}};
   }
 
@@ -320,7 +323,7 @@ Result<EmbeddedDocument> EmbeddedDocumentStore::put(std::string_view type, std::
                                   std::string(expected_etag));
       }
     }
-    return impl_->store(type, id, document, std::nullopt, std::nullopt);
+    return impl_->store(type, id, document, "", std::nullopt, std::nullopt);
   });
 }
 
@@ -369,7 +372,7 @@ Status EmbeddedDocumentStore::replace_all(std::span<const DocumentReplacement> r
       if (!existing || !existing->document || existing->etag != r.expected_etag) {
         return FailedPrecondition(r.type + "/" + r.id + " changed since it was read");
       }
-      OJSYNC_RETURN_IF_ERROR(impl_->store(r.type, r.id, r.document, std::nullopt, std::nullopt).status());
+      OJSYNC_RETURN_IF_ERROR(impl_->store(r.type, r.id, r.document, "", std::nullopt, std::nullopt).status());
     }
     return OkStatus();
   });
@@ -424,15 +427,14 @@ Result<ChangePage> EmbeddedDocumentStore::list_changed(std::string_view type, st
 Result<WriteResult> EmbeddedDocumentStore::write(std::string_view type, std::string_view side_id,
                                                  const Json& document, std::string_view idempotency_key) {
   return write_if_unchanged(type, WriteRequest{std::string(side_id), &document,
-                                               std::string(idempotency_key), std::nullopt});
+                                               std::string(idempotency_key), std::nullopt, {}});
 }
 
 Result<WriteResult> EmbeddedDocumentStore::write_if_unchanged(std::string_view type,
                                                               const WriteRequest& request) {
   OJSYNC_RETURN_IF_ERROR(check_write(type, request.side_id));
   return impl_->transact([&]() {
-    return impl_->write_one(type, request.side_id, *request.document, request.idempotency_key,
-                            request.expected_version);
+    return impl_->write_one(type, request);
   });
 }
 
@@ -451,8 +453,7 @@ Result<std::vector<Result<WriteResult>>> EmbeddedDocumentStore::write_batch(
         continue;
       }
       OJSYNC_RETURN_IF_ERROR(db.run("SAVEPOINT embedded_write"));
-      Result<WriteResult> written =
-          impl_->write_one(type, w.side_id, *w.document, w.idempotency_key, w.expected_version);
+      Result<WriteResult> written = impl_->write_one(type, w);
       if (!written.ok()) OJSYNC_RETURN_IF_ERROR(db.run("ROLLBACK TO embedded_write"));
       OJSYNC_RETURN_IF_ERROR(db.run("RELEASE embedded_write"));
       results.push_back(std::move(written));

@@ -406,10 +406,10 @@ TEST_F(EmbeddedDocumentStoreTest, AWriteExpectingAVersionLeavesANewerDocumentAlo
   const Json merged = doc(R"({"t":"merged"})");
   const Json edit = doc(R"({"t":"agent's edit"})");
   const std::vector<WriteRequest> writes = {
-      {"m1", &merged, "k1", version},  // Stale: refused.
-      {"m1", &edit, "k2", version},    // Stale, but what the side holds: nothing to refuse.
-      {"m2", &merged, "k3", ""},       // Absent when read, and still: created.
-      {"m1", &merged, "k4", ""}};      // Absent when read, but made since: refused.
+      {"m1", &merged, "k1", version, ""},  // Stale: refused.
+      {"m1", &edit, "k2", version, ""},    // Stale, but what the side holds: nothing to refuse.
+      {"m2", &merged, "k3", "", ""},       // Absent when read, and still: created.
+      {"m1", &merged, "k4", "", ""}};      // Absent when read, but made since: refused.
   auto results = store_->write_batch("manuscript", writes);
   ASSERT_OK(results);
   EXPECT_EQ((*results)[0].status().code(), StatusCode::kAborted);
@@ -420,7 +420,7 @@ TEST_F(EmbeddedDocumentStoreTest, AWriteExpectingAVersionLeavesANewerDocumentAlo
   EXPECT_EQ(store_->get("manuscript", "m2").value()->snapshot.document, merged);
 
   const std::string current = store_->fetch("manuscript", "m1").value()->version;
-  const std::vector<WriteRequest> fresh = {{"m1", &merged, "k5", current}};
+  const std::vector<WriteRequest> fresh = {{"m1", &merged, "k5", current, ""}};
   auto written = store_->write_batch("manuscript", fresh);
   ASSERT_OK(written);
   ASSERT_OK((*written)[0]);
@@ -432,10 +432,10 @@ TEST_F(EmbeddedDocumentStoreTest, WriteBatchReportsEachWriteInItsSlot) {
   const Json updated = doc(R"({"t":"new"})");
   const Json created = doc(R"({"t":"created"})");
   const Json refused = doc(R"({"t":"refused"})");
-  const std::vector<WriteRequest> writes = {{"m1", &updated, "k-m1", std::nullopt},
-                                            {"bad id!", &refused, "k-bad", std::nullopt},
-                                            {"", &created, "k-create", std::nullopt},
-                                            {"m2", &created, "k-m2", std::nullopt}};
+  const std::vector<WriteRequest> writes = {{"m1", &updated, "k-m1", std::nullopt, ""},
+                                            {"bad id!", &refused, "k-bad", std::nullopt, ""},
+                                            {"", &created, "k-create", std::nullopt, ""},
+                                            {"m2", &created, "k-m2", std::nullopt, ""}};
   auto results = store_->write_batch("manuscript", writes);
   ASSERT_OK(results);
   ASSERT_EQ(results->size(), 4u);
@@ -457,6 +457,29 @@ TEST_F(EmbeddedDocumentStoreTest, WriteBatchReportsEachWriteInItsSlot) {
   ASSERT_OK(again);
   ASSERT_OK((*again)[2]);
   EXPECT_EQ((*again)[2]->stored.side_id, new_id);
+  auto changed = store_->list_changed("manuscript", before->next_cursor, 10);
+  ASSERT_OK(changed);
+  EXPECT_TRUE(changed->changes.empty());
+}
+
+// A write that brings its document's hash (the engine's) is stored under the etag a write
+// without one gets, and is still recognised as unchanged content afterwards.
+TEST_F(EmbeddedDocumentStoreTest, AWriteWithItsDocumentsHashGetsTheSameEtag) {
+  const Json document = doc(R"({"title":{"en":"Caf\u00e9"},"authors":[{"id":1}]})");
+  const std::vector<WriteRequest> plain = {{"m1", &document, "k1", std::nullopt, ""}};
+  const std::vector<WriteRequest> hinted = {
+      {"m2", &document, "k2", std::nullopt, content_hash(document)}};
+  auto without = store_->write_batch("manuscript", plain);
+  auto with = store_->write_batch("manuscript", hinted);
+  ASSERT_OK(without);
+  ASSERT_OK(with);
+  ASSERT_OK((*with)[0]);
+  EXPECT_EQ((*with)[0]->stored.version, (*without)[0]->stored.version);
+  EXPECT_EQ((*with)[0]->stored.version, content_hash(document));
+
+  auto before = store_->list_changed("manuscript", "", 10);
+  ASSERT_OK(before);
+  ASSERT_OK(store_->write_batch("manuscript", hinted));
   auto changed = store_->list_changed("manuscript", before->next_cursor, 10);
   ASSERT_OK(changed);
   EXPECT_TRUE(changed->changes.empty());

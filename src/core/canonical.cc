@@ -19,6 +19,27 @@ bool is_ascii(std::string_view s) {
 
 void append_canonical(const Json& value, std::string& out, const CanonicalOptions* top_level);
 
+// `utf8` in NFC: `utf8` itself when it is already (nearly every string), else its normal form,
+// kept in `scratch`. The check reads the UTF-8 as it is; only a string it changes goes through
+// ICU's UTF-16.
+std::string_view nfc_view(std::string_view utf8, std::string& scratch) {
+  if (is_ascii(utf8)) return utf8;
+  UErrorCode error = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(error);
+  if (U_FAILURE(error)) return utf8;
+  const icu::StringPiece piece(utf8.data(), static_cast<int32_t>(utf8.size()));
+  if (nfc->isNormalizedUTF8(piece, error) && U_SUCCESS(error)) return utf8;
+  error = U_ZERO_ERROR;
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(piece);
+  if (nfc->isNormalized(text, error) && U_SUCCESS(error)) return utf8;
+  error = U_ZERO_ERROR;
+  icu::UnicodeString normalized = nfc->normalize(text, error);
+  if (U_FAILURE(error)) return utf8;
+  scratch.clear();
+  normalized.toUTF8String(scratch);
+  return scratch;
+}
+
 // A member as written: its key in NFC, unless another key of the object has the same NFC (then
 // both keep their own spelling, see append_canonical_object).
 struct CanonicalMember {
@@ -70,11 +91,7 @@ void append_canonical_object(const Json::Object& object, std::string& out,
 void append_canonical(const Json& value, std::string& out, const CanonicalOptions* top_level) {
   switch (value.kind()) {
     case Json::Kind::kString:
-      if (is_ascii(value.as_string())) {
-        append_json_string(value.as_string(), out);
-      } else {
-        append_json_string(to_nfc(value.as_string()), out);
-      }
+      append_canonical_string(value.as_string(), out);
       return;
     case Json::Kind::kArray: {
       out.push_back('[');
@@ -98,19 +115,14 @@ void append_canonical(const Json& value, std::string& out, const CanonicalOption
 }  // namespace
 
 std::string to_nfc(std::string_view utf8) {
-  if (is_ascii(utf8)) return std::string(utf8);
-  UErrorCode error = U_ZERO_ERROR;
-  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(error);
-  if (U_FAILURE(error)) return std::string(utf8);
-  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
-  if (nfc->isNormalized(text, error) && U_SUCCESS(error)) return std::string(utf8);
-  error = U_ZERO_ERROR;
-  icu::UnicodeString normalized = nfc->normalize(text, error);
-  if (U_FAILURE(error)) return std::string(utf8);
-  std::string out;
-  normalized.toUTF8String(out);
-  return out;
+  std::string scratch;
+  const std::string_view nfc = nfc_view(utf8, scratch);
+  return nfc.data() == scratch.data() ? std::move(scratch) : std::string(nfc);
+}
+
+void append_canonical_string(std::string_view value, std::string& out) {
+  std::string scratch;
+  append_json_string(nfc_view(value, scratch), out);
 }
 
 std::string canonical_json(const Json& document, const CanonicalOptions& options) {

@@ -298,9 +298,10 @@ struct SyncManager::Impl {
   // The write that makes `side` (read as `view`) hold `target`: the side's document, or a create
   // under `known_side_id` where the side lets the engine choose (agents), else under a new id;
   // a create keyed by the base it starts from, an update by its content.
-  static WriteRequest write_request(Side side, const EntityKey& key, const SideView& view,
-                                    const std::string& known_side_id, const Json& target,
-                                    const std::string& base_hash, const std::string& target_hash) {
+  static WriteRequest write_request(Side side, const EntityTypeConfig& type, const EntityKey& key,
+                                    const SideView& view, const std::string& known_side_id,
+                                    const Json& target, const std::string& base_hash,
+                                    const std::string& target_hash) {
     WriteRequest w;
     w.side_id = view.snapshot ? view.snapshot->side_id
                               : (side == Side::kAgents ? known_side_id : std::string());
@@ -308,6 +309,12 @@ struct SyncManager::Impl {
     w.idempotency_key =
         w.side_id.empty() ? create_key(key, base_hash) : update_key(key, target_hash);
     w.expected_version = version_read(view);
+    // The target's hash leaves out the type's volatile fields; a target without any (the
+    // engine's documents never hold one: view_of drops them) hashes the same in full.
+    if (std::none_of(type.volatile_fields.begin(), type.volatile_fields.end(),
+                     [&](const std::string& field) { return target.find(field) != nullptr; })) {
+      w.document_hash = target_hash;
+    }
     return w;
   }
 
@@ -334,7 +341,7 @@ struct SyncManager::Impl {
       audit.push_back({0, now, "engine", "delete_" + side_label, key, before, "", "deleted on the other side", Json()});
     } else {
       const WriteRequest asked =
-          write_request(side, key, view, known_side_id, *target, base_hash, target_hash);
+          write_request(side, type, key, view, known_side_id, *target, base_hash, target_hash);
       const std::string& side_id = asked.side_id;
       auto write = [&] {
         return guarded(side, type, request, side_id,
@@ -855,7 +862,10 @@ struct SyncManager::Impl {
     std::string agents_id;
     SideView ojs;
     SideView agents;
+    // What every side is to hold: the merge's result, or, when only OJS holds the entity and
+    // there is no base (an import), OJS's document as it is, which the merge would only copy.
     std::optional<Json> merged;
+    bool target_is_ojs = false;
     std::string target_hash;
     std::optional<WriteIntent> intent;
     std::int64_t expected_version = 0;
@@ -865,6 +875,9 @@ struct SyncManager::Impl {
     bool per_entity = false;  // Leaves the group for sync().
     Status failed;            // Why it left while planning, when an error made it leave.
     std::optional<Result<SyncReport>> result;
+
+    bool has_target() const { return merged || target_is_ojs; }
+    const Json& target() const { return target_is_ojs ? ojs.snapshot->document : *merged; }
   };
 
   // Half a listing page: a page's two groups overlap (bulk_sync), and each still shares one
@@ -921,23 +934,13 @@ struct SyncManager::Impl {
         item.agents.hash == item.state->agents_hash && item.ojs.hash == item.agents.hash) {
       return;  // The fast path: a no-op, recorded with the group.
     }
-    const Timestamp now = clock->now();
     const Json* base = item.state && item.state->base ? &*item.state->base : nullptr;
-    StrategyDecider strategy(options, *item.type, env.resolvers, key,
-                             item.ojs.snapshot ? item.ojs.snapshot->modified : now,
-                             item.agents.snapshot ? item.agents.snapshot->modified : now);
-    MergeOutcome merge =
-        three_way_merge(*item.type, strategy, base, item.ojs.doc(), item.agents.doc());
-    if (!merge.unresolved.empty() || !merge.decided.empty() || !merge.merged) return leave();
-    // The merged document is most often one side's as it is (an import): its hash is known.
-    if (item.ojs.snapshot && *merge.merged == item.ojs.snapshot->document) {
+    if (base == nullptr && item.ojs.snapshot && !item.agents.snapshot) {
+      item.target_is_ojs = true;
       item.target_hash = item.ojs.hash;
-    } else if (item.agents.snapshot && *merge.merged == item.agents.snapshot->document) {
-      item.target_hash = item.agents.hash;
-    } else {
-      item.target_hash = hash_of(merge.merged, *item.type);
+    } else if (!merge_planned(item, base)) {
+      return leave();
     }
-    item.merged = std::move(merge.merged);
     WriteIntent intent{item.target_hash, false, false};
     bool every_side_ends_at_target = true;
     for (Side side : {Side::kOjs, Side::kAgents}) {
@@ -956,6 +959,28 @@ struct SyncManager::Impl {
     if (every_side_ends_at_target && (intent.writes_ojs || intent.writes_agents)) {
       item.intent = intent;
     }
+  }
+
+  // Merges one entity of a group into item.merged; false when the merge needs the per-entity
+  // way (a conflict, a resolver's decision, a delete).
+  bool merge_planned(BulkItem& item, const Json* base) const {
+    const Timestamp now = clock->now();
+    StrategyDecider strategy(options, *item.type, env.resolvers, item.request.key,
+                             item.ojs.snapshot ? item.ojs.snapshot->modified : now,
+                             item.agents.snapshot ? item.agents.snapshot->modified : now);
+    MergeOutcome merge =
+        three_way_merge(*item.type, strategy, base, item.ojs.doc(), item.agents.doc());
+    if (!merge.unresolved.empty() || !merge.decided.empty() || !merge.merged) return false;
+    // The merged document is often one side's as it is: its hash is known.
+    if (item.ojs.snapshot && *merge.merged == item.ojs.snapshot->document) {
+      item.target_hash = item.ojs.hash;
+    } else if (item.agents.snapshot && *merge.merged == item.agents.snapshot->document) {
+      item.target_hash = item.agents.hash;
+    } else {
+      item.target_hash = hash_of(merge.merged, *item.type);
+    }
+    item.merged = std::move(merge.merged);
+    return true;
   }
 
   // The group's write intents in one transaction (record_write_intent, one per entity).
@@ -997,8 +1022,9 @@ struct SyncManager::Impl {
     for (BulkItem& item : group) {
       if (item.per_entity || !item.writes[side_index(side)]) continue;
       const SideView& view = side == Side::kOjs ? item.ojs : item.agents;
-      WriteRequest w = write_request(side, item.request.key, view, item.agents_id, *item.merged,
-                                     item.state ? item.state->base_hash : "", item.target_hash);
+      WriteRequest w = write_request(side, *item.type, item.request.key, view, item.agents_id,
+                                     item.target(), item.state ? item.state->base_hash : "",
+                                     item.target_hash);
       subjects.push_back(breaker_subject(item.request.key, w.side_id));
       requests.push_back(std::move(w));
       owners.push_back(&item);
@@ -1051,7 +1077,7 @@ struct SyncManager::Impl {
         }
         breaker.record(OkStatus(), subjects[i]);
         SideView& view = side == Side::kOjs ? item.ojs : item.agents;
-        take_written(side, *item.type, item.request.key, std::move(*(*results)[k]), *item.merged,
+        take_written(side, *item.type, item.request.key, std::move(*(*results)[k]), item.target(),
                      item.target_hash, view, item.report, item.audit, clock->now());
       }
     }
@@ -1077,7 +1103,7 @@ struct SyncManager::Impl {
       commit.record = new_record(item.request, item.start);
       commit.completed_job_id = item.request.job_id;
       const bool wrote = item.report.wrote_ojs || item.report.wrote_agents;
-      const bool noop_fast_path = !item.merged;
+      const bool noop_fast_path = !item.has_target();
       commit.record.outcome = wrote ? SyncOutcome::kApplied : SyncOutcome::kNoop;
       commit.record.wrote_ojs = item.report.wrote_ojs;
       commit.record.wrote_agents = item.report.wrote_agents;
