@@ -32,6 +32,9 @@ struct WriteResult {
   // Fields the side refused to store (e.g. not writable through OJS's API), reported so the
   // engine can record them instead of silently losing them.
   std::vector<std::string> rejected_fields;
+  // The side holds the request's document exactly as given: `stored.document` is then left
+  // null instead of holding a copy, the caller having the document (WriteRequest::document).
+  bool stored_as_requested = false;
 };
 
 // One write of Connector::write_batch: what write() takes for one entity. The document is

@@ -200,11 +200,19 @@ struct EmbeddedDocumentStore::Impl {
   std::string reseal_type;  // GUARDED_BY(mu): the re-encryption pass's last (type, id) done.
   std::string reseal_id;
 
+  // What store() leaves: the document's row, whose document is left null when it is the
+  // caller's as given (`is_callers_document`), which the caller has: an engine's import does
+  // not need a copy of every document it writes.
+  struct Stored {
+    EmbeddedDocument row;
+    bool is_callers_document = false;
+  };
+
   // Makes (type, id) hold `document`, unless it already does. `document_hash` is its
   // content_hash when the caller knows it ("" else). `create_key` is recorded only when this
   // creates the row. `expected_version` as WriteRequest's (kAborted when the row changed since
   // the caller read it). Runs inside the caller's write transaction.
-  Result<EmbeddedDocument> store(std::string_view type, std::string_view id, const Json& document,
+  Result<Stored> store(std::string_view type, std::string_view id, const Json& document,
                                  std::string_view document_hash,
                                  const std::optional<std::string>& create_key,
                                  const std::optional<std::string>& expected_version) {
@@ -213,14 +221,15 @@ struct EmbeddedDocumentStore::Impl {
     OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> existing, load(*db, type, id));
     const bool live = existing && existing->document;
     if (live && existing->etag == etag) {
-      return to_document(cipher.get(), type, std::move(*existing));
+      OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument held, to_document(cipher.get(), type, std::move(*existing)));
+      return Stored{std::move(held), false};
     }
     if (expected_version &&
         (expected_version->empty() ? live : !live || existing->etag != *expected_version)) {
       return Aborted(std::string(type) + "/" + std::string(id) +
                      " changed since it was read; read it again");
     }
-    OJSYNC_ASSIGN_OR_RETURN(std::optional<std::string> body,
+    OJSYNC_ASSIGN_OR_RETURN(const std::string body,
                             sealed_text(cipher.get(), document, body_place(type, id)));
     OJSYNC_ASSIGN_OR_RETURN(const std::int64_t seq, next_counter(*db, "seq"));
     const Timestamp now = clock->now();
@@ -230,7 +239,7 @@ struct EmbeddedDocumentStore::Impl {
                            "body = excluded.body, etag = excluded.etag, modified = excluded.modified, "
                            "deleted = 0, seq = excluded.seq"));
     OJSYNC_RETURN_IF_ERROR(q.bind(type, id, body, etag, now, seq, create_key).run());
-    return embedded_document(std::string(id), document, now, etag);
+    return Stored{embedded_document(std::string(id), Json(), now, etag), true};
   }
 
   // With an empty side_id this creates a document under a new id, unless a document created
@@ -251,10 +260,10 @@ struct EmbeddedDocumentStore::Impl {
     if (id.empty()) {
       OJSYNC_ASSIGN_OR_RETURN(id, new_id(*db, type));
     }
-    OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument stored,
+    OJSYNC_ASSIGN_OR_RETURN(Stored stored,
                             store(type, id, *request.document, request.document_hash, create_key,
                                   request.expected_version));
-    return WriteResult{std::move(stored.snapshot), {}};
+    return WriteResult{std::move(stored.row.snapshot), {}, stored.is_callers_document};
   }
 
   // Runs `body` in one write transaction under the mutex; commits only when it succeeded.
@@ -323,7 +332,10 @@ Result<EmbeddedDocument> EmbeddedDocumentStore::put(std::string_view type, std::
                                   std::string(expected_etag));
       }
     }
-    return impl_->store(type, id, document, "", std::nullopt, std::nullopt);
+    OJSYNC_ASSIGN_OR_RETURN(Impl::Stored stored,
+                            impl_->store(type, id, document, "", std::nullopt, std::nullopt));
+    if (stored.is_callers_document) stored.row.snapshot.document = document;
+    return std::move(stored.row);
   });
 }
 

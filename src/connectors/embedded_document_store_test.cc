@@ -195,7 +195,10 @@ TEST_F(EmbeddedDocumentStoreTest, WriteCreatesUnderNewIdsOrUpsertsAGivenOne) {
   auto first = store_->write("manuscript", "", doc(R"({"n":1})"), "");
   ASSERT_OK(first);
   EXPECT_EQ(first->stored.side_id, "a1");
-  EXPECT_EQ(first->stored.document.dump(), R"({"n":1})");
+  // What was written is held as given: the result names it instead of copying it.
+  EXPECT_TRUE(first->stored_as_requested);
+  EXPECT_TRUE(first->stored.document.is_null());
+  EXPECT_EQ(store_->get("manuscript", "a1").value()->snapshot.document.dump(), R"({"n":1})");
   EXPECT_EQ(first->stored.modified, clock_.now());
   EXPECT_TRUE(first->rejected_fields.empty());
   ASSERT_OK(store_->put("manuscript", "a2", doc(R"({"chosen":"by an agent"})"), ""));
@@ -440,7 +443,7 @@ TEST_F(EmbeddedDocumentStoreTest, WriteBatchReportsEachWriteInItsSlot) {
   ASSERT_OK(results);
   ASSERT_EQ(results->size(), 4u);
   ASSERT_OK((*results)[0]);
-  EXPECT_EQ((*results)[0]->stored.document, updated);
+  EXPECT_TRUE((*results)[0]->stored_as_requested);
   EXPECT_EQ((*results)[1].status().code(), StatusCode::kInvalidArgument);
   ASSERT_OK((*results)[2]);
   const std::string new_id = (*results)[2]->stored.side_id;
@@ -483,6 +486,18 @@ TEST_F(EmbeddedDocumentStoreTest, AWriteWithItsDocumentsHashGetsTheSameEtag) {
   auto changed = store_->list_changed("manuscript", before->next_cursor, 10);
   ASSERT_OK(changed);
   EXPECT_TRUE(changed->changes.empty());
+}
+
+// Content the side holds already (the same canonical form) is left as it is: the result is
+// the document held, not the one asked for.
+TEST_F(EmbeddedDocumentStoreTest, AWriteOfContentHeldAlreadyReturnsTheDocumentHeld) {
+  const Json composed = doc(R"({"b":"\u00e9"})");
+  const Json decomposed = doc(R"({"b":"e\u0301"})");
+  ASSERT_OK(store_->write("manuscript", "m1", composed, ""));
+  auto again = store_->write("manuscript", "m1", decomposed, "");
+  ASSERT_OK(again);
+  EXPECT_FALSE(again->stored_as_requested);
+  EXPECT_EQ(again->stored.document, composed);
 }
 
 // Encryption at rest: the agents' store holds the same personal data as ojsync's store.

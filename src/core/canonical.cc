@@ -13,10 +13,6 @@
 namespace ojsync {
 namespace {
 
-bool is_ascii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
 void append_canonical(const Json& value, std::string& out, const CanonicalOptions* top_level);
 
 // `utf8` in NFC: `utf8` itself when it is already (nearly every string), else its normal form,

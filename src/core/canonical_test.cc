@@ -22,6 +22,13 @@ TEST(CanonicalTest, NormalisesUnicodeToNfc) {
   const Json decomposed = parse("{\"cafe\xCC\x81\": \"re\xCC\x81sume\xCC\x81\"}");
   EXPECT_EQ(canonical_json(composed), canonical_json(decomposed));
   EXPECT_EQ(content_hash(composed), content_hash(decomposed));
+  // Text is checked for non-ASCII eight bytes at a time: a mark anywhere is found.
+  const std::string prefix = "A long enough ASCII prefix, then ";
+  for (std::size_t cut = 0; cut <= prefix.size(); ++cut) {
+    const std::string text = prefix.substr(0, cut);
+    EXPECT_EQ(canonical_json(Json(text + "e\xCC\x81")), canonical_json(Json(text + "\xC3\xA9")))
+        << cut;
+  }
 }
 
 // Two keys that only normalization tells apart are two members: both stay, each in its own

@@ -48,6 +48,23 @@ TEST(JsonTest, EscapesOnlyWhatJsonRequires) {
   EXPECT_EQ(s.dump(), "\"a\\\"b\\\\c\\n\\u0001 é\"");
 }
 
+// Strings are scanned eight bytes at a time: every character that needs escaping must be found
+// wherever it falls in a word, and nothing else escaped.
+TEST(JsonTest, EscapesACharacterAtEveryPositionOfALongString) {
+  const std::string plain = "Plain text, \xC3\xA9t\xC3\xA9 and \xE6\x9D\x8E too";  // UTF-8 passes as it is.
+  const std::pair<char, std::string> escapes[] = {
+      {'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\t', "\\t"}, {'\x1f', "\\u001f"}, {'\0', "\\u0000"}};
+  for (std::size_t at = 0; at <= plain.size(); ++at) {
+    for (const auto& [c, escaped] : escapes) {
+      std::string text = plain;
+      text.insert(at, 1, c);
+      const std::string expected = "\"" + plain.substr(0, at) + escaped + plain.substr(at) + "\"";
+      EXPECT_EQ(Json(text).dump(), expected) << "at " << at << ", character " << int(c);
+    }
+  }
+  EXPECT_EQ(Json(plain).dump(), "\"" + plain + "\"");
+}
+
 TEST(JsonTest, HugeIntegersBecomeDoubles) {
   auto doc = Json::parse("18446744073709551615");
   ASSERT_TRUE(doc.ok());

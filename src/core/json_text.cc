@@ -2,14 +2,51 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace ojsync {
+
+namespace {
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+
+// Whether any of the 8 bytes in `w` is zero (exact as a whole, the usual bit trick).
+constexpr bool has_zero_byte(std::uint64_t w) { return ((w - kOnes) & ~w & kHighBits) != 0; }
+
+// Whether any of the 8 bytes at `p` needs escaping in a JSON string: a control character
+// (< 0x20), '"' or '\\'. Bytes from 0x80 up (UTF-8) never do.
+bool needs_escape8(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  const bool control = ((w - kOnes * 0x20) & ~w & kHighBits) != 0;
+  return control || has_zero_byte(w ^ (kOnes * '"')) || has_zero_byte(w ^ (kOnes * '\\'));
+}
+
+}  // namespace
+
+bool is_ascii(std::string_view s) {
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, sizeof w);
+    if ((w & kHighBits) != 0) return false;
+  }
+  for (; i < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) >= 0x80) return false;
+  }
+  return true;
+}
 
 void append_json_string(std::string_view s, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   std::size_t run_start = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
+    // Most text needs no escape: it is skipped eight bytes at a time.
+    while (i + 8 <= s.size() && !needs_escape8(s.data() + i)) i += 8;
+    if (i == s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + run_start, i - run_start);

@@ -11,6 +11,9 @@
 
 namespace ojsync {
 
+// Whether every byte of `s` is ASCII (below 0x80).
+bool is_ascii(std::string_view s);
+
 void append_json_string(std::string_view s, std::string& out);
 void append_json_number(const Json& number, std::string& out);
 void append_json_text(const Json& value, std::string& out);

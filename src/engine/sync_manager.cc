@@ -22,8 +22,23 @@ namespace {
 struct SideView {
   std::optional<Snapshot> snapshot;
   std::string hash;  // "" when absent.
-  const Json* doc() const { return snapshot ? &snapshot->document : nullptr; }
+  // Set when the side stored a write's document as given (WriteResult::stored_as_requested):
+  // the document it holds is that one, which the sync owns until its commit, and `snapshot`
+  // holds no copy of it.
+  const Json* written = nullptr;
+  const Json* doc() const {
+    return written != nullptr ? written : snapshot ? &snapshot->document : nullptr;
+  }
+  // The document, taken out of the view (a copy when it is the sync's own).
+  Json take_document() { return written != nullptr ? *written : std::move(snapshot->document); }
 };
+
+// Whether `document` holds one of the type's volatile fields, which the engine's hashes leave
+// out and its views drop: only a document without any hashes the same in full.
+bool holds_volatile_field(const EntityTypeConfig& type, const Json& document) {
+  return std::any_of(type.volatile_fields.begin(), type.volatile_fields.end(),
+                     [&](const std::string& field) { return document.find(field) != nullptr; });
+}
 
 // `known`, when given, is a document whose hash is known (what was just written): a snapshot
 // equal to it takes that hash instead of serializing the document again.
@@ -309,12 +324,9 @@ struct SyncManager::Impl {
     w.idempotency_key =
         w.side_id.empty() ? create_key(key, base_hash) : update_key(key, target_hash);
     w.expected_version = version_read(view);
-    // The target's hash leaves out the type's volatile fields; a target without any (the
-    // engine's documents never hold one: view_of drops them) hashes the same in full.
-    if (std::none_of(type.volatile_fields.begin(), type.volatile_fields.end(),
-                     [&](const std::string& field) { return target.find(field) != nullptr; })) {
-      w.document_hash = target_hash;
-    }
+    // The engine's documents hold no volatile field (view_of drops them), so the target's
+    // hash is its hash in full.
+    if (!holds_volatile_field(type, target)) w.document_hash = target_hash;
     return w;
   }
 
@@ -390,7 +402,12 @@ struct SyncManager::Impl {
       details["rejected_fields"] = Json(std::move(rejected));
     }
     std::string before = std::move(view.hash);
-    view = view_of(std::move(written.stored), type, &target, target_hash);
+    if (written.stored_as_requested && !holds_volatile_field(type, target)) {
+      view = SideView{std::move(written.stored), target_hash, &target};
+    } else {
+      if (written.stored_as_requested) written.stored.document = target;
+      view = view_of(std::move(written.stored), type, &target, target_hash);
+    }
     audit.push_back({0, now, "engine", "write_" + side_label, key, std::move(before), view.hash,
                      "sync " + std::string(direction_name(report.direction)), std::move(details)});
     (side == Side::kOjs ? report.wrote_ojs : report.wrote_agents) = true;
@@ -563,10 +580,10 @@ struct SyncManager::Impl {
     next.ojs_id = ojs.snapshot ? ojs.snapshot->side_id : recorded_ojs_id;
     next.agents_id = agents.snapshot ? agents.snapshot->side_id : agents_id;
     if (ojs.snapshot && agents.snapshot && ojs.hash == agents.hash &&
-        ojs.snapshot->document == agents.snapshot->document) {
+        (ojs.doc() == agents.doc() || *ojs.doc() == *agents.doc())) {
       // Both sides hold the same document: it is the base (as agreed_base would find), and
       // its hash is known without serializing it again.
-      next.base = std::move(ojs.snapshot->document);
+      next.base = ojs.take_document();
       next.base_hash = ojs.hash;
     } else {
       next.base = agreed_base(ojs.doc(), agents.doc(), base);
@@ -710,8 +727,8 @@ struct SyncManager::Impl {
       conflict.key = key;
       conflict.strategy = merge.unresolved_by;
       conflict.base = base != nullptr ? std::optional<Json>(*base) : std::nullopt;
-      if (ojs.snapshot) conflict.ojs = ojs.snapshot->document;
-      if (agents.snapshot) conflict.agents = agents.snapshot->document;
+      if (ojs.snapshot) conflict.ojs = *ojs.doc();
+      if (agents.snapshot) conflict.agents = *agents.doc();
       conflict.fields = std::move(merge.unresolved);
       conflict.created_at = open ? open->created_at : now;
       conflict.updated_at = now;
@@ -877,7 +894,7 @@ struct SyncManager::Impl {
     std::optional<Result<SyncReport>> result;
 
     bool has_target() const { return merged || target_is_ojs; }
-    const Json& target() const { return target_is_ojs ? ojs.snapshot->document : *merged; }
+    const Json& target() const { return target_is_ojs ? *ojs.doc() : *merged; }
   };
 
   // Half a listing page: a page's two groups overlap (bulk_sync), and each still shares one
@@ -972,9 +989,9 @@ struct SyncManager::Impl {
         three_way_merge(*item.type, strategy, base, item.ojs.doc(), item.agents.doc());
     if (!merge.unresolved.empty() || !merge.decided.empty() || !merge.merged) return false;
     // The merged document is often one side's as it is: its hash is known.
-    if (item.ojs.snapshot && *merge.merged == item.ojs.snapshot->document) {
+    if (item.ojs.snapshot && *merge.merged == *item.ojs.doc()) {
       item.target_hash = item.ojs.hash;
-    } else if (item.agents.snapshot && *merge.merged == item.agents.snapshot->document) {
+    } else if (item.agents.snapshot && *merge.merged == *item.agents.doc()) {
       item.target_hash = item.agents.hash;
     } else {
       item.target_hash = hash_of(merge.merged, *item.type);

@@ -493,14 +493,20 @@ Status FieldCipher::verify_key_check(std::string_view key_id, std::string_view c
   return OkStatus();
 }
 
+Result<std::string> sealed_text(const FieldCipher* cipher, const Json& document,
+                                const FieldPlace& place) {
+  if (cipher == nullptr) return document.dump();
+  Json sealed = document;
+  OJSYNC_RETURN_IF_ERROR(cipher->seal_document(sealed, place));
+  return sealed.dump();
+}
+
 Result<std::optional<std::string>> sealed_text(const FieldCipher* cipher,
                                                const std::optional<Json>& document,
                                                const FieldPlace& place) {
   if (!document) return std::optional<std::string>();
-  if (cipher == nullptr) return std::optional<std::string>(document->dump());
-  Json sealed = *document;
-  OJSYNC_RETURN_IF_ERROR(cipher->seal_document(sealed, place));
-  return std::optional<std::string>(sealed.dump());
+  OJSYNC_ASSIGN_OR_RETURN(std::string text, sealed_text(cipher, *document, place));
+  return std::optional<std::string>(std::move(text));
 }
 
 Status open_stored(const FieldCipher* cipher, std::optional<Json>& document,

@@ -104,7 +104,10 @@ class FieldCipher {
 };
 
 // Helpers for the stores, where no cipher (nullptr) means encryption is off.
-// A document's stored text, sealed when `cipher` is set; NULL (nullopt) for an absent one.
+// A document's stored text, sealed when `cipher` is set.
+Result<std::string> sealed_text(const FieldCipher* cipher, const Json& document,
+                                const FieldPlace& place);
+// The same for a document that may be absent: NULL (nullopt) then.
 Result<std::optional<std::string>> sealed_text(const FieldCipher* cipher,
                                                const std::optional<Json>& document,
                                                const FieldPlace& place);
