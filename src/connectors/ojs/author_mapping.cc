@@ -84,13 +84,14 @@ void sort_by_position(Json& authors) {
 
 }  // namespace
 
-Json project_author(const Json& raw, OjsVersion v) {
+Json project_author(Json raw, OjsVersion v) {
   Json out = Json::object();
   if (const Json* id = raw.find("id"); id != nullptr && id->is_int()) out["id"] = *id;
   for (auto field : kTextFields) {
     if (field == "affiliation" && has_affiliation_objects(v)) continue;
-    Json text = normalize_multilingual(raw.find(field) ? *raw.find(field) : Json());
-    if (!text.as_object().empty()) out[field] = std::move(text);
+    Json* text = raw.find(field);
+    Json normal = normalize_multilingual(text != nullptr ? std::move(*text) : Json());
+    if (!normal.as_object().empty()) out[field] = std::move(normal);
   }
   if (has_affiliation_objects(v)) {
     Json affiliations =
@@ -98,8 +99,8 @@ Json project_author(const Json& raw, OjsVersion v) {
     if (!affiliations.as_array().empty()) out["affiliations"] = std::move(affiliations);
   }
   for (auto field : kStringFields) {
-    if (const Json* s = raw.find(field); s != nullptr && s->is_string() && !s->as_string().empty())
-      out[field] = *s;
+    if (Json* s = raw.find(field); s != nullptr && s->is_string() && !s->as_string().empty())
+      out[field] = std::move(*s);
   }
   for (auto field : kIntFields) {
     if (const Json* n = raw.find(field); n != nullptr && n->is_int()) out[field] = *n;
@@ -109,11 +110,11 @@ Json project_author(const Json& raw, OjsVersion v) {
   return out;
 }
 
-Json project_authors(const Json& raw_authors, OjsVersion v) {
+Json project_authors(Json raw_authors, OjsVersion v) {
   Json out = Json::array();
   if (!raw_authors.is_array()) return out;
-  for (const auto& a : raw_authors.as_array()) {
-    if (a.is_object()) out.as_array().push_back(project_author(a, v));
+  for (auto& a : raw_authors.as_array()) {
+    if (a.is_object()) out.as_array().push_back(project_author(std::move(a), v));
   }
   sort_by_position(out);
   return out;

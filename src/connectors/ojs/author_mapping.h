@@ -14,11 +14,11 @@ namespace ojsync {
 
 // An OJS author object → {id, seq, email, givenName{}, familyName{}, preferredPublicName{},
 // affiliation{} (3.3/3.4) or affiliations[{name{}, ror}] (3.5), orcid, country, url,
-// userGroupId, includeInBrowse}, empty members left out.
-Json project_author(const Json& raw, OjsVersion v);
+// userGroupId, includeInBrowse}, empty members left out. Its members are moved out of `raw`.
+Json project_author(Json raw, OjsVersion v);
 
 // The authors array of a document: projected, ordered by (seq, id).
-Json project_authors(const Json& raw_authors, OjsVersion v);
+Json project_authors(Json raw_authors, OjsVersion v);
 
 // A desired author list in the same normal form (empty members dropped), or kInvalidArgument
 // when it is not an array of objects with well-typed members.

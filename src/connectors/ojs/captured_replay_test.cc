@@ -107,14 +107,14 @@ TEST(CapturedReplayTest, EveryJsonBodyParsesAndEveryEntityProjects) {
       if (o->find("submissionProgress") != nullptr) {
         ++submissions;
         EXPECT_EQ(version_from_submission(*o), OjsVersion::k3_3);
-        const Json doc = project_manuscript(*o, nullptr, OjsVersion::k3_3, utc);
+        const Json doc = project_manuscript(*o, std::nullopt, OjsVersion::k3_3, utc);
         if (!o->find("dateLastActivity")->is_null()) {
           EXPECT_TRUE(parse_timestamp(doc.get_string("dateLastActivity")).ok());
           EXPECT_GT(manuscript_modified(*o, utc), Timestamp());
         }
       } else if (o->find("authors") != nullptr && o->find("submissionId") != nullptr) {
         ++publications;
-        const Json doc = project_manuscript(Json::object(), o, OjsVersion::k3_3, utc);
+        const Json doc = project_manuscript(Json::object(), *o, OjsVersion::k3_3, utc);
         EXPECT_TRUE(doc.is_object());
       } else if (o->find("userName") != nullptr) {
         ++users;
@@ -204,7 +204,7 @@ TEST(CapturedReplayTest, TokyoWallClockTimesMatchTheRealInstant) {
   const auto zone = TimeZone::load("Asia/Tokyo", "/usr/share/zoneinfo").value();
   const Json body = Json::parse(tokyo.response.body).value();
   // The server stamped 22:36:10 Tokyo time; the request left the client at 13:36:10 UTC.
-  EXPECT_EQ(project_manuscript(body, nullptr, OjsVersion::k3_3, zone).get_string("dateSubmitted"),
+  EXPECT_EQ(project_manuscript(body, std::nullopt, OjsVersion::k3_3, zone).get_string("dateSubmitted"),
             "2026-11-25T13:36:10Z");
 }
 

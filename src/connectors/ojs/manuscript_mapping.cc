@@ -25,6 +25,12 @@ const Json& member(const Json& o, std::string_view key) {
   return p != nullptr ? *p : kNull;
 }
 
+// The member `key` of `o`, moved out (null when absent).
+Json taken(Json& o, std::string_view key) {
+  Json* p = o.find(key);
+  return p != nullptr ? std::move(*p) : Json();
+}
+
 bool in(const auto& list, std::string_view key) {
   return std::find(list.begin(), list.end(), key) != list.end();
 }
@@ -42,7 +48,7 @@ Status check_int(const Json& desired, std::string_view key) {
 
 }  // namespace
 
-Json project_manuscript(const Json& submission, const Json* publication, OjsVersion v,
+Json project_manuscript(const Json& submission, std::optional<Json> publication, OjsVersion v,
                         const TimeZone& zone) {
   Json doc = Json::object();
   if (const Json& locale = member(submission, "locale");
@@ -57,17 +63,17 @@ Json project_manuscript(const Json& submission, const Json* publication, OjsVers
     if (!raw.is_string()) continue;
     if (auto iso = ojs_datetime_to_iso_utc(raw.as_string(), zone)) doc[field] = *iso;
   }
-  if (publication == nullptr) return doc;
+  if (!publication) return doc;
   for (auto field : kTextFields) {
-    Json text = normalize_multilingual(member(*publication, field));
+    Json text = normalize_multilingual(taken(*publication, field));
     if (!text.as_object().empty()) doc[field] = std::move(text);
   }
   Json keywords = keywords_are_objects(v)
                       ? vocabulary_names(member(*publication, "keywords"))
-                      : normalize_multilingual(member(*publication, "keywords"));
+                      : normalize_multilingual(taken(*publication, "keywords"));
   if (!keywords.as_object().empty()) doc["keywords"] = std::move(keywords);
   put_int(doc, "sectionId", member(*publication, "sectionId"));
-  Json authors = project_authors(member(*publication, "authors"), v);
+  Json authors = project_authors(taken(*publication, "authors"), v);
   if (!authors.as_array().empty()) doc["authors"] = std::move(authors);
   return doc;
 }

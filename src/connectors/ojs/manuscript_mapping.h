@@ -17,8 +17,9 @@
 namespace ojsync {
 
 // `submission`: GET /submissions/{id} (or a list item); `publication`: the full current
-// publication, nullptr when the submission has none (3.3 creates none with the submission).
-Json project_manuscript(const Json& submission, const Json* publication, OjsVersion v,
+// publication, nullopt when the submission has none (3.3 creates none with the submission).
+// The publication's members are moved into the document: a caller done with it moves it in.
+Json project_manuscript(const Json& submission, std::optional<Json> publication, OjsVersion v,
                         const TimeZone& zone);
 
 // When OJS last saw activity on the submission (dateLastActivity, else lastModified), in UTC;

@@ -7,13 +7,10 @@ bool is_empty_value(const Json& v) {
          (v.is_array() && v.as_array().empty()) || (v.is_object() && v.as_object().empty());
 }
 
-Json normalize_multilingual(const Json& value) {
-  Json out = Json::object();
-  if (!value.is_object()) return out;
-  for (const auto& [locale, v] : value.as_object()) {
-    if (!is_empty_value(v)) out.as_object().emplace(locale, v);
-  }
-  return out;
+Json normalize_multilingual(Json value) {
+  if (!value.is_object()) return Json::object();
+  std::erase_if(value.as_object(), [](const auto& member) { return is_empty_value(member.second); });
+  return value;
 }
 
 Status check_multilingual(const Json& value, std::string_view field, bool list_valued) {

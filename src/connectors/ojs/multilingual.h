@@ -14,8 +14,9 @@ namespace ojsync {
 // "", null, [] and {} hold nothing.
 bool is_empty_value(const Json& v);
 
-// `value` without its empty locales; an empty object when `value` is not an object.
-Json normalize_multilingual(const Json& value);
+// `value` without its empty locales; an empty object when `value` is not an object. Taken by
+// value: a caller done with its value moves it in, and nothing is copied.
+Json normalize_multilingual(Json value);
 
 // Checks a document's multilingual field: an object whose values are strings (or, when
 // `list_valued`, arrays of strings). `field` names it in the error.

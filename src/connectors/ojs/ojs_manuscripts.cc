@@ -86,11 +86,13 @@ Result<std::optional<RawManuscript>> read_raw(const OjsContext& ctx, std::int64_
   return std::optional<RawManuscript>(std::move(raw));
 }
 
-Snapshot snapshot_of(const OjsContext& ctx, const RawManuscript& raw) {
-  const Json* publication = raw.publication ? &*raw.publication : nullptr;
-  return Snapshot{std::to_string(raw.id),
-                  project_manuscript(raw.submission, publication, ctx.version, ctx.zone),
-                  manuscript_modified(raw.submission, ctx.zone), stamped_key(publication)};
+// Taken by value: a caller done with `raw` moves it in, and its texts are moved, not copied.
+Snapshot snapshot_of(const OjsContext& ctx, RawManuscript raw) {
+  std::string created_by = stamped_key(raw.publication ? &*raw.publication : nullptr);
+  Json document =
+      project_manuscript(raw.submission, std::move(raw.publication), ctx.version, ctx.zone);
+  return Snapshot{std::to_string(raw.id), std::move(document),
+                  manuscript_modified(raw.submission, ctx.zone), std::move(created_by)};
 }
 
 Status apply_author_ops(const OjsContext& ctx, std::int64_t id, std::int64_t pid,
@@ -179,7 +181,7 @@ Result<WriteResult> update(const OjsContext& ctx, std::int64_t id, const Json& d
   std::sort(plan.rejected_fields.begin(), plan.rejected_fields.end());
   plan.rejected_fields.erase(std::unique(plan.rejected_fields.begin(), plan.rejected_fields.end()),
                              plan.rejected_fields.end());
-  return WriteResult{snapshot_of(ctx, *stored), std::move(plan.rejected_fields)};
+  return WriteResult{snapshot_of(ctx, std::move(*stored)), std::move(plan.rejected_fields)};
 }
 
 // The first request of a create: POST /submissions with what the version needs to accept it.
@@ -293,7 +295,7 @@ Result<std::optional<Snapshot>> fetch_manuscript(const OjsContext& ctx, std::str
     OJSYNC_ASSIGN_OR_RETURN(raw, read_raw(ctx, id));
   }
   if (!raw) return std::optional<Snapshot>();
-  return std::optional<Snapshot>(snapshot_of(ctx, *raw));
+  return std::optional<Snapshot>(snapshot_of(ctx, std::move(*raw)));
 }
 
 Result<std::optional<Snapshot>> find_created_manuscript(const OjsContext& ctx, std::string_view key,
