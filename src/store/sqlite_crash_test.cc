@@ -135,6 +135,20 @@ void expect_consistent(Store& store, std::int64_t& version) {
   }
 }
 
+// Waits, for at most 60 s, until a child has committed once: with a fixed kill delay alone, a
+// slow start (a sanitizer build on a loaded machine) had every round killed before its first
+// commit, and the test checked nothing.
+void wait_for_first_commit(const std::string& path) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (auto store = open_sqlite_store({path}); store.ok()) {
+      auto state = (*store)->get_state(kChain);
+      if (state.ok() && state->has_value()) return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 TEST(SqliteCrashTest, KilledWorkerLeavesAConsistentStoreThatTheNextRunFinishes) {
   TempDir dir("ojsync-crash");
   const std::string path = dir.file("crash.db");
@@ -145,6 +159,7 @@ TEST(SqliteCrashTest, KilledWorkerLeavesAConsistentStoreThatTheNextRunFinishes) 
     const pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) run_child(path);
+    if (round == 0) wait_for_first_commit(path);
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
     ASSERT_EQ(kill(child, SIGKILL), 0);
     int wait_status = 0;
