@@ -213,15 +213,16 @@ struct EmbeddedDocumentStore::Impl {
   // creates the row. `expected_version` as WriteRequest's (kAborted when the row changed since
   // the caller read it). Runs inside the caller's write transaction.
   Result<Stored> store(std::string_view type, std::string_view id, const Json& document,
-                                 std::string_view document_hash,
-                                 const std::optional<std::string>& create_key,
-                                 const std::optional<std::string>& expected_version) {
+                       std::string_view document_hash, const std::optional<std::string>& create_key,
+                       const std::optional<std::string>& expected_version) {
     assert(document_hash.empty() || document_hash == content_hash(document));
-    const std::string etag = document_hash.empty() ? content_hash(document) : std::string(document_hash);
+    const std::string etag =
+        document_hash.empty() ? content_hash(document) : std::string(document_hash);
     OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> existing, load(*db, type, id));
     const bool live = existing && existing->document;
     if (live && existing->etag == etag) {
-      OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument held, to_document(cipher.get(), type, std::move(*existing)));
+      OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument held,
+                              to_document(cipher.get(), type, std::move(*existing)));
       return Stored{std::move(held), false};
     }
     if (expected_version &&
@@ -260,9 +261,8 @@ struct EmbeddedDocumentStore::Impl {
     if (id.empty()) {
       OJSYNC_ASSIGN_OR_RETURN(id, new_id(*db, type));
     }
-    OJSYNC_ASSIGN_OR_RETURN(Stored stored,
-                            store(type, id, *request.document, request.document_hash, create_key,
-                                  request.expected_version));
+    OJSYNC_ASSIGN_OR_RETURN(Stored stored, store(type, id, *request.document, request.document_hash,
+                                                 create_key, request.expected_version));
     return WriteResult{std::move(stored.row.snapshot), {}, stored.is_callers_document};
   }
 
@@ -384,7 +384,8 @@ Status EmbeddedDocumentStore::replace_all(std::span<const DocumentReplacement> r
       if (!existing || !existing->document || existing->etag != r.expected_etag) {
         return FailedPrecondition(r.type + "/" + r.id + " changed since it was read");
       }
-      OJSYNC_RETURN_IF_ERROR(impl_->store(r.type, r.id, r.document, "", std::nullopt, std::nullopt).status());
+      OJSYNC_RETURN_IF_ERROR(
+          impl_->store(r.type, r.id, r.document, "", std::nullopt, std::nullopt).status());
     }
     return OkStatus();
   });
@@ -445,9 +446,7 @@ Result<WriteResult> EmbeddedDocumentStore::write(std::string_view type, std::str
 Result<WriteResult> EmbeddedDocumentStore::write_if_unchanged(std::string_view type,
                                                               const WriteRequest& request) {
   OJSYNC_RETURN_IF_ERROR(check_write(type, request.side_id));
-  return impl_->transact([&]() {
-    return impl_->write_one(type, request);
-  });
+  return impl_->transact([&]() { return impl_->write_one(type, request); });
 }
 
 // One transaction for the whole batch, so a bulk import pays one commit (one WAL sync) instead

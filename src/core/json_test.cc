@@ -51,9 +51,11 @@ TEST(JsonTest, EscapesOnlyWhatJsonRequires) {
 // Strings are scanned eight bytes at a time: every character that needs escaping must be found
 // wherever it falls in a word, and nothing else escaped.
 TEST(JsonTest, EscapesACharacterAtEveryPositionOfALongString) {
-  const std::string plain = "Plain text, \xC3\xA9t\xC3\xA9 and \xE6\x9D\x8E too";  // UTF-8 passes as it is.
-  const std::pair<char, std::string> escapes[] = {
-      {'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\t', "\\t"}, {'\x1f', "\\u001f"}, {'\0', "\\u0000"}};
+  const std::string plain =
+      "Plain text, \xC3\xA9t\xC3\xA9 and \xE6\x9D\x8E too";  // UTF-8 passes as it is.
+  const std::pair<char, std::string> escapes[] = {{'"', "\\\""},       {'\\', "\\\\"},
+                                                  {'\n', "\\n"},       {'\t', "\\t"},
+                                                  {'\x1f', "\\u001f"}, {'\0', "\\u0000"}};
   for (std::size_t at = 0; at <= plain.size(); ++at) {
     for (const auto& [c, escaped] : escapes) {
       std::string text = plain;

@@ -1039,9 +1039,9 @@ struct SyncManager::Impl {
     for (BulkItem& item : group) {
       if (item.per_entity || !item.writes[side_index(side)]) continue;
       const SideView& view = side == Side::kOjs ? item.ojs : item.agents;
-      WriteRequest w = write_request(side, *item.type, item.request.key, view, item.agents_id,
-                                     item.target(), item.state ? item.state->base_hash : "",
-                                     item.target_hash);
+      WriteRequest w =
+          write_request(side, *item.type, item.request.key, view, item.agents_id, item.target(),
+                        item.state ? item.state->base_hash : "", item.target_hash);
       subjects.push_back(breaker_subject(item.request.key, w.side_id));
       requests.push_back(std::move(w));
       owners.push_back(&item);

@@ -52,7 +52,8 @@ TEST(AuditChainTest, AnEntrysHashIsOfItsCanonicalHeaderWhateverItsText) {
   for (const ChainedAuditEntry& c :
        {entry("engine", "sync both", "m-1"), entry("agent:\xE6\x9D\x8E", decomposed, "a.b:c-9"),
         entry("cli:\"quoted\"\\", "line\nbreak\ttab\x01", "x"), entry("", "", "0")}) {
-    EXPECT_EQ(audit_entry_hash(c), hash_by_definition(c)) << c.entry.actor << " / " << c.entry.reason;
+    EXPECT_EQ(audit_entry_hash(c), hash_by_definition(c))
+        << c.entry.actor << " / " << c.entry.reason;
   }
   ChainedAuditEntry first = entry("engine", "r", "m");
   first.prev_hash.clear();

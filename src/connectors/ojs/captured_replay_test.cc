@@ -204,8 +204,9 @@ TEST(CapturedReplayTest, TokyoWallClockTimesMatchTheRealInstant) {
   const auto zone = TimeZone::load("Asia/Tokyo", "/usr/share/zoneinfo").value();
   const Json body = Json::parse(tokyo.response.body).value();
   // The server stamped 22:36:10 Tokyo time; the request left the client at 13:36:10 UTC.
-  EXPECT_EQ(project_manuscript(body, std::nullopt, OjsVersion::k3_3, zone).get_string("dateSubmitted"),
-            "2026-11-25T13:36:10Z");
+  EXPECT_EQ(
+      project_manuscript(body, std::nullopt, OjsVersion::k3_3, zone).get_string("dateSubmitted"),
+      "2026-11-25T13:36:10Z");
 }
 
 }  // namespace

@@ -68,9 +68,8 @@ Json project_manuscript(const Json& submission, std::optional<Json> publication,
     Json text = normalize_multilingual(taken(*publication, field));
     if (!text.as_object().empty()) doc[field] = std::move(text);
   }
-  Json keywords = keywords_are_objects(v)
-                      ? vocabulary_names(member(*publication, "keywords"))
-                      : normalize_multilingual(taken(*publication, "keywords"));
+  Json keywords = keywords_are_objects(v) ? vocabulary_names(member(*publication, "keywords"))
+                                          : normalize_multilingual(taken(*publication, "keywords"));
   if (!keywords.as_object().empty()) doc["keywords"] = std::move(keywords);
   put_int(doc, "sectionId", member(*publication, "sectionId"));
   Json authors = project_authors(taken(*publication, "authors"), v);
