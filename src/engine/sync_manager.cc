@@ -183,10 +183,13 @@ struct SyncManager::Impl {
   const Clock* clock;
   std::unique_ptr<Random> owned_random;
   Random* random;
-  ThreadPool pool;
   // Built once for every known type and side, so lookups need no lock.
   std::map<std::string, std::unique_ptr<CircuitBreaker>, std::less<>> breakers;
   CreateGate ojs_creates;  // Creates in OJS this process has in flight (G1).
+  // Last, so destroyed first: its destructor finishes the tasks still queued or running, which
+  // use every member above (declared before it, the breakers and the create gate were destroyed
+  // under running syncs: ThreadSanitizer, simulation seeds 3001-3400).
+  ThreadPool pool;
 
   Result<const EntityTypeConfig*> check_key(const EntityKey& key) const {
     const EntityTypeConfig* type = options.entity_types.find(key.type);
