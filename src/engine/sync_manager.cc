@@ -380,7 +380,7 @@ struct SyncManager::Impl {
         attempted = write();
       }
       OJSYNC_ASSIGN_OR_RETURN(WriteResult written, std::move(attempted));
-      take_written(side, type, key, std::move(written), *target, target_hash, view, report, audit,
+      take_written(side, type, key, std::move(written), asked, target_hash, view, report, audit,
                    now);
       return OkStatus();
     }
@@ -388,10 +388,11 @@ struct SyncManager::Impl {
     return OkStatus();
   }
 
-  // What a side holds after a write: its view, the report and the audit entry of the write
-  // (with the fields the side refused to store).
+  // What a side holds after the write `asked`: its view, the report and the audit entry of the
+  // write (with the fields the side refused to store).
   static void take_written(Side side, const EntityTypeConfig& type, const EntityKey& key,
-                           WriteResult written, const Json& target, const std::string& target_hash,
+                           WriteResult written, const WriteRequest& asked,
+                           const std::string& target_hash,
                            SideView& view, SyncReport& report, std::vector<AuditEntry>& audit,
                            Timestamp now) {
     const std::string side_label(side_name(side));
@@ -405,7 +406,10 @@ struct SyncManager::Impl {
       details["rejected_fields"] = Json(std::move(rejected));
     }
     std::string before = std::move(view.hash);
-    if (written.stored_as_requested && !holds_volatile_field(type, target)) {
+    const Json& target = *asked.document;
+    // write_request gave the side the target's hash only when it is the hash in full (the
+    // target holds no volatile field): the side then holds what the view would keep.
+    if (written.stored_as_requested && !asked.document_hash.empty()) {
       view = SideView{std::move(written.stored), target_hash, &target};
     } else {
       if (written.stored_as_requested) written.stored.document = target;
@@ -1097,7 +1101,7 @@ struct SyncManager::Impl {
         }
         breaker.record(OkStatus(), subjects[i]);
         SideView& view = side == Side::kOjs ? item.ojs : item.agents;
-        take_written(side, *item.type, item.request.key, std::move(*(*results)[k]), item.target(),
+        take_written(side, *item.type, item.request.key, std::move(*(*results)[k]), requests[i],
                      item.target_hash, view, item.report, item.audit, clock->now());
       }
     }
