@@ -38,6 +38,12 @@ void check_idempotent(const ojsync::Json& document, const ojsync::CanonicalOptio
   if (ojsync::content_hash(*reparsed, options) != ojsync::content_hash(document, options)) {
     property_failed("hash changes when read back from the canonical text", canonical, again);
   }
+  // Stores keep a form that says so as the document's own text.
+  const ojsync::CanonicalForm form = ojsync::canonical_form(document, options);
+  if (form.text != canonical) property_failed("canonical_form's text differs", form.text, canonical);
+  if (form.same_as_dump && form.text != document.dump()) {
+    property_failed("canonical form taken for the dump differs from it", form.text, document.dump());
+  }
 }
 
 }  // namespace

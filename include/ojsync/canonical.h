@@ -21,6 +21,15 @@ struct CanonicalOptions {
 
 std::string canonical_json(const Json& document, const CanonicalOptions& options = {});
 
+// The canonical form, and whether it is also the document's Json::dump() text (every string
+// already in NFC, no member left out: nearly every document). A store that keeps documents as
+// dump() text can then keep this text instead of serializing the document once more.
+struct CanonicalForm {
+  std::string text;
+  bool same_as_dump = true;
+};
+CanonicalForm canonical_form(const Json& document, const CanonicalOptions& options = {});
+
 // Lower-case hex SHA-256 of canonical_json(document, options).
 std::string content_hash(const Json& document, const CanonicalOptions& options = {});
 

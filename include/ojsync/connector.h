@@ -52,7 +52,10 @@ struct WriteRequest {
   std::optional<std::string> expected_version;
   // content_hash(*document) when the caller knows it already, else "": a side that hashes what
   // it stores (the embedded store's etag) takes it instead of serializing the document again.
-  std::string document_hash;
+  std::string document_hash = {};
+  // document->dump() when the caller has it at hand, else "": a side that stores documents as
+  // that text (the embedded store) takes it instead of serializing the document again.
+  std::string_view document_text = {};
 };
 
 // Implementations must be safe to call from several threads at once.

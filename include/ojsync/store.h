@@ -62,6 +62,10 @@ struct SyncState {
   std::int64_t version = 0;
   // Set by Store::record_write_intent, cleared by the next commit of a state.
   std::optional<WriteIntent> write_intent;
+  // base->dump() when the writer has it at hand (its canonical form, CanonicalForm), else "":
+  // a store keeping the base as that text takes it instead of serializing the base again.
+  // Stores never fill it in on reading.
+  std::string base_text = {};
 };
 
 enum class SyncOutcome : std::uint8_t {

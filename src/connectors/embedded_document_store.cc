@@ -208,12 +208,14 @@ struct EmbeddedDocumentStore::Impl {
     bool is_callers_document = false;
   };
 
-  // Makes (type, id) hold `document`, unless it already does. `document_hash` is its
-  // content_hash when the caller knows it ("" else). `create_key` is recorded only when this
-  // creates the row. `expected_version` as WriteRequest's (kAborted when the row changed since
-  // the caller read it). Runs inside the caller's write transaction.
+  // Makes (type, id) hold `document`, unless it already does. `document_hash` and
+  // `document_text` are its content_hash and dump() when the caller knows them ("" else).
+  // `create_key` is recorded only when this creates the row. `expected_version` as
+  // WriteRequest's (kAborted when the row changed since the caller read it). Runs inside the
+  // caller's write transaction.
   Result<Stored> store(std::string_view type, std::string_view id, const Json& document,
-                       std::string_view document_hash, const std::optional<std::string>& create_key,
+                       std::string_view document_hash, std::string_view document_text,
+                       const std::optional<std::string>& create_key,
                        const std::optional<std::string>& expected_version) {
     assert(document_hash.empty() || document_hash == content_hash(document));
     const std::string etag =
@@ -231,7 +233,7 @@ struct EmbeddedDocumentStore::Impl {
                      " changed since it was read; read it again");
     }
     OJSYNC_ASSIGN_OR_RETURN(const std::string body,
-                            sealed_text(cipher.get(), document, body_place(type, id)));
+                            sealed_text(cipher.get(), document, body_place(type, id), document_text));
     OJSYNC_ASSIGN_OR_RETURN(const std::int64_t seq, next_counter(*db, "seq"));
     const Timestamp now = clock->now();
     OJSYNC_ASSIGN_OR_RETURN(
@@ -261,8 +263,9 @@ struct EmbeddedDocumentStore::Impl {
     if (id.empty()) {
       OJSYNC_ASSIGN_OR_RETURN(id, new_id(*db, type));
     }
-    OJSYNC_ASSIGN_OR_RETURN(Stored stored, store(type, id, *request.document, request.document_hash,
-                                                 create_key, request.expected_version));
+    OJSYNC_ASSIGN_OR_RETURN(Stored stored,
+                            store(type, id, *request.document, request.document_hash,
+                                  request.document_text, create_key, request.expected_version));
     return WriteResult{std::move(stored.row.snapshot), {}, stored.is_callers_document};
   }
 
@@ -333,7 +336,7 @@ Result<EmbeddedDocument> EmbeddedDocumentStore::put(std::string_view type, std::
       }
     }
     OJSYNC_ASSIGN_OR_RETURN(Impl::Stored stored,
-                            impl_->store(type, id, document, "", std::nullopt, std::nullopt));
+                            impl_->store(type, id, document, "", "", std::nullopt, std::nullopt));
     if (stored.is_callers_document) stored.row.snapshot.document = document;
     return std::move(stored.row);
   });
@@ -385,7 +388,7 @@ Status EmbeddedDocumentStore::replace_all(std::span<const DocumentReplacement> r
         return FailedPrecondition(r.type + "/" + r.id + " changed since it was read");
       }
       OJSYNC_RETURN_IF_ERROR(
-          impl_->store(r.type, r.id, r.document, "", std::nullopt, std::nullopt).status());
+          impl_->store(r.type, r.id, r.document, "", "", std::nullopt, std::nullopt).status());
     }
     return OkStatus();
   });
@@ -439,8 +442,11 @@ Result<ChangePage> EmbeddedDocumentStore::list_changed(std::string_view type, st
 
 Result<WriteResult> EmbeddedDocumentStore::write(std::string_view type, std::string_view side_id,
                                                  const Json& document, std::string_view idempotency_key) {
-  return write_if_unchanged(type, WriteRequest{std::string(side_id), &document,
-                                               std::string(idempotency_key), std::nullopt, {}});
+  WriteRequest request;
+  request.side_id = side_id;
+  request.document = &document;
+  request.idempotency_key = idempotency_key;
+  return write_if_unchanged(type, request);
 }
 
 Result<WriteResult> EmbeddedDocumentStore::write_if_unchanged(std::string_view type,

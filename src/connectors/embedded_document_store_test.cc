@@ -29,6 +29,17 @@ std::string status_text(const Result<T>& r) {
 
 Json doc(std::string_view text) { return Json::parse(text).value(); }
 
+// A write of `document` to `side_id` (a create when "") under `key`, requiring `expected`.
+WriteRequest write_of(std::string side_id, const Json& document, std::string key,
+                      std::optional<std::string> expected = std::nullopt) {
+  WriteRequest w;
+  w.side_id = std::move(side_id);
+  w.document = &document;
+  w.idempotency_key = std::move(key);
+  w.expected_version = std::move(expected);
+  return w;
+}
+
 std::vector<std::string> ids_of(const ChangePage& page) {
   std::vector<std::string> ids;
   for (const auto& change : page.changes) ids.push_back(change.side_id);
@@ -409,10 +420,10 @@ TEST_F(EmbeddedDocumentStoreTest, AWriteExpectingAVersionLeavesANewerDocumentAlo
   const Json merged = doc(R"({"t":"merged"})");
   const Json edit = doc(R"({"t":"agent's edit"})");
   const std::vector<WriteRequest> writes = {
-      {"m1", &merged, "k1", version, ""},  // Stale: refused.
-      {"m1", &edit, "k2", version, ""},    // Stale, but what the side holds: nothing to refuse.
-      {"m2", &merged, "k3", "", ""},       // Absent when read, and still: created.
-      {"m1", &merged, "k4", "", ""}};      // Absent when read, but made since: refused.
+      write_of("m1", merged, "k1", version),  // Stale: refused.
+      write_of("m1", edit, "k2", version),    // Stale, but what the side holds: nothing to refuse.
+      write_of("m2", merged, "k3", ""),       // Absent when read, and still: created.
+      write_of("m1", merged, "k4", "")};      // Absent when read, but made since: refused.
   auto results = store_->write_batch("manuscript", writes);
   ASSERT_OK(results);
   EXPECT_EQ((*results)[0].status().code(), StatusCode::kAborted);
@@ -423,7 +434,7 @@ TEST_F(EmbeddedDocumentStoreTest, AWriteExpectingAVersionLeavesANewerDocumentAlo
   EXPECT_EQ(store_->get("manuscript", "m2").value()->snapshot.document, merged);
 
   const std::string current = store_->fetch("manuscript", "m1").value()->version;
-  const std::vector<WriteRequest> fresh = {{"m1", &merged, "k5", current, ""}};
+  const std::vector<WriteRequest> fresh = {write_of("m1", merged, "k5", current)};
   auto written = store_->write_batch("manuscript", fresh);
   ASSERT_OK(written);
   ASSERT_OK((*written)[0]);
@@ -435,10 +446,10 @@ TEST_F(EmbeddedDocumentStoreTest, WriteBatchReportsEachWriteInItsSlot) {
   const Json updated = doc(R"({"t":"new"})");
   const Json created = doc(R"({"t":"created"})");
   const Json refused = doc(R"({"t":"refused"})");
-  const std::vector<WriteRequest> writes = {{"m1", &updated, "k-m1", std::nullopt, ""},
-                                            {"bad id!", &refused, "k-bad", std::nullopt, ""},
-                                            {"", &created, "k-create", std::nullopt, ""},
-                                            {"m2", &created, "k-m2", std::nullopt, ""}};
+  const std::vector<WriteRequest> writes = {write_of("m1", updated, "k-m1"),
+                                            write_of("bad id!", refused, "k-bad"),
+                                            write_of("", created, "k-create"),
+                                            write_of("m2", created, "k-m2")};
   auto results = store_->write_batch("manuscript", writes);
   ASSERT_OK(results);
   ASSERT_EQ(results->size(), 4u);
@@ -465,13 +476,17 @@ TEST_F(EmbeddedDocumentStoreTest, WriteBatchReportsEachWriteInItsSlot) {
   EXPECT_TRUE(changed->changes.empty());
 }
 
-// A write that brings its document's hash (the engine's) is stored under the etag a write
-// without one gets, and is still recognised as unchanged content afterwards.
-TEST_F(EmbeddedDocumentStoreTest, AWriteWithItsDocumentsHashGetsTheSameEtag) {
+// A write that brings its document's hash and text (the engine's) is stored under the etag a
+// write without them gets, reads back as the same document, and is still recognised as
+// unchanged content afterwards.
+TEST_F(EmbeddedDocumentStoreTest, AWriteWithItsDocumentsHashAndTextIsStoredTheSame) {
   const Json document = doc(R"({"title":{"en":"Caf\u00e9"},"authors":[{"id":1}]})");
-  const std::vector<WriteRequest> plain = {{"m1", &document, "k1", std::nullopt, ""}};
-  const std::vector<WriteRequest> hinted = {
-      {"m2", &document, "k2", std::nullopt, content_hash(document)}};
+  const std::vector<WriteRequest> plain = {write_of("m1", document, "k1")};
+  const std::string text = document.dump();
+  WriteRequest hint = write_of("m2", document, "k2");
+  hint.document_hash = content_hash(document);
+  hint.document_text = text;
+  const std::vector<WriteRequest> hinted = {hint};
   auto without = store_->write_batch("manuscript", plain);
   auto with = store_->write_batch("manuscript", hinted);
   ASSERT_OK(without);
@@ -479,6 +494,7 @@ TEST_F(EmbeddedDocumentStoreTest, AWriteWithItsDocumentsHashGetsTheSameEtag) {
   ASSERT_OK((*with)[0]);
   EXPECT_EQ((*with)[0]->stored.version, (*without)[0]->stored.version);
   EXPECT_EQ((*with)[0]->stored.version, content_hash(document));
+  EXPECT_EQ(store_->get("manuscript", "m2").value()->snapshot.document, document);
 
   auto before = store_->list_changed("manuscript", "", 10);
   ASSERT_OK(before);

@@ -13,7 +13,7 @@
 namespace ojsync {
 namespace {
 
-void append_canonical(const Json& value, std::string& out, const CanonicalOptions* top_level);
+
 
 // `utf8` in NFC: `utf8` itself when it is already (nearly every string), else its normal form,
 // kept in `scratch`. The check reads the UTF-8 as it is; only a string it changes goes through
@@ -36,6 +36,18 @@ std::string_view nfc_view(std::string_view utf8, std::string& scratch) {
   return scratch;
 }
 
+// `same_as_dump` is cleared when the form written differs from Json::dump()'s text: a string
+// NFC changed, or a member left out.
+void append_canonical(const Json& value, std::string& out, const CanonicalOptions* top_level,
+                      bool& same_as_dump);
+
+void append_canonical_string(std::string_view value, std::string& out, bool& same_as_dump) {
+  std::string scratch;
+  const std::string_view nfc = nfc_view(value, scratch);
+  if (nfc.data() != value.data()) same_as_dump = false;
+  append_json_string(nfc, out);
+}
+
 // A member as written: its key in NFC, unless another key of the object has the same NFC (then
 // both keep their own spelling, see append_canonical_object).
 struct CanonicalMember {
@@ -45,7 +57,7 @@ struct CanonicalMember {
 };
 
 void append_canonical_object(const Json::Object& object, std::string& out,
-                             const CanonicalOptions* top_level) {
+                             const CanonicalOptions* top_level, bool& same_as_dump) {
   // Keys are stored sorted by bytes, which is code-point order for UTF-8. Only a key that
   // NFC changes can move, so the common all-ASCII object is written straight through.
   const bool needs_normalizing = std::any_of(object.begin(), object.end(),
@@ -61,12 +73,15 @@ void append_canonical_object(const Json::Object& object, std::string& out,
   out.push_back('{');
   bool first = true;
   auto emit = [&](std::string_view key, const Json& member) {
-    if (top_level != nullptr && top_level->excluded_fields.contains(key)) return;
+    if (top_level != nullptr && top_level->excluded_fields.contains(key)) {
+      same_as_dump = false;
+      return;
+    }
     if (!first) out.push_back(',');
     first = false;
     append_json_string(key, out);
     out.push_back(':');
-    append_canonical(member, out, nullptr);
+    append_canonical(member, out, nullptr, same_as_dump);
   };
   if (needs_normalizing) {
     // Keys that differ only by normalization ("ċ" and "c" + U+0307) are distinct members: in
@@ -76,6 +91,9 @@ void append_canonical_object(const Json::Object& object, std::string& out,
     for (std::size_t i = 0; i < normalized.size(); ++i) {
       const bool shared = (i > 0 && normalized[i - 1].nfc == normalized[i].nfc) ||
                           (i + 1 < normalized.size() && normalized[i + 1].nfc == normalized[i].nfc);
+      // A key NFC changes sorts by its NFC, even where it keeps its own spelling: the order
+      // may then not be dump()'s.
+      if (normalized[i].nfc != normalized[i].raw) same_as_dump = false;
       emit(shared ? normalized[i].raw : std::string_view(normalized[i].nfc), *normalized[i].value);
     }
   } else {
@@ -84,10 +102,11 @@ void append_canonical_object(const Json::Object& object, std::string& out,
   out.push_back('}');
 }
 
-void append_canonical(const Json& value, std::string& out, const CanonicalOptions* top_level) {
+void append_canonical(const Json& value, std::string& out, const CanonicalOptions* top_level,
+                      bool& same_as_dump) {
   switch (value.kind()) {
     case Json::Kind::kString:
-      append_canonical_string(value.as_string(), out);
+      append_canonical_string(value.as_string(), out, same_as_dump);
       return;
     case Json::Kind::kArray: {
       out.push_back('[');
@@ -95,13 +114,13 @@ void append_canonical(const Json& value, std::string& out, const CanonicalOption
       for (const auto& e : value.as_array()) {
         if (!first) out.push_back(',');
         first = false;
-        append_canonical(e, out, nullptr);
+        append_canonical(e, out, nullptr, same_as_dump);
       }
       out.push_back(']');
       return;
     }
     case Json::Kind::kObject:
-      append_canonical_object(value.as_object(), out, top_level);
+      append_canonical_object(value.as_object(), out, top_level, same_as_dump);
       return;
     default:
       append_json_text(value, out);
@@ -117,15 +136,19 @@ std::string to_nfc(std::string_view utf8) {
 }
 
 void append_canonical_string(std::string_view value, std::string& out) {
-  std::string scratch;
-  append_json_string(nfc_view(value, scratch), out);
+  bool same_as_dump = true;
+  append_canonical_string(value, out, same_as_dump);
+}
+
+CanonicalForm canonical_form(const Json& document, const CanonicalOptions& options) {
+  CanonicalForm form;
+  form.text.reserve(256);
+  append_canonical(document, form.text, &options, form.same_as_dump);
+  return form;
 }
 
 std::string canonical_json(const Json& document, const CanonicalOptions& options) {
-  std::string out;
-  out.reserve(256);
-  append_canonical(document, out, &options);
-  return out;
+  return canonical_form(document, options).text;
 }
 
 std::string sha256_hex(std::string_view bytes) {

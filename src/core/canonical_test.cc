@@ -49,6 +49,30 @@ TEST(CanonicalTest, ExcludesVolatileTopLevelFieldsOnly) {
   EXPECT_EQ(canonical_json(a, options), R"({"n":{"lastModified":1},"title":"x"})");
 }
 
+// canonical_form says whether its text is also dump()'s: only then may a store keep it as the
+// document's own text.
+TEST(CanonicalTest, FormSaysWhenItIsTheDumpToo) {
+  const CanonicalOptions volatile_modified{{"lastModified"}};
+  auto expect_form = [&](const Json& document, bool same_as_dump) {
+    const CanonicalForm form = canonical_form(document, volatile_modified);
+    EXPECT_EQ(form.text, canonical_json(document, volatile_modified)) << document.dump();
+    EXPECT_EQ(form.same_as_dump, same_as_dump) << document.dump();
+    if (form.same_as_dump) {
+      EXPECT_EQ(form.text, document.dump());
+    }
+  };
+  // Already canonical: numbers and key order are dump()'s too; NFC text in several scripts.
+  expect_form(parse("{\"b\": 1.0, \"a\": [-0.0, 1e2], \"t\": \"caf\xC3\xA9 \xCE\xB1 \xE6\x96\x87\"}"),
+              true);
+  expect_form(parse("{\"caf\xC3\xA9\": {\"n\": \"x\"}}"), true);
+  expect_form(parse(R"({"n": {"lastModified": 1}})"), true);  // Left out at the top only.
+  // A string, nested or a key, that NFC changes; a member left out.
+  expect_form(parse("{\"a\": [\"cafe\xCC\x81\"]}"), false);
+  expect_form(parse("{\"cafe\xCC\x81\": 1}"), false);
+  expect_form(parse("{\"caf\xC3\xA9\": 1, \"cafe\xCC\x81\": 2, \"cafz\": 3}"), false);
+  expect_form(parse(R"({"title": "x", "lastModified": "2024-01-01"})"), false);
+}
+
 // Stable vectors: these hashes must never change, on any machine, or every stored base
 // would look changed after an upgrade.
 TEST(CanonicalTest, StableHashVectors) {

@@ -26,6 +26,9 @@ struct SideView {
   // the document it holds is that one, which the sync owns until its commit, and `snapshot`
   // holds no copy of it.
   const Json* written = nullptr;
+  // The document's dump() when view_of's hash left it at hand (CanonicalForm), else "": for
+  // the stores to take when this document is written or becomes the base.
+  std::string text = {};
   const Json* doc() const {
     return written != nullptr ? written : snapshot ? &snapshot->document : nullptr;
   }
@@ -49,9 +52,13 @@ SideView view_of(std::optional<Snapshot> snapshot, const EntityTypeConfig& type,
     if (snapshot->document.is_object()) {
       for (const auto& field : type.volatile_fields) snapshot->document.as_object().erase(field);
     }
-    view.hash = known != nullptr && snapshot->document == *known
-                    ? known_hash
-                    : content_hash(snapshot->document, type.canonical_options());
+    if (known != nullptr && snapshot->document == *known) {
+      view.hash = known_hash;
+    } else {
+      CanonicalForm form = canonical_form(snapshot->document, type.canonical_options());
+      view.hash = sha256_hex(form.text);
+      if (form.same_as_dump) view.text = std::move(form.text);
+    }
     view.snapshot = std::move(snapshot);
   }
   return view;
@@ -315,11 +322,13 @@ struct SyncManager::Impl {
 
   // The write that makes `side` (read as `view`) hold `target`: the side's document, or a create
   // under `known_side_id` where the side lets the engine choose (agents), else under a new id;
-  // a create keyed by the base it starts from, an update by its content.
+  // a create keyed by the base it starts from, an update by its content. `target_text` is the
+  // target's dump() when at hand, else "".
   static WriteRequest write_request(Side side, const EntityTypeConfig& type, const EntityKey& key,
                                     const SideView& view, const std::string& known_side_id,
                                     const Json& target, const std::string& base_hash,
-                                    const std::string& target_hash) {
+                                    const std::string& target_hash,
+                                    std::string_view target_text = {}) {
     WriteRequest w;
     w.side_id = view.snapshot ? view.snapshot->side_id
                               : (side == Side::kAgents ? known_side_id : std::string());
@@ -330,6 +339,7 @@ struct SyncManager::Impl {
     // The engine's documents hold no volatile field (view_of drops them), so the target's
     // hash is its hash in full.
     if (!holds_volatile_field(type, target)) w.document_hash = target_hash;
+    w.document_text = target_text;
     return w;
   }
 
@@ -592,6 +602,7 @@ struct SyncManager::Impl {
       // its hash is known without serializing it again.
       next.base = ojs.take_document();
       next.base_hash = ojs.hash;
+      next.base_text = std::move(ojs.text);
     } else {
       next.base = agreed_base(ojs.doc(), agents.doc(), base);
       next.base_hash = hash_of(next.base, type);
@@ -1046,9 +1057,11 @@ struct SyncManager::Impl {
     for (BulkItem& item : group) {
       if (item.per_entity || !item.writes[side_index(side)]) continue;
       const SideView& view = side == Side::kOjs ? item.ojs : item.agents;
+      // An import's target is OJS's document, whose text its view may hold.
       WriteRequest w =
           write_request(side, *item.type, item.request.key, view, item.agents_id, item.target(),
-                        item.state ? item.state->base_hash : "", item.target_hash);
+                        item.state ? item.state->base_hash : "", item.target_hash,
+                        item.target_is_ojs ? std::string_view(item.ojs.text) : std::string_view());
       subjects.push_back(breaker_subject(item.request.key, w.side_id));
       requests.push_back(std::move(w));
       owners.push_back(&item);

@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <cassert>
 #include <set>
 
 #include "ojsync/canonical.h"
@@ -494,8 +495,11 @@ Status FieldCipher::verify_key_check(std::string_view key_id, std::string_view c
 }
 
 Result<std::string> sealed_text(const FieldCipher* cipher, const Json& document,
-                                const FieldPlace& place) {
-  if (cipher == nullptr) return document.dump();
+                                const FieldPlace& place, std::string_view dumped) {
+  if (cipher == nullptr) {
+    assert(dumped.empty() || dumped == document.dump());
+    return dumped.empty() ? document.dump() : std::string(dumped);
+  }
   Json sealed = document;
   OJSYNC_RETURN_IF_ERROR(cipher->seal_document(sealed, place));
   return sealed.dump();
@@ -503,9 +507,9 @@ Result<std::string> sealed_text(const FieldCipher* cipher, const Json& document,
 
 Result<std::optional<std::string>> sealed_text(const FieldCipher* cipher,
                                                const std::optional<Json>& document,
-                                               const FieldPlace& place) {
+                                               const FieldPlace& place, std::string_view dumped) {
   if (!document) return std::optional<std::string>();
-  OJSYNC_ASSIGN_OR_RETURN(std::string text, sealed_text(cipher, *document, place));
+  OJSYNC_ASSIGN_OR_RETURN(std::string text, sealed_text(cipher, *document, place, dumped));
   return std::optional<std::string>(std::move(text));
 }
 

@@ -104,13 +104,16 @@ class FieldCipher {
 };
 
 // Helpers for the stores, where no cipher (nullptr) means encryption is off.
-// A document's stored text, sealed when `cipher` is set.
+// A document's stored text, sealed when `cipher` is set. `dumped` is document.dump() when the
+// caller has it (else ""): without a cipher, that is the text, and the document is not
+// serialized again.
 Result<std::string> sealed_text(const FieldCipher* cipher, const Json& document,
-                                const FieldPlace& place);
+                                const FieldPlace& place, std::string_view dumped = {});
 // The same for a document that may be absent: NULL (nullopt) then.
 Result<std::optional<std::string>> sealed_text(const FieldCipher* cipher,
                                                const std::optional<Json>& document,
-                                               const FieldPlace& place);
+                                               const FieldPlace& place,
+                                               std::string_view dumped = {});
 // Opens a document read back; a no-op without a cipher (a store that holds envelopes has key
 // checks, so it is not opened without a keyring: key_checks.h).
 Status open_stored(const FieldCipher* cipher, std::optional<Json>& document,

@@ -147,7 +147,8 @@ Result<std::size_t> reseal_audit(SqliteDb& db, const FieldCipher& cipher, Reseal
 
 Result<std::optional<std::string>> state_base_text(const FieldCipher* cipher,
                                                    const SyncState& state) {
-  return sealed_text(cipher, state.base, place_of("sync_state", state.key, "base"));
+  return sealed_text(cipher, state.base, place_of("sync_state", state.key, "base"),
+                     state.base_text);
 }
 
 Result<ConflictTexts> conflict_texts(const FieldCipher* cipher, const ConflictRecord& c) {

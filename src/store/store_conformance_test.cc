@@ -180,6 +180,25 @@ TEST_P(StoreConformanceTest, StateRoundTripsExactlyIncludingUnicode) {
   EXPECT_FALSE(other->has_value());
 }
 
+// A commit may bring its base's text (SyncState::base_text, the engine's canonical form):
+// the base reads back the same as one the store serialized itself.
+TEST_P(StoreConformanceTest, AStateWrittenWithItsBasesTextReadsBackTheSameBase) {
+  SyncState state = make_state(kKey, parse(R"({"title":{"en":"Über — 日本語","fr":"é"},"n":1.5})"));
+  state.base_text = state.base->dump();
+  SyncCommit commit;
+  commit.state = state;
+  commit.record = make_record(kKey, SyncOutcome::kApplied, at(5), Duration(10));
+  OJSYNC_ASSERT_OK(store_->commit_sync(commit));
+
+  auto loaded = store_->get_state(kKey);
+  OJSYNC_ASSERT_OK(loaded);
+  ASSERT_TRUE(loaded->has_value());
+  ASSERT_TRUE((*loaded)->base.has_value());
+  EXPECT_EQ(*(*loaded)->base, *state.base);
+  EXPECT_EQ((*loaded)->base_hash, state.base_hash);
+  EXPECT_EQ((*loaded)->base_text, "");  // Never filled in on reading.
+}
+
 TEST_P(StoreConformanceTest, GetStatesReadsEveryKeyInItsOrder) {
   SyncState state = make_state(kKey, parse(R"({"title":{"en":"Über"}})"));
   state.ojs_id = "42";
