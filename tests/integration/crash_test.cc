@@ -131,13 +131,25 @@ TEST_F(CrashTest, KilledTwentyTimesWhileEditsFlowItLosesNothing) {
                                    shuffled.begin() + 2 * kEditedPerSide);
 
   std::unique_ptr<ChildProcess> daemon = start_daemon("daemon-0");
-  ASSERT_GT(daemon->port(), 0) << daemon->stderr_text();
+  ASSERT_GT(daemon->port(), 0) << daemon->startup_report() << "\n" << daemon->stderr_text();
   std::thread editor([&] { edit_until_stopped(a, b); });
+  // Stops and joins the editor however the test ends: a failed assertion returns early, and
+  // a joinable thread's destruction would abort the whole test program.
+  struct EditorStop {
+    std::atomic<bool>& stop;
+    std::thread& editor;
+    void operator()() {
+      stop = true;
+      if (editor.joinable()) editor.join();
+    }
+    ~EditorStop() { (*this)(); }
+  } stop_editor{stop_editing_, editor};
   for (int kill = 1; kill <= kKills; ++kill) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 1700));
     EXPECT_EQ(daemon->kill_now(), 128 + SIGKILL);
     daemon = start_daemon("daemon-" + std::to_string(kill));
-    ASSERT_GT(daemon->port(), 0) << "restart " << kill << ":\n" << daemon->stderr_text();
+    ASSERT_GT(daemon->port(), 0) << "restart " << kill << ": " << daemon->startup_report()
+                                 << "\n" << daemon->stderr_text();
   }
   // Edits reach the last daemon too, and enough agent edits for the check below exist even
   // when the import was slow during the kills (as under the sanitizers).
@@ -146,8 +158,7 @@ TEST_F(CrashTest, KilledTwentyTimesWhileEditsFlowItLosesNothing) {
   while (agent_edited_ <= 10 && std::chrono::steady_clock::now() < edit_deadline) {
     std::this_thread::sleep_for(250ms);
   }
-  stop_editing_ = true;
-  editor.join();
+  stop_editor();
 
   // Quiescence: the queue is empty, and every edited title has reached the other side.
   auto converged = [&] {

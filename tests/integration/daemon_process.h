@@ -24,9 +24,11 @@ namespace ojsync::testing {
 class ChildProcess {
  public:
   // Starts `binary` with `args`; stderr goes to `stderr_path`. port() is 0 when no
-  // "listening on" line came within 30 s.
-  ChildProcess(const std::string& binary, std::vector<std::string> args, std::string stderr_path)
+  // "listening on" line came within `announce_within`.
+  ChildProcess(const std::string& binary, std::vector<std::string> args, std::string stderr_path,
+               std::chrono::seconds announce_within = std::chrono::seconds(30))
       : stderr_path_(std::move(stderr_path)) {
+    const auto started = std::chrono::steady_clock::now();
     int out[2];
     if (::pipe(out) != 0) return;
     pid_ = ::fork();
@@ -43,8 +45,10 @@ class ChildProcess {
       ::_exit(127);
     }
     ::close(out[1]);
-    port_ = ojsync::testing::read_listening_port(out[0]);
+    port_ = ojsync::testing::read_listening_port(out[0], announce_within);
     ::close(out[0]);
+    announce_wait_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
   }
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -83,6 +87,20 @@ class ChildProcess {
     return exit_status_ = decode(status);
   }
 
+  // How the start went, for a failure message: how long the announcement took or was
+  // awaited, and whether a process that announced nothing still runs.
+  std::string startup_report() {
+    std::string report = (port_ > 0 ? "announced its port after " : "no port announced in ") +
+                         std::to_string(announce_wait_.count()) + " ms";
+    if (port_ > 0 || pid_ <= 0) return report;
+    int status = 0;
+    if (exit_status_ < 0 && ::waitpid(pid_, &status, WNOHANG) == pid_) {
+      exit_status_ = decode(status);
+    }
+    return report + (exit_status_ < 0 ? "; still running"
+                                      : "; exited with " + std::to_string(exit_status_));
+  }
+
   std::string stderr_text() const {
     std::ifstream in(stderr_path_);
     std::stringstream s;
@@ -99,6 +117,7 @@ class ChildProcess {
   std::string stderr_path_;
   pid_t pid_ = -1;
   int port_ = 0;
+  std::chrono::milliseconds announce_wait_{0};
   int exit_status_ = -1;
 };
 
