@@ -151,8 +151,7 @@ Result<std::optional<Row>> load_by_create_key(SqliteDb& db, std::string_view typ
 }
 
 // An UPDATE and then a SELECT, both inside the caller's write transaction: UPDATE ... RETURNING
-// would materialise its row in an ephemeral table, which took three times as long, and this
-// runs for every document written.
+// would materialise its row in an ephemeral table, which took three times as long.
 Result<std::int64_t> next_counter(SqliteDb& db, std::string_view name) {
   OJSYNC_ASSIGN_OR_RETURN(Query bump, db.query("UPDATE counters SET value = value + 1 WHERE name = ?"));
   OJSYNC_RETURN_IF_ERROR(bump.bind(name).run());
@@ -199,6 +198,22 @@ struct EmbeddedDocumentStore::Impl {
   std::shared_ptr<const FieldCipher> cipher;  // nullptr: no encryption at rest.
   std::string reseal_type;  // GUARDED_BY(mu): the re-encryption pass's last (type, id) done.
   std::string reseal_id;
+  // The change counter ("seq") of the write transaction under way, once a document took a
+  // number: read from its row at the first, advanced here for the next ones, and written back
+  // once before the commit (transact). A batch of 50 documents then reads and writes the row
+  // once instead of 50 times. GUARDED_BY(mu)
+  std::optional<std::int64_t> seq;
+
+  // The next change number of the transaction under way.
+  Result<std::int64_t> next_seq() {
+    if (!seq) {
+      OJSYNC_ASSIGN_OR_RETURN(Query read, db->query("SELECT value FROM counters WHERE name = 'seq'"));
+      OJSYNC_ASSIGN_OR_RETURN(const bool row, read.step());
+      if (!row) return DataLoss("embedded store counter 'seq' is missing");
+      seq = read.int64(0);
+    }
+    return ++*seq;
+  }
 
   // What store() leaves: the document's row, whose document is left null when it is the
   // caller's as given (`is_callers_document`), which the caller has: an engine's import does
@@ -234,14 +249,14 @@ struct EmbeddedDocumentStore::Impl {
     }
     OJSYNC_ASSIGN_OR_RETURN(const std::string body,
                             sealed_text(cipher.get(), document, body_place(type, id), document_text));
-    OJSYNC_ASSIGN_OR_RETURN(const std::int64_t seq, next_counter(*db, "seq"));
+    OJSYNC_ASSIGN_OR_RETURN(const std::int64_t change, next_seq());
     const Timestamp now = clock->now();
     OJSYNC_ASSIGN_OR_RETURN(
         Query q, db->query("INSERT INTO documents (type, id, body, etag, modified, deleted, seq, create_key) "
                            "VALUES (?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (type, id) DO UPDATE SET "
                            "body = excluded.body, etag = excluded.etag, modified = excluded.modified, "
                            "deleted = 0, seq = excluded.seq"));
-    OJSYNC_RETURN_IF_ERROR(q.bind(type, id, body, etag, now, seq, create_key).run());
+    OJSYNC_RETURN_IF_ERROR(q.bind(type, id, body, etag, now, change, create_key).run());
     return Stored{embedded_document(std::string(id), Json(), now, etag), true};
   }
 
@@ -274,8 +289,16 @@ struct EmbeddedDocumentStore::Impl {
   std::invoke_result_t<Body> transact(Body&& body) {
     std::lock_guard lock(mu);
     OJSYNC_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(*db, Transaction::Mode::kWrite));
+    seq.reset();
     auto result = body();
     if (!result.ok()) return result;
+    if (seq) {
+      // Outside any savepoint of the body: numbers taken by writes it rolled back stay
+      // unused, and the counter never goes back.
+      OJSYNC_ASSIGN_OR_RETURN(Query save,
+                              db->query("UPDATE counters SET value = ? WHERE name = 'seq'"));
+      OJSYNC_RETURN_IF_ERROR(save.bind(*seq).run());
+    }
     OJSYNC_RETURN_IF_ERROR(tx.commit());
     return result;
   }
@@ -352,11 +375,11 @@ Status EmbeddedDocumentStore::erase(std::string_view type, std::string_view id, 
                                 std::string(expected_etag));
     }
     if (!live) return OkStatus();  // Already absent: nothing changes, no sequence number.
-    OJSYNC_ASSIGN_OR_RETURN(const std::int64_t seq, next_counter(*impl_->db, "seq"));
+    OJSYNC_ASSIGN_OR_RETURN(const std::int64_t change, impl_->next_seq());
     OJSYNC_ASSIGN_OR_RETURN(Query q, impl_->db->query("UPDATE documents SET body = NULL, etag = '', "
                                                       "deleted = 1, modified = ?, seq = ? "
                                                       "WHERE type = ? AND id = ?"));
-    return q.bind(impl_->clock->now(), seq, type, id).run();
+    return q.bind(impl_->clock->now(), change, type, id).run();
   });
 }
 

@@ -476,6 +476,33 @@ TEST_F(EmbeddedDocumentStoreTest, WriteBatchReportsEachWriteInItsSlot) {
   EXPECT_TRUE(changed->changes.empty());
 }
 
+// A batch numbers its changes in memory and saves the counter once: the changes of every
+// batch are listed after the ones before, in write order, and a write the batch refused (or
+// rolled back) takes no place in the listing.
+TEST_F(EmbeddedDocumentStoreTest, ChangesOfBatchesAreListedInWriteOrderAfterEarlierOnes) {
+  const Json one = doc(R"({"v":1})");
+  const Json two = doc(R"({"v":2})");
+  ASSERT_OK(store_->write_batch("manuscript", std::vector<WriteRequest>{
+                                                  write_of("b", one, "k1"), write_of("a", one, "k2"),
+                                                  write_of("c", one, "k3")}));
+  ASSERT_OK(store_->put("manuscript", "d", one, ""));
+  auto first = store_->list_changed("manuscript", "", 10);
+  ASSERT_OK(first);
+  EXPECT_EQ(ids_of(*first), (std::vector<std::string>{"b", "a", "c", "d"}));
+
+  const std::string stale = "not-the-etag";
+  auto second = store_->write_batch(
+      "manuscript", std::vector<WriteRequest>{write_of("c", two, "k4"),
+                                              write_of("a", two, "k5", stale),  // Refused.
+                                              write_of("e", two, "k6")});
+  ASSERT_OK(second);
+  EXPECT_EQ((*second)[1].status().code(), StatusCode::kAborted);
+  ASSERT_OK(store_->remove("manuscript", "b"));
+  auto after = store_->list_changed("manuscript", first->next_cursor, 10);
+  ASSERT_OK(after);
+  EXPECT_EQ(ids_of(*after), (std::vector<std::string>{"c", "e", "b"}));
+}
+
 // A write that brings its document's hash and text (the engine's) is stored under the etag a
 // write without them gets, reads back as the same document, and is still recognised as
 // unchanged content afterwards.

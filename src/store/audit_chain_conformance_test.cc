@@ -1,5 +1,6 @@
 // The Store contract for the hash-chained audit log. Part of the shared conformance suite
 // (store_conformance.h): only the Store interface is used, so every backend chains the same way.
+#include <string>
 #include <vector>
 
 #include "ojsync/audit_chain.h"
@@ -67,6 +68,35 @@ TEST_P(StoreConformanceTest, ALostCommitAppendsNothingToTheChain) {
   EXPECT_TRUE(verified->ok());
   EXPECT_EQ(verified->entries, 2);
   EXPECT_EQ(verified->head.last_id, 2);
+}
+
+// A group commit chains its entries one after the other, the entries of a commit that fails
+// in the group are not in the chain, and the chain goes on from the group's last entry.
+TEST_P(StoreConformanceTest, AGroupCommitChainsItsEntriesAndLeavesAFailedOnesOut) {
+  OJSYNC_ASSERT_OK(store_->append_audit(make_audit(kKey, "agent_create", at(0))));
+  std::vector<SyncCommit> group;
+  for (int i = 0; i < 4; ++i) {
+    const EntityKey key{"manuscript", "g" + std::to_string(i)};
+    SyncCommit commit;
+    commit.state = make_state(key, Json::object());
+    commit.expected_version = i == 2 ? 5 : 0;  // The third names a version that is not there.
+    commit.record = make_record(key, SyncOutcome::kApplied, at(1), Duration(0));
+    commit.audit = {make_audit(key, "write_ojs", at(1)), make_audit(key, "write_agents", at(1))};
+    group.push_back(std::move(commit));
+  }
+  auto results = store_->commit_syncs(group);
+  OJSYNC_ASSERT_OK(results);
+  EXPECT_FALSE((*results)[2].ok());
+  OJSYNC_ASSERT_OK(store_->append_audit(make_audit(kKey, "agent_update", at(2))));
+
+  auto verified = verify_audit_chain(*store_, 4);
+  OJSYNC_ASSERT_OK(verified);
+  EXPECT_TRUE(verified->ok()) << verified->first_break->detail;
+  EXPECT_EQ(verified->entries, 8);  // 1 + 3 commits x 2 + 1.
+  EXPECT_EQ(verified->head.last_id, 8);
+  auto chain = store_->read_audit_chain(0, 100);
+  OJSYNC_ASSERT_OK(chain);
+  for (const ChainedAuditEntry& c : *chain) EXPECT_NE(c.entry.key.id, "g2");
 }
 
 TEST_P(StoreConformanceTest, RetentionRedactsOldPayloadsAndTheChainStillVerifies) {

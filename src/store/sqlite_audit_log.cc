@@ -36,13 +36,20 @@ Result<AuditHead> read_audit_head(SqliteDb& db) {
 // `audit verify` to report, instead of a new entry papering over it.
 Result<std::int64_t> append_audit_entry(SqliteDb& db, const AuditEntry& entry,
                                         const FieldCipher* cipher) {
-  OJSYNC_ASSIGN_OR_RETURN(
-      Query last, db.query("SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'), "
-                           "(SELECT entry_hash FROM audit_log ORDER BY id DESC LIMIT 1)"));
-  OJSYNC_ASSIGN_OR_RETURN(const bool row, last.step());
-  const std::int64_t head = row && !last.is_null(0) ? last.int64(0) : 0;
-  const ChainedAuditEntry c =
-      chained(entry, head + 1, row ? last.optional_text(1).value_or("") : "");
+  return AuditAppender().append(db, entry, cipher);
+}
+
+Result<std::int64_t> AuditAppender::append(SqliteDb& db, const AuditEntry& entry,
+                                           const FieldCipher* cipher) {
+  if (!head_) {
+    OJSYNC_ASSIGN_OR_RETURN(
+        Query last, db.query("SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'), "
+                             "(SELECT entry_hash FROM audit_log ORDER BY id DESC LIMIT 1)"));
+    OJSYNC_ASSIGN_OR_RETURN(const bool row, last.step());
+    head_ = Link{row && !last.is_null(0) ? last.int64(0) : 0,
+                 row ? last.optional_text(1).value_or("") : ""};
+  }
+  const ChainedAuditEntry c = chained(entry, head_->after_id + 1, head_->prev_hash);
   const AuditEntry& e = c.entry;
   OJSYNC_ASSIGN_OR_RETURN(std::string details, audit_details_text(cipher, e));
   OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("INSERT INTO audit_log (" OJSYNC_AUDIT_COLUMNS
@@ -50,6 +57,7 @@ Result<std::int64_t> append_audit_entry(SqliteDb& db, const AuditEntry& entry,
   q.bind(e.id, e.at, e.actor, e.action, e.key.type, e.key.id, e.before_hash, e.after_hash, e.reason,
          details, c.prev_hash, c.payload_hash, c.entry_hash);
   OJSYNC_RETURN_IF_ERROR(q.run());
+  head_ = Link{e.id, c.entry_hash};
   return e.id;
 }
 

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "ojsync/store.h"
@@ -18,6 +20,25 @@ namespace ojsync {
 // the plaintext.
 Result<std::int64_t> append_audit_entry(SqliteDb& db, const AuditEntry& entry,
                                         const FieldCipher* cipher);
+
+// append_audit_entry for several entries of one write transaction: the chain's head is read at
+// the first, and each next entry follows the one appended before it (a commit of 50 syncs reads
+// the head once instead of 50 times). After a rollback to a savepoint, which may have removed
+// entries appended since, forget() makes the next append read the head again.
+class AuditAppender {
+ public:
+  Result<std::int64_t> append(SqliteDb& db, const AuditEntry& entry, const FieldCipher* cipher);
+  void forget() { head_.reset(); }
+
+ private:
+  // What the next entry follows: the highest id given, and the hash of the newest entry
+  // present, which it links to.
+  struct Link {
+    std::int64_t after_id = 0;
+    std::string prev_hash;
+  };
+  std::optional<Link> head_;
+};
 
 // Store::read_audit_chain and Store::audit_head.
 Result<std::vector<ChainedAuditEntry>> read_audit_entries(SqliteDb& db, std::int64_t after_id,

@@ -95,6 +95,7 @@ Result<std::int64_t> store_write_intent(SqliteDb& db, const WriteIntentUpdate& u
 struct CommitLog {
   SyncLogAppender records;
   StatisticsBatch statistics;
+  AuditAppender audit;
 
   Status flush(SqliteDb& db) {
     OJSYNC_RETURN_IF_ERROR(records.flush(db));
@@ -359,7 +360,10 @@ class SqliteStore final : public Store {
         }
         OJSYNC_RETURN_IF_ERROR(db.run("SAVEPOINT ojsync_commit"));
         Result<CommitResult> result = apply_commit(db, cipher_.get(), commit, log);
-        if (!result.ok()) OJSYNC_RETURN_IF_ERROR(db.run("ROLLBACK TO ojsync_commit"));
+        if (!result.ok()) {
+          OJSYNC_RETURN_IF_ERROR(db.run("ROLLBACK TO ojsync_commit"));
+          log.audit.forget();
+        }
         OJSYNC_RETURN_IF_ERROR(db.run("RELEASE ojsync_commit"));
         results.push_back(std::move(result));
       }
@@ -658,11 +662,11 @@ class SqliteStore final : public Store {
     if (commit.completed_job_id) OJSYNC_RETURN_IF_ERROR(complete_job(db, *commit.completed_job_id));
     if (commit.failed_job) OJSYNC_RETURN_IF_ERROR(fail_job(db, *commit.failed_job));
     for (const AuditEntry& entry : commit.audit)
-      OJSYNC_RETURN_IF_ERROR(append_audit_entry(db, entry, cipher).status());
+      OJSYNC_RETURN_IF_ERROR(log.audit.append(db, entry, cipher).status());
     if (commit.close_conflict) {
       const Timestamp at = commit.record.started_at + commit.record.duration;
       OJSYNC_RETURN_IF_ERROR(
-          append_audit_entry(db, conflict_resolved_entry(commit, at), cipher).status());
+          log.audit.append(db, conflict_resolved_entry(commit, at), cipher).status());
     }
     OJSYNC_ASSIGN_OR_RETURN(result.record_id, log.records.add(db, commit.record));
     log.statistics.add(commit.record);
