@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,11 @@ using Timestamp = std::chrono::time_point<std::chrono::system_clock, Duration>;
 
 // "2026-11-25T13:39:38.123456Z" (fraction omitted when zero).
 std::string format_timestamp(Timestamp t);
+
+// "2026-11-25<separator>13:39:38" for `since_epoch` seconds since 1970-01-01 00:00:00 of
+// whatever zone they count in (UTC, or a journal's local time). Years outside 0–9999 are
+// written as printf's %04d writes them.
+std::string format_date_time(std::int64_t since_epoch, char separator);
 
 // Parses ISO 8601 / RFC 3339 date-times: "2026-11-25T13:39:38Z", "...+09:00", fractions,
 // and a space instead of 'T'. A time without a zone is rejected: ojsync never guesses one

@@ -16,6 +16,11 @@ bool read_digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   return true;
 }
 
+// Writes `value` as `width` decimal digits, zero-padded, ending at `end`.
+void put_digits(char* end, unsigned value, int width) {
+  for (int i = 0; i < width; ++i, value /= 10) *--end = static_cast<char>('0' + value % 10);
+}
+
 }  // namespace
 
 Timestamp SystemClock::now() const {
@@ -27,20 +32,43 @@ SystemClock& SystemClock::instance() {
   return clock;
 }
 
-std::string format_timestamp(Timestamp t) {
+// By hand rather than with snprintf, which took 3,400 instructions a call (an imported
+// manuscript has three dates).
+std::string format_date_time(std::int64_t since_epoch, char separator) {
   using namespace std::chrono;
+  const sys_seconds t{seconds(since_epoch)};
   const auto day = floor<days>(t);
   const year_month_day ymd(day);
-  const hh_mm_ss<Duration> tod(t - day);
-  char buf[48];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(ymd.year()),
-                        static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                        static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                        static_cast<int>(tod.seconds().count()));
-  std::string out(buf, static_cast<std::size_t>(n));
-  if (auto us = tod.subseconds().count(); us != 0) {
-    std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(us));
-    out += buf;
+  const hh_mm_ss tod(t - day);
+  const int year = static_cast<int>(ymd.year());
+  const auto hours = static_cast<unsigned>(tod.hours().count());
+  const auto minutes = static_cast<unsigned>(tod.minutes().count());
+  const auto secs = static_cast<unsigned>(tod.seconds().count());
+  if (year < 0 || year > 9999) {
+    char buf[48];
+    const int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02u%c%02u:%02u:%02u", year,
+                                static_cast<unsigned>(ymd.month()),
+                                static_cast<unsigned>(ymd.day()), separator, hours, minutes, secs);
+    return std::string(buf, static_cast<std::size_t>(n));
+  }
+  std::string out = "0000-00-00 00:00:00";
+  put_digits(out.data() + 4, static_cast<unsigned>(year), 4);
+  put_digits(out.data() + 7, static_cast<unsigned>(ymd.month()), 2);
+  put_digits(out.data() + 10, static_cast<unsigned>(ymd.day()), 2);
+  out[10] = separator;
+  put_digits(out.data() + 13, hours, 2);
+  put_digits(out.data() + 16, minutes, 2);
+  put_digits(out.data() + 19, secs, 2);
+  return out;
+}
+
+std::string format_timestamp(Timestamp t) {
+  using namespace std::chrono;
+  const auto second = floor<seconds>(t);
+  std::string out = format_date_time(second.time_since_epoch().count(), 'T');
+  if (const auto us = static_cast<unsigned>((t - second).count()); us != 0) {
+    out.append(".000000");
+    put_digits(out.data() + out.size(), us, 6);
   }
   out += 'Z';
   return out;

@@ -1,7 +1,6 @@
 #include "connectors/ojs/ojs_datetime.h"
 
 #include <chrono>
-#include <cstdio>
 
 namespace ojsync {
 namespace {
@@ -36,20 +35,7 @@ std::optional<LocalSeconds> parse_ojs_datetime(std::string_view s) {
   return sys_days(ymd).time_since_epoch().count() * 86400LL + h * 3600 + mi * 60 + sec;
 }
 
-std::string format_ojs_datetime(LocalSeconds local) {
-  using namespace std::chrono;
-  const sys_seconds t{seconds(local)};
-  const auto day_point = floor<days>(t);
-  const year_month_day ymd(day_point);
-  const hh_mm_ss tod(t - day_point);
-  char buf[40];
-  const int n =
-      std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d", static_cast<int>(ymd.year()),
-                    static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                    static_cast<int>(tod.hours().count()), static_cast<int>(tod.minutes().count()),
-                    static_cast<int>(tod.seconds().count()));
-  return std::string(buf, static_cast<std::size_t>(n));
-}
+std::string format_ojs_datetime(LocalSeconds local) { return format_date_time(local, ' '); }
 
 std::optional<std::string> ojs_datetime_to_iso_utc(std::string_view text, const TimeZone& zone) {
   auto local = parse_ojs_datetime(text);
