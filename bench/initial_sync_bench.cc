@@ -53,6 +53,23 @@ struct Emulator {
 };
 
 Emulator start_emulator(const Args& args) {
+  // Built before the fork: the child may only make async-signal-safe calls up to execv.
+  std::vector<std::string> argv_s{args.emulator,
+                                  "--port",
+                                  "0",
+                                  "--ojs-version",
+                                  args.version,
+                                  "--seed",
+                                  "11",
+                                  "--submissions",
+                                  std::to_string(args.submissions),
+                                  "--api-key-secret",
+                                  "bench-secret",
+                                  "--admin-api-key",
+                                  "bench-admin-key"};
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
   int out[2];
   if (::pipe(out) != 0) std::abort();
   Emulator emu;
@@ -61,22 +78,6 @@ Emulator start_emulator(const Args& args) {
     ::dup2(out[1], STDOUT_FILENO);
     ::close(out[0]);
     ::close(out[1]);
-    std::vector<std::string> argv_s{args.emulator,
-                                    "--port",
-                                    "0",
-                                    "--ojs-version",
-                                    args.version,
-                                    "--seed",
-                                    "11",
-                                    "--submissions",
-                                    std::to_string(args.submissions),
-                                    "--api-key-secret",
-                                    "bench-secret",
-                                    "--admin-api-key",
-                                    "bench-admin-key"};
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }

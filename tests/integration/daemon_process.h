@@ -21,31 +21,40 @@
 
 namespace ojsync::testing {
 
+// The argv of `binary` with `args` (which must outlive it), built BEFORE a fork: between fork
+// and exec a child of a multithreaded test may only make async-signal-safe calls. An
+// allocation there waits forever for an allocator lock another thread held at the fork (seen
+// under AddressSanitizer: a restarted daemon never started, its child spinning in ASan's
+// allocator).
+inline std::vector<char*> exec_argv(const std::string& binary, std::vector<std::string>& args) {
+  std::vector<char*> argv{const_cast<char*>(binary.c_str())};
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return argv;
+}
+
 class ChildProcess {
  public:
   // Starts `binary` with `args`; stderr goes to `stderr_path`. port() is 0 when no
-  // "listening on" line came within `announce_within`.
-  ChildProcess(const std::string& binary, std::vector<std::string> args, std::string stderr_path,
-               std::chrono::seconds announce_within = std::chrono::seconds(30))
+  // "listening on" line came within 30 s.
+  ChildProcess(const std::string& binary, std::vector<std::string> args, std::string stderr_path)
       : stderr_path_(std::move(stderr_path)) {
     const auto started = std::chrono::steady_clock::now();
+    const std::vector<char*> argv = exec_argv(binary, args);
     int out[2];
     if (::pipe(out) != 0) return;
     pid_ = ::fork();
-    if (pid_ == 0) {
+    if (pid_ == 0) {  // Async-signal-safe calls only, up to execv (see exec_argv).
       ::dup2(out[1], STDOUT_FILENO);
       const int err = ::open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       if (err >= 0) ::dup2(err, STDERR_FILENO);
       ::close(out[0]);
       ::close(out[1]);
-      std::vector<char*> argv{const_cast<char*>(binary.c_str())};
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
       ::execv(argv[0], argv.data());
       ::_exit(127);
     }
     ::close(out[1]);
-    port_ = ojsync::testing::read_listening_port(out[0], announce_within);
+    port_ = ojsync::testing::read_listening_port(out[0]);
     ::close(out[0]);
     announce_wait_ = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
@@ -128,20 +137,18 @@ struct CommandResult {
   std::string out;
 };
 
-inline CommandResult run_command(const std::string& binary, const std::vector<std::string>& args) {
+inline CommandResult run_command(const std::string& binary, std::vector<std::string> args) {
   int out[2];
   CommandResult result;
+  const std::vector<char*> argv = exec_argv(binary, args);
   if (::pipe(out) != 0) return result;
   const pid_t pid = ::fork();
-  if (pid == 0) {
+  if (pid == 0) {  // Async-signal-safe calls only, up to execv (see exec_argv).
     ::dup2(out[1], STDOUT_FILENO);
     const int null = ::open("/dev/null", O_WRONLY);
     if (null >= 0) ::dup2(null, STDERR_FILENO);
     ::close(out[0]);
     ::close(out[1]);
-    std::vector<char*> argv{const_cast<char*>(binary.c_str())};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }

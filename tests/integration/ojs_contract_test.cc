@@ -30,6 +30,10 @@ constexpr const char* kTokenEnv = "OJSYNC_CONTRACT_TOKEN";
 class Emulator {
  public:
   explicit Emulator(std::vector<std::string> args) {
+    // Built before the fork: the child may only make async-signal-safe calls up to execv.
+    std::vector<char*> argv{const_cast<char*>(OJSYNC_EMULATOR_BINARY)};
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     int out[2];
     if (::pipe(out) != 0) return;
     pid_ = ::fork();
@@ -37,9 +41,6 @@ class Emulator {
       ::dup2(out[1], STDOUT_FILENO);
       ::close(out[0]);
       ::close(out[1]);
-      std::vector<char*> argv{const_cast<char*>(OJSYNC_EMULATOR_BINARY)};
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
       ::execv(argv[0], argv.data());
       ::_exit(127);
     }
