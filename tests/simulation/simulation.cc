@@ -433,10 +433,12 @@ class Simulation {
     Json doc = side(s).get(kManuscript, id)->document;
     doc.as_object().erase("lastModified");
     static const char* const kLocales[] = {"en", "fr_CA", "de_DE"};
+    // Both lists are added before either is referenced: adding a member moves the others.
+    for (const char* list : {"authors", "keywords"}) {
+      if (!doc[list].is_array()) doc[list] = Json::array();
+    }
     Json& authors = doc["authors"];
-    if (!authors.is_array()) authors = Json::array();
     Json& keywords = doc["keywords"];
-    if (!keywords.is_array()) keywords = Json::array();
     switch (pick(10)) {
       case 0:
       case 1: {
