@@ -6,12 +6,12 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
+#include "ojsync/json_object.h"
 #include "ojsync/status.h"
 
 namespace ojsync {
@@ -19,7 +19,7 @@ namespace ojsync {
 class Json {
  public:
   using Array = std::vector<Json>;
-  using Object = std::map<std::string, Json, std::less<>>;
+  using Object = JsonObject<Json>;
   enum class Kind : std::uint8_t { kNull, kBool, kInt, kDouble, kString, kArray, kObject };
 
   Json() = default;

@@ -10,6 +10,11 @@
 #include "core/json_text.h"
 
 namespace ojsync {
+
+// Growing or inserting into a vector of members moves them only if Json moves without
+// throwing; otherwise the vector copies every member (and its subtree).
+static_assert(std::is_nothrow_move_constructible_v<Json>);
+
 namespace {
 
 // Boost.JSON's parser checks the syntax (validated UTF-8, depth limit) and hands each value to
@@ -29,10 +34,20 @@ class DomBuilder {
 
   bool on_document_begin(error_code&) { return true; }
   bool on_document_end(error_code&) { return true; }
-  bool on_array_begin(error_code&) { return open(Json::array()); }
-  bool on_array_end(std::size_t, error_code&) { return close(); }
-  bool on_object_begin(error_code&) { return open(Json::object()); }
-  bool on_object_end(std::size_t, error_code&) { return close(); }
+  bool on_array_begin(error_code&) {
+    stack_.push_back({Json::array(), 0});
+    return true;
+  }
+  bool on_array_end(std::size_t, error_code&) {
+    Json done = std::move(stack_.back().array);
+    stack_.pop_back();
+    return add(std::move(done));
+  }
+  bool on_object_begin(error_code&) {
+    stack_.push_back({Json(), members_.size()});
+    return true;
+  }
+  bool on_object_end(std::size_t, error_code&);
   bool on_string_part(string_view s, std::size_t, error_code&) { return append(text_, s); }
   bool on_string(string_view s, std::size_t, error_code&) {
     append(text_, s);
@@ -43,7 +58,7 @@ class DomBuilder {
   bool on_key_part(string_view s, std::size_t, error_code&) { return append(key_, s); }
   bool on_key(string_view s, std::size_t, error_code&) {
     append(key_, s);
-    stack_.back().key = std::move(key_);
+    members_.emplace_back(std::move(key_), Json());
     key_.clear();
     return true;
   }
@@ -79,43 +94,46 @@ class DomBuilder {
   Json take() { return std::move(root_); }
 
  private:
+  // An array or object being filled. An object's members are the last ones of members_, from
+  // first_member on (its nested objects have taken theirs at their end): they are collected
+  // there and moved into the object once, at its end.
   struct Open {
-    Json value;       // An array or object being filled.
-    std::string key;  // Objects: the key of the member that comes next.
+    Json array;                // Arrays: the elements so far; objects: null.
+    std::size_t first_member;  // Objects: where their members start in members_.
   };
 
   static bool append(std::string& to, string_view s) {
     to.append(s.data(), s.size());
     return true;
   }
-  bool open(Json container) {
-    stack_.push_back({std::move(container), {}});
-    return true;
-  }
-  bool close() {
-    Json done = std::move(stack_.back().value);
-    stack_.pop_back();
-    return add(std::move(done));
-  }
-  // A repeated key keeps its last value. Members are inserted at the end as a hint: documents
-  // from OJS (and our own canonical text) list keys in sorted order, so most members go in
-  // without a search of the tree.
+  // A finished value: the root, the next element of the open array, or the value of the open
+  // object's member whose key came last.
   bool add(Json value) {
     if (stack_.empty()) {
       root_ = std::move(value);
-    } else if (Open& top = stack_.back(); top.value.is_array()) {
-      top.value.as_array().push_back(std::move(value));
+    } else if (Open& top = stack_.back(); top.array.is_array()) {
+      top.array.as_array().push_back(std::move(value));
     } else {
-      Json::Object& members = top.value.as_object();
-      members.insert_or_assign(members.end(), std::move(top.key), std::move(value));
+      members_.back().second = std::move(value);
     }
     return true;
   }
 
   std::vector<Open> stack_;
+  std::vector<Json::Object::value_type> members_;
   std::string key_, text_, number_;
   Json root_;
 };
+
+// The members are moved into storage of their exact size; a repeated key keeps its last value.
+bool DomBuilder::on_object_end(std::size_t, error_code&) {
+  const auto first = members_.begin() + static_cast<std::ptrdiff_t>(stack_.back().first_member);
+  std::vector<Json::Object::value_type> members(std::make_move_iterator(first),
+                                                std::make_move_iterator(members_.end()));
+  members_.erase(first, members_.end());
+  stack_.pop_back();
+  return add(Json(Json::Object::from_members(std::move(members))));
+}
 
 }  // namespace
 
@@ -137,10 +155,7 @@ Json* Json::find(std::string_view key) {
 
 Json& Json::operator[](std::string_view key) {
   if (is_null()) v_ = Object{};
-  auto& o = as_object();
-  auto it = o.find(key);
-  if (it == o.end()) it = o.emplace(std::string(key), Json()).first;
-  return it->second;
+  return as_object()[key];
 }
 
 std::string Json::get_string(std::string_view key, std::string_view fallback) const {

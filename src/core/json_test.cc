@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
+#include "ojsync/canonical.h"
+
 namespace ojsync {
 namespace {
 
@@ -81,6 +86,48 @@ TEST(JsonTest, NumbersBeyondDoubleRangeAreRefused) {
   }
   // Underflow is a finite value: it reads as zero, as every JSON reader does.
   EXPECT_EQ(Json::parse("1e-999")->dump(), "0");
+}
+
+TEST(JsonTest, ARepeatedKeyKeepsItsLastValueAtEveryDepth) {
+  auto doc = Json::parse(R"({"a":{"x":1},"b":[{"k":1,"k":2}],"a":{"y":2},"c":0,"a":{"z":3}})");
+  ASSERT_TRUE(doc.ok()) << doc.status().to_string();
+  EXPECT_EQ(doc->dump(), R"({"a":{"z":3},"b":[{"k":2}],"c":0})");
+  EXPECT_EQ(Json::parse(R"({"k":1,"j":0,"k":2,"k":3})")->dump(), R"({"j":0,"k":3})");
+}
+
+// Members of nested objects are collected after their parent's: each object takes its own.
+TEST(JsonTest, NestedObjectsTakeOnlyTheirOwnMembers) {
+  auto doc = Json::parse(
+      R"({"z":{"b":1,"a":{"d":[{"f":1,"e":{}}],"c":2}},"y":[{},{"h":{"i":null}}],"x":{}})");
+  ASSERT_TRUE(doc.ok()) << doc.status().to_string();
+  EXPECT_EQ(doc->dump(),
+            R"({"x":{},"y":[{},{"h":{"i":null}}],"z":{"a":{"c":2,"d":[{"e":{},"f":1}]},"b":1}})");
+}
+
+TEST(JsonTest, ManyMembersInRandomOrderParseToSortedOrder) {
+  std::vector<int> numbers(10000);
+  for (std::size_t i = 0; i < numbers.size(); ++i) numbers[i] = static_cast<int>(i);
+  std::shuffle(numbers.begin(), numbers.end(), std::mt19937(42));
+  std::string text = "{";
+  for (int n : numbers) text += "\"key" + std::to_string(n) + "\":" + std::to_string(n) + ",";
+  text.back() = '}';
+  auto doc = Json::parse(text);
+  ASSERT_TRUE(doc.ok()) << doc.status().to_string();
+  ASSERT_EQ(doc->as_object().size(), numbers.size());
+  const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+  EXPECT_TRUE(std::is_sorted(doc->as_object().begin(), doc->as_object().end(), by_key));
+  for (const auto& [key, value] : doc->as_object()) {
+    EXPECT_EQ(key, "key" + std::to_string(value.as_int()));
+  }
+}
+
+TEST(JsonTest, TheCanonicalHashDoesNotDependOnTheMemberOrderOfTheText) {
+  const auto sorted = Json::parse(R"({"a":1,"b":{"c":[1,{"d":2,"e":3}],"f":"g"},"h":null})");
+  const auto shuffled = Json::parse(R"({"h":null,"b":{"f":"g","c":[1,{"e":3,"d":2}]},"a":1})");
+  ASSERT_TRUE(sorted.ok() && shuffled.ok());
+  EXPECT_EQ(*sorted, *shuffled);
+  EXPECT_EQ(content_hash(*sorted), content_hash(*shuffled));
+  EXPECT_EQ(shuffled->dump(), R"({"a":1,"b":{"c":[1,{"d":2,"e":3}],"f":"g"},"h":null})");
 }
 
 }  // namespace

@@ -9,8 +9,7 @@ bool is_empty_value(const Json& v) {
 
 Json normalize_multilingual(Json value) {
   if (!value.is_object()) return Json::object();
-  std::erase_if(value.as_object(),
-                [](const auto& member) { return is_empty_value(member.second); });
+  erase_if(value.as_object(), [](const auto& member) { return is_empty_value(member.second); });
   return value;
 }
 

@@ -1,0 +1,173 @@
+// JsonObject: the members of a JSON object in one vector, sorted by key and with unique keys.
+// The order is bytewise (std::less<std::string>'s), which is the canonical order hashes are
+// computed in, so iterating an object visits its members canonically.
+//
+// It offers the part of std::map's interface the code base uses, with std::map's semantics,
+// except two. An insert or an erase moves the other members, so it invalidates every
+// reference, pointer and iterator into the object (std::map keeps those of other members):
+// look a member up again after inserting into or erasing from its object. And a member is a
+// std::pair<std::string, Value> whose key is not const: never change a key in place.
+//
+// Thread safety: a value; concurrent reads are safe, writes need external sync.
+#pragma once
+
+#include <algorithm>
+#include <concepts>
+#include <cstddef>
+#include <initializer_list>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace ojsync {
+
+// A template only because its value type, Json, is incomplete where Json declares its variant:
+// a template's member functions are instantiated where they are used, by which time Json is
+// complete. Json::Object (json.h) is JsonObject<Json>.
+template <class Value>
+class JsonObject {
+ public:
+  using key_type = std::string;
+  using mapped_type = Value;
+  using value_type = std::pair<std::string, Value>;
+  using size_type = std::size_t;
+  using iterator = typename std::vector<value_type>::iterator;
+  using const_iterator = typename std::vector<value_type>::const_iterator;
+
+  JsonObject() = default;
+  // As std::map's: of members with the same key, the first is kept.
+  JsonObject(std::initializer_list<value_type> members) : members_(members) {
+    sort_and_keep(Repeated::kKeepFirst);
+  }
+  // Takes `members` in any order; of members with the same key, the last is kept (as a JSON
+  // parser reads a repeated key). Members that arrive sorted cost one pass.
+  static JsonObject from_members(std::vector<value_type> members) {
+    JsonObject object;
+    object.members_ = std::move(members);
+    object.sort_and_keep(Repeated::kKeepLast);
+    return object;
+  }
+
+  iterator begin() { return members_.begin(); }
+  iterator end() { return members_.end(); }
+  const_iterator begin() const { return members_.begin(); }
+  const_iterator end() const { return members_.end(); }
+  bool empty() const { return members_.empty(); }
+  size_type size() const { return members_.size(); }
+
+  iterator find(std::string_view key) {
+    const iterator lower = lower_bound(key);
+    return holds(lower, key) ? lower : end();
+  }
+  const_iterator find(std::string_view key) const {
+    const const_iterator lower = lower_bound(key);
+    return holds(lower, key) ? lower : end();
+  }
+  size_type count(std::string_view key) const { return find(key) != end() ? 1 : 0; }
+  const Value& at(std::string_view key) const {
+    const const_iterator member = find(key);
+    if (member == end()) throw std::out_of_range("JsonObject::at: no member " + std::string(key));
+    return member->second;
+  }
+
+  // Inserts a null member when `key` is absent.
+  Value& operator[](std::string_view key) { return try_emplace(key).first->second; }
+
+  // Inserts a member made of `args` unless `key` is present; then nothing happens, and `args`
+  // are left as they were (std::map::emplace may consume them even then).
+  template <std::convertible_to<std::string_view> Key, class... Args>
+  std::pair<iterator, bool> try_emplace(Key&& key, Args&&... args) {
+    const std::string_view name(key);
+    const iterator lower = lower_bound(name);
+    if (holds(lower, name)) return {lower, false};
+    return {insert_before(lower, std::forward<Key>(key), std::forward<Args>(args)...), true};
+  }
+  template <std::convertible_to<std::string_view> Key, class... Args>
+  std::pair<iterator, bool> emplace(Key&& key, Args&&... args) {
+    return try_emplace(std::forward<Key>(key), std::forward<Args>(args)...);
+  }
+  template <std::convertible_to<std::string_view> Key, class V>
+  std::pair<iterator, bool> insert_or_assign(Key&& key, V&& value) {
+    const std::string_view name(key);
+    const iterator lower = lower_bound(name);
+    if (holds(lower, name)) {
+      lower->second = std::forward<V>(value);
+      return {lower, false};
+    }
+    return {insert_before(lower, std::forward<Key>(key), std::forward<V>(value)), true};
+  }
+
+  size_type erase(std::string_view key) {
+    const iterator member = find(key);
+    if (member == end()) return 0;
+    erase(member);
+    return 1;
+  }
+  iterator erase(const_iterator member) { return members_.erase(member); }
+  iterator erase(iterator member) { return erase(const_iterator(member)); }
+  template <class Predicate>
+  friend size_type erase_if(JsonObject& object, Predicate matches) {
+    return std::erase_if(object.members_, matches);
+  }
+
+  // Not defaulted: clang instantiates a defaulted comparison with the class, which Json's
+  // variant does while Json is incomplete.
+  friend bool operator==(const JsonObject& a, const JsonObject& b) {
+    return a.members_ == b.members_;
+  }
+
+ private:
+  enum class Repeated { kKeepFirst, kKeepLast };
+
+  struct KeyBefore {
+    bool operator()(const value_type& member, std::string_view key) const {
+      return std::string_view(member.first) < key;
+    }
+    bool operator()(const value_type& a, const value_type& b) const { return a.first < b.first; }
+  };
+
+  // The first member whose key is not before `key`.
+  iterator lower_bound(std::string_view key) {
+    return std::lower_bound(begin(), end(), key, KeyBefore{});
+  }
+  const_iterator lower_bound(std::string_view key) const {
+    return std::lower_bound(begin(), end(), key, KeyBefore{});
+  }
+  bool holds(const_iterator member_or_end, std::string_view key) const {
+    return member_or_end != end() && member_or_end->first == key;
+  }
+
+  template <class Key, class... Args>
+  iterator insert_before(const_iterator position, Key&& key, Args&&... args) {
+    return members_.emplace(position, std::piecewise_construct,
+                            std::forward_as_tuple(std::forward<Key>(key)),
+                            std::forward_as_tuple(std::forward<Args>(args)...));
+  }
+
+  // A stable sort keeps members with the same key in their order, so the first or the last
+  // of each run is the first or last given.
+  void sort_and_keep(Repeated keep) {
+    const auto not_before = [](const value_type& a, const value_type& b) {
+      return !(a.first < b.first);
+    };
+    if (std::adjacent_find(begin(), end(), not_before) == end()) return;
+    std::stable_sort(begin(), end(), KeyBefore{});
+    auto kept = begin();
+    for (auto next = std::next(kept); next != end(); ++next) {
+      if (next->first != kept->first) {
+        if (++kept != next) *kept = std::move(*next);
+      } else if (keep == Repeated::kKeepLast) {
+        kept->second = std::move(next->second);
+      }
+    }
+    members_.erase(std::next(kept), end());
+  }
+
+  std::vector<value_type> members_;
+};
+
+}  // namespace ojsync
