@@ -8,6 +8,10 @@
 // look a member up again after inserting into or erasing from its object. And a member is a
 // std::pair<std::string, Value> whose key is not const: never change a key in place.
 //
+// Sanitizer builds define OJSYNC_JSON_OBJECT_MOVES_ON_WRITE: every insert and erase then moves
+// the members to new storage, so that a reference kept across one is a use after free ASan
+// reports instead of a silent read of another member.
+//
 // Thread safety: a value; concurrent reads are safe, writes need external sync.
 #pragma once
 
@@ -107,11 +111,14 @@ class JsonObject {
     erase(member);
     return 1;
   }
-  iterator erase(const_iterator member) { return members_.erase(member); }
+  iterator erase(const_iterator member) { return after_write(members_.erase(member)); }
   iterator erase(iterator member) { return erase(const_iterator(member)); }
   template <class Predicate>
   friend size_type erase_if(JsonObject& object, Predicate matches) {
-    return std::erase_if(object.members_, matches);
+    const size_type before = object.size();
+    std::erase_if(object.members_, matches);
+    if (object.size() != before) object.after_write(object.begin());
+    return before - object.size();
   }
 
   // Not defaulted: clang instantiates a defaulted comparison with the class, which Json's
@@ -143,9 +150,21 @@ class JsonObject {
 
   template <class Key, class... Args>
   iterator insert_before(const_iterator position, Key&& key, Args&&... args) {
-    return members_.emplace(position, std::piecewise_construct,
-                            std::forward_as_tuple(std::forward<Key>(key)),
-                            std::forward_as_tuple(std::forward<Args>(args)...));
+    return after_write(members_.emplace(position, std::piecewise_construct,
+                                        std::forward_as_tuple(std::forward<Key>(key)),
+                                        std::forward_as_tuple(std::forward<Args>(args)...)));
+  }
+
+  // Sanitizer builds only (see the top of the file); `position` in the new storage.
+  iterator after_write(iterator position) {
+#ifdef OJSYNC_JSON_OBJECT_MOVES_ON_WRITE
+    const auto offset = position - members_.begin();
+    members_ = std::vector<value_type>(std::make_move_iterator(members_.begin()),
+                                       std::make_move_iterator(members_.end()));
+    return members_.begin() + offset;
+#else
+    return position;
+#endif
   }
 
   // A stable sort keeps members with the same key in their order, so the first or the last
