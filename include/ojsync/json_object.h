@@ -16,10 +16,13 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <concepts>
 #include <cstddef>
 #include <initializer_list>
 #include <iterator>
+#include <numeric>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -44,15 +47,15 @@ class JsonObject {
 
   JsonObject() = default;
   // As std::map's: of members with the same key, the first is kept.
-  JsonObject(std::initializer_list<value_type> members) : members_(members) {
-    sort_and_keep(Repeated::kKeepFirst);
+  JsonObject(std::initializer_list<value_type> members) {
+    std::vector<value_type> copies(members);
+    take_in_order(copies, Repeated::kKeepFirst);
   }
-  // Takes `members` in any order; of members with the same key, the last is kept (as a JSON
-  // parser reads a repeated key). Members that arrive sorted cost one pass.
-  static JsonObject from_members(std::vector<value_type> members) {
+  // Moves `members`, in any order, into a new object; of members with the same key, the last
+  // is kept (as a JSON parser reads a repeated key).
+  static JsonObject from_members(std::span<value_type> members) {
     JsonObject object;
-    object.members_ = std::move(members);
-    object.sort_and_keep(Repeated::kKeepLast);
+    object.take_in_order(members, Repeated::kKeepLast);
     return object;
   }
 
@@ -167,23 +170,58 @@ class JsonObject {
 #endif
   }
 
-  // A stable sort keeps members with the same key in their order, so the first or the last
-  // of each run is the first or last given.
-  void sort_and_keep(Repeated keep) {
+  // Moves `members` into storage of their size, in key order. Members that arrive sorted move
+  // in one pass. Others are sorted by their indices, so that each moves once (sorting the
+  // members themselves moved each many times: a string and a variant per move). The sort is
+  // stable, so of a run of members with the same key the first and the last are the first and
+  // last given.
+  void take_in_order(std::span<value_type> members, Repeated keep) {
+    members_.reserve(members.size());
     const auto not_before = [](const value_type& a, const value_type& b) {
       return !(a.first < b.first);
     };
-    if (std::adjacent_find(begin(), end(), not_before) == end()) return;
-    std::stable_sort(begin(), end(), KeyBefore{});
-    auto kept = begin();
-    for (auto next = std::next(kept); next != end(); ++next) {
-      if (next->first != kept->first) {
-        if (++kept != next) *kept = std::move(*next);
+    if (std::adjacent_find(members.begin(), members.end(), not_before) == members.end()) {
+      members_.assign(std::make_move_iterator(members.begin()),
+                      std::make_move_iterator(members.end()));
+      return;
+    }
+    std::array<std::size_t, kSortedOnStack> on_stack;
+    std::vector<std::size_t> on_heap;
+    std::span<std::size_t> order = members.size() <= kSortedOnStack
+                                       ? std::span(on_stack).first(members.size())
+                                       : std::span(on_heap = std::vector<std::size_t>(members.size()));
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    sort_indices(order, members);
+    for (const std::size_t index : order) {
+      value_type& member = members[index];
+      if (members_.empty() || members_.back().first != member.first) {
+        members_.push_back(std::move(member));
       } else if (keep == Repeated::kKeepLast) {
-        kept->second = std::move(next->second);
+        members_.back().second = std::move(member.second);
       }
     }
-    members_.erase(std::next(kept), end());
+  }
+
+  // Objects up to this size are sorted with an insertion sort, without allocating: most
+  // unsorted objects are small (a multilingual value's locales in the journal's order) and
+  // nearly sorted. Larger ones take a merge sort, which has no quadratic worst case.
+  static constexpr std::size_t kSortedOnStack = 64;
+
+  // Stable: indices of equal keys keep their order.
+  static void sort_indices(std::span<std::size_t> order, std::span<const value_type> members) {
+    const auto before = [members](std::size_t a, std::size_t b) {
+      return members[a].first < members[b].first;
+    };
+    if (order.size() > kSortedOnStack) {
+      std::stable_sort(order.begin(), order.end(), before);
+      return;
+    }
+    for (std::size_t next = 1; next < order.size(); ++next) {
+      const std::size_t index = order[next];
+      std::size_t to = next;
+      for (; to > 0 && before(index, order[to - 1]); --to) order[to] = order[to - 1];
+      order[to] = index;
+    }
   }
 
   std::vector<value_type> members_;

@@ -125,14 +125,13 @@ class DomBuilder {
   Json root_;
 };
 
-// The members are moved into storage of their exact size; a repeated key keeps its last value.
+// The members are moved once, into the object's storage; a repeated key keeps its last value.
 bool DomBuilder::on_object_end(std::size_t, error_code&) {
   const auto first = members_.begin() + static_cast<std::ptrdiff_t>(stack_.back().first_member);
-  std::vector<Json::Object::value_type> members(std::make_move_iterator(first),
-                                                std::make_move_iterator(members_.end()));
+  Json object(Json::Object::from_members(std::span(first, members_.end())));
   members_.erase(first, members_.end());
   stack_.pop_back();
-  return add(Json(Json::Object::from_members(std::move(members))));
+  return add(std::move(object));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <string>
@@ -53,16 +54,40 @@ TEST(JsonObjectTest, InitializerListSortsAndKeepsTheFirstOfARepeatedKeyAsStdMapD
 TEST(JsonObjectTest, FromMembersKeepsTheLastOfARepeatedKey) {
   std::vector<Object::value_type> members = {
       {"b", Json(1)}, {"a", Json(2)}, {"b", Json(3)}, {"a", Json(4)}, {"b", Json(5)}};
-  const Object object = Object::from_members(std::move(members));
+  const Object object = Object::from_members(members);
   EXPECT_EQ(keys_of(object), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(object.at("a"), Json(4));
   EXPECT_EQ(object.at("b"), Json(5));
 
-  const Object sorted = Object::from_members({{"a", Json(1)}, {"b", Json(2)}, {"c", Json(3)}});
+  std::vector<Object::value_type> sorted_members = {{"a", Json(1)}, {"b", Json(2)}, {"c", Json(3)}};
+  const Object sorted = Object::from_members(sorted_members);
   EXPECT_EQ(keys_of(sorted), (std::vector<std::string>{"a", "b", "c"}));
-  const Object repeated_in_order = Object::from_members({{"a", Json(1)}, {"a", Json(2)}});
+  std::vector<Object::value_type> repeated = {{"a", Json(1)}, {"a", Json(2)}};
+  const Object repeated_in_order = Object::from_members(repeated);
   EXPECT_EQ(repeated_in_order.size(), 1u);
   EXPECT_EQ(repeated_in_order.at("a"), Json(2));
+}
+
+// Members in random order, with repeated keys, sorted and not, as a parser hands them over.
+TEST(JsonObjectTest, FromMembersMatchesAMapAssignedInTheSameOrder) {
+  std::mt19937 random(7);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<Object::value_type> members;
+    MapObject map;
+    // Small objects are sorted in place, larger ones (over 64 members) by a merge sort.
+    const int count = static_cast<int>(random() % (round % 2 == 0 ? 40 : 150));
+    for (int i = 0; i < count; ++i) {
+      std::string key(1 + random() % 2, static_cast<char>('a' + random() % 12));
+      members.emplace_back(key, Json(i));
+      map.insert_or_assign(key, Json(i));
+    }
+    if (round % 4 == 0) {  // Sorted, repeats kept in their order.
+      std::stable_sort(members.begin(), members.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+    }
+    const Object object = Object::from_members(members);
+    EXPECT_TRUE(same_members(object, map)) << "round " << round;
+  }
 }
 
 TEST(JsonObjectTest, EmplaceAndTryEmplaceDoNotOverwrite) {
