@@ -1,6 +1,7 @@
 // Json: the document value ojsync syncs. A small, owning JSON DOM whose objects keep their
 // keys sorted (so iteration order is canonical) and whose numbers compare by value
-// (1 == 1.0), matching the canonical hash.
+// (1 == 1.0), matching the canonical hash. An object is a sorted vector of members
+// (json_object.h): inserting into or erasing from it invalidates references into it.
 //
 // Thread safety: a Json is a value; concurrent reads are safe, writes need external sync.
 #pragma once
