@@ -178,20 +178,28 @@ class JsonObject {
   void take_in_order(std::span<value_type> members, Repeated keep) {
     members_.reserve(members.size());
     const auto not_before = [](const value_type& a, const value_type& b) {
-      return !(a.first < b.first);
+      return !KeyBefore{}(a, b);
     };
     if (std::adjacent_find(members.begin(), members.end(), not_before) == members.end()) {
       members_.assign(std::make_move_iterator(members.begin()),
                       std::make_move_iterator(members.end()));
       return;
     }
-    std::array<std::size_t, kSortedOnStack> on_stack;
+    std::array<std::size_t, kInsertionSorted> on_stack;
     std::vector<std::size_t> on_heap;
-    std::span<std::size_t> order = members.size() <= kSortedOnStack
-                                       ? std::span(on_stack).first(members.size())
-                                       : std::span(on_heap = std::vector<std::size_t>(members.size()));
+    const bool small = members.size() <= kInsertionSorted;
+    if (!small) on_heap.resize(members.size());
+    const std::span<std::size_t> order =
+        small ? std::span(on_stack).first(members.size()) : std::span(on_heap);
     std::iota(order.begin(), order.end(), std::size_t{0});
-    sort_indices(order, members);
+    const auto before = [members](std::size_t a, std::size_t b) {
+      return KeyBefore{}(members[a], members[b]);
+    };
+    if (small) {
+      insertion_sort(order, before);
+    } else {
+      std::stable_sort(order.begin(), order.end(), before);
+    }
     for (const std::size_t index : order) {
       value_type& member = members[index];
       if (members_.empty() || members_.back().first != member.first) {
@@ -202,20 +210,15 @@ class JsonObject {
     }
   }
 
-  // Objects up to this size are sorted with an insertion sort, without allocating: most
-  // unsorted objects are small (a multilingual value's locales in the journal's order) and
-  // nearly sorted. Larger ones take a merge sort, which has no quadratic worst case.
-  static constexpr std::size_t kSortedOnStack = 64;
+  // Up to this many members, indices are sorted by an insertion sort in a buffer that does
+  // not allocate: most unsorted objects are small (a multilingual value's locales in the
+  // journal's order) and nearly sorted. Larger ones take a merge sort, which has no quadratic
+  // worst case.
+  static constexpr std::size_t kInsertionSorted = 64;
 
-  // Stable: indices of equal keys keep their order.
-  static void sort_indices(std::span<std::size_t> order, std::span<const value_type> members) {
-    const auto before = [members](std::size_t a, std::size_t b) {
-      return members[a].first < members[b].first;
-    };
-    if (order.size() > kSortedOnStack) {
-      std::stable_sort(order.begin(), order.end(), before);
-      return;
-    }
+  // Stable: equal elements keep their order.
+  template <class Before>
+  static void insertion_sort(std::span<std::size_t> order, Before before) {
     for (std::size_t next = 1; next < order.size(); ++next) {
       const std::size_t index = order[next];
       std::size_t to = next;
