@@ -271,14 +271,20 @@ class SqliteStore final : public Store {
     if (side_id.empty()) return std::optional<SyncState>();
     return opened(read([&](SqliteDb& db) -> Result<std::optional<SyncState>> {
       OJSYNC_ASSIGN_OR_RETURN(
+          // The entry keyed by the id, and those the side's index holds (schema version 10).
           // INDEXED BY: without statistics SQLite prefers the primary key's `type = ?` prefix,
           // a scan of every entity of the type, which made each sweep page cost O(entities).
           Query q, db.query(side == Side::kOjs
                                 ? "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
-                                  "INDEXED BY sync_state_by_ojs_id WHERE type = ? AND ojs_id = ?"
+                                  "WHERE type = ?1 AND entity_id = ?2 AND ojs_id = ?2 "
+                                  "UNION ALL SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
+                                  "INDEXED BY sync_state_by_ojs_id "
+                                  "WHERE type = ?1 AND ojs_id = ?2 AND ojs_id <> entity_id"
                                 : "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
-                                  "INDEXED BY sync_state_by_agents_id WHERE type = ? "
-                                  "AND agents_id = ?"));
+                                  "WHERE type = ?1 AND entity_id = ?2 AND agents_id = ?2 "
+                                  "UNION ALL SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
+                                  "INDEXED BY sync_state_by_agents_id "
+                                  "WHERE type = ?1 AND agents_id = ?2 AND agents_id <> entity_id"));
       q.bind(type, side_id);
       std::optional<SyncState> best;
       while (true) {

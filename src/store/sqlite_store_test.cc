@@ -121,13 +121,17 @@ TEST_F(SqliteStoreTest, AuditLogRefusesUpdateAndDelete) {
 TEST_F(SqliteStoreTest, SchemaIsVersionedStrictAndInWalMode) {
   RawDb raw(path_);
   EXPECT_EQ(raw.scalar("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.scalar("SELECT group_concat(version) FROM schema_migrations"), "1,2,3,4,5,6,7,8,9");
+  EXPECT_EQ(raw.scalar("SELECT group_concat(version) FROM schema_migrations"), "1,2,3,4,5,6,7,8,9,10");
   auto again = store_->migrate();
   OJSYNC_ASSERT_OK(again);
-  EXPECT_EQ(*again, 9);
-  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_migrations"), "9");
+  EXPECT_EQ(*again, 10);
+  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM schema_migrations"), "10");
   // Entries hold whole documents: a rowid table keeps each in one page (migration 9).
   EXPECT_EQ(raw.scalar("SELECT wr FROM pragma_table_list WHERE name = 'sync_state'"), "0");
+  // A side's id index leaves out the entries keyed by their id there (migration 10).
+  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('sync_state_by_ojs_id', "
+                       "'sync_state_by_agents_id') AND sql LIKE '%_id <> entity_id'"),
+            "2");
   EXPECT_EQ(raw.scalar("SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_list "
                        "WHERE schema = 'main' AND strict = 1 AND name <> 'schema_migrations' ORDER BY name)"),
             "api_tokens,audit_log,received_events,service_settings,sync_conflicts,sync_jobs,"
@@ -168,7 +172,7 @@ TEST(SqliteStoreMigrationTest, EntriesMoveWholeIntoTheRowidTable) {
   }
   auto store = open_or_null(path);
   ASSERT_NE(store, nullptr);
-  ASSERT_EQ(store->migrate().value(), 9);
+  ASSERT_EQ(store->migrate().value(), 10);
   const auto agreed = store->get_state({"manuscript", "7"}).value();
   ASSERT_TRUE(agreed.has_value());
   EXPECT_EQ(agreed->ojs_id, "70");

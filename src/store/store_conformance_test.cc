@@ -287,6 +287,40 @@ TEST_P(StoreConformanceTest, FindingASharedSideIdPrefersLiveThenRecent) {
   EXPECT_EQ(found(), "live-new");
 }
 
+// An entity that came from a side is keyed by its id there (the SQLite store finds those
+// through the key, and only other ids through an index).
+TEST_P(StoreConformanceTest, FindsStatesWhoseSideIdIsTheirKey) {
+  const auto commit_state = [&](const std::string& id, const std::string& ojs_id,
+                                bool tombstone, int updated_at) {
+    SyncCommit commit;
+    commit.state = make_state(EntityKey{"manuscript", id}, Json::object());
+    commit.state->ojs_id = ojs_id;
+    commit.state->agents_id = id;
+    commit.state->tombstone = tombstone;
+    commit.state->updated_at = at(updated_at);
+    commit.record = make_record(commit.state->key, SyncOutcome::kApplied, at(1), Duration(0));
+    OJSYNC_ASSERT_OK(store_->commit_sync(commit));
+  };
+  const auto found = [&](Side side, const std::string& side_id) {
+    auto state = store_->find_state_by_side_id("manuscript", side, side_id);
+    return state.ok() && state->has_value() ? (*state)->key.id : std::string("(none)");
+  };
+  commit_state("17", "17", /*tombstone=*/false, 1);
+  EXPECT_EQ(found(Side::kOjs, "17"), "17");
+  EXPECT_EQ(found(Side::kAgents, "17"), "17");
+  EXPECT_EQ(found(Side::kOjs, "1"), "(none)");
+  EXPECT_EQ(found(Side::kOjs, "170"), "(none)");
+
+  // Id 5 deleted, then created again under another key: the live entry wins, whichever way
+  // each is found.
+  commit_state("5", "5", /*tombstone=*/true, 2);
+  EXPECT_EQ(found(Side::kOjs, "5"), "5");
+  commit_state("again-5", "5", /*tombstone=*/false, 1);
+  EXPECT_EQ(found(Side::kOjs, "5"), "again-5");
+  EXPECT_EQ(found(Side::kAgents, "5"), "5");
+  EXPECT_EQ(found(Side::kAgents, "again-5"), "again-5");
+}
+
 TEST_P(StoreConformanceTest, ListsStatesOfOneTypeInIdOrder) {
   for (const EntityKey& key : {EntityKey{"manuscript", "b"}, EntityKey{"manuscript", "a"},
                                EntityKey{"manuscript", "c"}, EntityKey{"reviewer", "a"}}) {
