@@ -306,6 +306,9 @@ class Store {
   // An empty side_id matches nothing.
   virtual Result<std::optional<SyncState>> find_state_by_side_id(std::string_view type, Side side,
                                                                  std::string_view side_id) = 0;
+  // find_state_by_side_id of each of `side_ids`, in their order, read as one snapshot.
+  virtual Result<std::vector<std::optional<SyncState>>> find_states_by_side_ids(
+      std::string_view type, Side side, std::span<const std::string> side_ids) = 0;
   // States of `type` ordered by id, after `after_id`, at most `limit` (anti-entropy scans).
   // Tombstones are included.
   virtual Result<std::vector<SyncState>> list_states(std::string_view type, std::string_view after_id,
@@ -359,6 +362,9 @@ class Store {
   // --- conflicts
   virtual Result<std::optional<ConflictRecord>> get_conflict(std::int64_t id) = 0;
   virtual Result<std::optional<ConflictRecord>> open_conflict_for(const EntityKey& key) = 0;
+  // open_conflict_for each of `keys`, in their order, read as one snapshot.
+  virtual Result<std::vector<std::optional<ConflictRecord>>> open_conflicts_for(
+      std::span<const EntityKey> keys) = 0;
   // Newest first (by created_at); `status` nullopt = both.
   virtual Result<std::vector<ConflictRecord>> list_conflicts(std::optional<ConflictStatus> status,
                                                              std::size_t limit) = 0;

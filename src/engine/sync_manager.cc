@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <deque>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -553,6 +554,12 @@ struct SyncManager::Impl {
     return env.store->record_write_intent(entry, 0, intent);
   }
 
+  // An OJS document nobody names, imported under `key`.
+  struct UnrecordedCreate {
+    const EntityKey* key;
+    const SideView* ojs;
+  };
+
   // The entity an OJS document first seen under its own id belongs to, when it is the result of
   // a create whose reply never arrived: another entry names it already (the create was found
   // after this sync was queued), the document names that create (a side that keeps the key with
@@ -561,24 +568,60 @@ struct SyncManager::Impl {
   Result<std::optional<EntityKey>> owner_of_unrecorded_create(const EntityTypeConfig& type,
                                                               const EntityKey& key,
                                                               const SideView& ojs) {
+    const UnrecordedCreate document{&key, &ojs};
+    OJSYNC_ASSIGN_OR_RETURN(std::vector<std::optional<EntityKey>> owners,
+                            owners_of_unrecorded_creates(type, {&document, 1}));
+    return std::move(owners.front());
+  }
+
+  // owner_of_unrecorded_create of each of `documents`, in their order, in three reads of the
+  // store whatever their number (a bulk group asks once). The pending creates are read first:
+  // a create records its intent before it writes to OJS and clears it in the commit that
+  // records the OJS id, so a create whose document was fetched is seen pending by the first
+  // read or by its OJS id in the second, even when it commits between them.
+  Result<std::vector<std::optional<EntityKey>>> owners_of_unrecorded_creates(
+      const EntityTypeConfig& type, std::span<const UnrecordedCreate> documents) {
+    std::vector<std::optional<EntityKey>> owners(documents.size());
+    if (documents.empty()) return owners;
     OJSYNC_ASSIGN_OR_RETURN(
-        std::optional<SyncState> recorded,
-        env.store->find_state_by_side_id(type.name, Side::kOjs, ojs.snapshot->side_id));
-    if (recorded && recorded->key != key) return std::optional<EntityKey>(recorded->key);
-    if (auto named = entity_of_create_key(ojs.snapshot->created_by); named && *named != key) {
-      OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> owner, env.store->get_state(*named));
-      // A stamp no entry explains (another installation's, or older than this store) is data.
-      if (owner) return named;
+        const std::vector<SyncState> pending,
+        env.store->list_pending_creates(type.name, Side::kOjs, kPendingCreatesCompared));
+    constexpr std::size_t kNoStamp = std::numeric_limits<std::size_t>::max();
+    std::vector<std::string> ojs_ids;
+    std::vector<EntityKey> stamped;     // The other entities the documents' stamps name.
+    std::vector<std::size_t> stamp_of;  // By document: its stamp's index in `stamped`.
+    ojs_ids.reserve(documents.size());
+    stamp_of.reserve(documents.size());
+    for (const UnrecordedCreate& d : documents) {
+      ojs_ids.push_back(d.ojs->snapshot->side_id);
+      std::optional<EntityKey> named = entity_of_create_key(d.ojs->snapshot->created_by);
+      stamp_of.push_back(named && *named != *d.key ? stamped.size() : kNoStamp);
+      if (stamp_of.back() != kNoStamp) stamped.push_back(std::move(*named));
     }
     OJSYNC_ASSIGN_OR_RETURN(
-        std::vector<SyncState> pending,
-        env.store->list_pending_creates(type.name, Side::kOjs, kPendingCreatesCompared));
-    for (const SyncState& entry : pending) {
-      if (entry.key != key && entry.write_intent->target_hash == ojs.hash) {
-        return std::optional<EntityKey>(entry.key);
+        const std::vector<std::optional<SyncState>> recorded,
+        env.store->find_states_by_side_ids(type.name, Side::kOjs, ojs_ids));
+    std::vector<std::optional<SyncState>> stamped_entries;
+    if (!stamped.empty()) {
+      OJSYNC_ASSIGN_OR_RETURN(stamped_entries, env.store->get_states(stamped));
+    }
+    for (std::size_t i = 0; i < documents.size(); ++i) {
+      const EntityKey& key = *documents[i].key;
+      const std::size_t stamp = stamp_of[i];
+      if (recorded[i] && recorded[i]->key != key) {
+        owners[i] = recorded[i]->key;
+      } else if (stamp != kNoStamp && stamped_entries[stamp]) {
+        // A stamp no entry explains (another installation's, or older than this store) is data.
+        owners[i] = stamped[stamp];
+      } else {
+        const auto same_document = [&](const SyncState& entry) {
+          return entry.key != key && entry.write_intent->target_hash == documents[i].ojs->hash;
+        };
+        const auto found = std::find_if(pending.begin(), pending.end(), same_document);
+        if (found != pending.end()) owners[i] = found->key;
       }
     }
-    return std::optional<EntityKey>();
+    return owners;
   }
 
   // The archive entry after a sync's writes: the per-field agreement of both sides as the base
@@ -895,6 +938,7 @@ struct SyncManager::Impl {
     bool state_read = false;  // `state` holds the group's read of the entry.
     std::string ojs_id;
     std::string agents_id;
+    CreateGate::Mark creates_before_read;  // Where the engine's creates stood before the fetch.
     SideView ojs;
     SideView agents;
     // What every side is to hold: the merge's result, or, when only OJS holds the entity and
@@ -921,7 +965,8 @@ struct SyncManager::Impl {
   static int side_index(Side side) { return side == Side::kOjs ? 0 : 1; }
 
   // Reads and merges one entity of a group; marks it per_entity for anything but an ordinary
-  // write or no-op. Runs on the pool; touches nothing but `item` (and the store's reads).
+  // write or no-op. Runs on the pool; touches nothing but `item` (and the store's reads). What
+  // the store says of its documents is asked for the whole group afterwards (screen_group).
   void plan_bulk(BulkItem& item) {
     const EntityKey& key = item.request.key;
     auto leave = [&item] { item.per_entity = true; };
@@ -943,26 +988,13 @@ struct SyncManager::Impl {
     if (item.state && item.state->write_intent) return leave();
     item.ojs_id = side_id_for(Side::kOjs, item.state, key);
     item.agents_id = side_id_for(Side::kAgents, item.state, key);
-    const CreateGate::Mark creates_before_read = ojs_creates.mark();
+    item.creates_before_read = ojs_creates.mark();
     Result<SideView> ojs = fetch_side(Side::kOjs, *item.type, item.ojs_id, item.request);
     if (!ojs.ok()) return fail(ojs.status());
     Result<SideView> agents = fetch_side(Side::kAgents, *item.type, item.agents_id, item.request);
     if (!agents.ok()) return fail(agents.status());
     item.ojs = std::move(ojs).value();
     item.agents = std::move(agents).value();
-    // An OJS document nobody names may be one of the engine's creates (G1): the per-entity way
-    // hands it to its owner, or waits for a create still in flight, instead of importing it.
-    if (!item.state && item.ojs.snapshot) {
-      Result<std::optional<EntityKey>> owner = owner_of_unrecorded_create(*item.type, key, item.ojs);
-      if (!owner.ok()) return fail(owner.status());
-      if (owner->has_value() ||
-          (item.ojs.snapshot->created_by.empty() && ojs_creates.overlapped(creates_before_read))) {
-        return leave();
-      }
-    }
-    Result<std::optional<ConflictRecord>> open = env.store->open_conflict_for(key);
-    if (!open.ok()) return fail(open.status());
-    if (open->has_value()) return leave();
     if (!item.state && !item.ojs.snapshot && !item.agents.snapshot) return leave();
     item.expected_version = item.state ? item.state->version : 0;
     if (item.state && item.ojs.hash == item.state->ojs_hash &&
@@ -1016,6 +1048,53 @@ struct SyncManager::Impl {
     }
     item.merged = std::move(merge.merged);
     return true;
+  }
+
+  // What the store says of a planned group, asked once for it after every fetch of it: an
+  // entity with an open conflict, and an OJS document nobody names that is one of the engine's
+  // creates (G1) or may be one still in flight, go the per-entity way (which hands the document
+  // to its owner, or waits for the create, instead of importing it). Should a read fail, the
+  // entities it was for fail their attempt with its error.
+  void screen_group(std::vector<BulkItem>& group) {
+    std::vector<EntityKey> keys;
+    std::vector<BulkItem*> items;
+    std::vector<UnrecordedCreate> unrecorded;
+    std::vector<BulkItem*> unrecorded_items;
+    for (BulkItem& item : group) {
+      if (item.per_entity) continue;
+      keys.push_back(item.request.key);
+      items.push_back(&item);
+      if (!item.state && item.ojs.snapshot) {
+        unrecorded.push_back({&item.request.key, &item.ojs});
+        unrecorded_items.push_back(&item);
+      }
+    }
+    if (items.empty()) return;
+    const auto fail_all = [](std::span<BulkItem* const> failed, const Status& error) {
+      for (BulkItem* item : failed) {
+        item->per_entity = true;
+        item->failed = error;
+      }
+    };
+    const EntityTypeConfig& type = *items.front()->type;
+    Result<std::vector<std::optional<EntityKey>>> made_by =
+        owners_of_unrecorded_creates(type, unrecorded);
+    if (!made_by.ok()) {
+      fail_all(unrecorded_items, made_by.status());
+    } else {
+      for (std::size_t i = 0; i < unrecorded.size(); ++i) {
+        BulkItem& item = *unrecorded_items[i];
+        if ((*made_by)[i] || (item.ojs.snapshot->created_by.empty() &&
+                              ojs_creates.overlapped(item.creates_before_read))) {
+          item.per_entity = true;
+        }
+      }
+    }
+    Result<std::vector<std::optional<ConflictRecord>>> open = env.store->open_conflicts_for(keys);
+    if (!open.ok()) return fail_all(items, open.status());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if ((*open)[i]) items[i]->per_entity = true;
+    }
   }
 
   // The group's write intents in one transaction (record_write_intent, one per entity).
@@ -1281,6 +1360,7 @@ struct SyncManager::Impl {
       plan_next_group();
       for (auto& f : planned.front()) f.get();
       std::vector<BulkItem>& group = groups.front();
+      screen_group(group);
       record_bulk_intents(group);
       for (Side side : {Side::kOjs, Side::kAgents}) write_bulk(side, type, group);
       commit_bulk(group);

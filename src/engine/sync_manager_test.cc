@@ -614,6 +614,33 @@ TEST_F(SyncManagerTest, ConflictClosesItselfWhenSidesConverge) {
   EXPECT_EQ((*c)->resolution, "converged");
 }
 
+// The bulk path asks for its group's open conflicts after fetching it: an entity whose sides
+// converged while its conflict was open goes the per-entity way, which closes the conflict,
+// instead of being committed with its group and leaving it open.
+TEST_F(SyncManagerTest, ABatchLeavesAnEntityWithAnOpenConflictToItsOwnSync) {
+  SyncOptions options;
+  options.conflict_resolution = "manual";
+  start(options);
+  ojs_.put("manuscript", "1", J(R"({"t":"a"})"));
+  ojs_.put("manuscript", "2", J(R"({"t":"b"})"));
+  for (const auto& [id, result] : manager_->batch_sync("manuscript", {"1", "2"})) {
+    ASSERT_TRUE(result.ok()) << id;
+  }
+  ojs_.put("manuscript", "1", J(R"({"t":"o"})"));
+  agents_.put("manuscript", "1", J(R"({"t":"g"})"));
+  const std::int64_t conflict = sync_ok("1").conflict_id;
+  agents_.put("manuscript", "1", J(R"({"t":"o"})"));  // Someone fixed it by hand.
+  ojs_.put("manuscript", "2", J(R"({"t":"b2"})"));
+  for (const auto& [id, result] : manager_->batch_sync("manuscript", {"1", "2"})) {
+    ASSERT_TRUE(result.ok()) << id << ": " << result.status().to_string();
+  }
+  auto closed = store_->get_conflict(conflict);
+  ASSERT_TRUE(closed.ok() && closed->has_value());
+  EXPECT_EQ((*closed)->status, ConflictStatus::kResolved);
+  EXPECT_EQ((*closed)->resolution, "converged");
+  EXPECT_EQ(agents_.get("manuscript", "2"), J(R"({"t":"b2"})"));  // The group's own write.
+}
+
 TEST_F(SyncManagerTest, OneWaySyncKeepsTheOtherSidesChangePending) {
   ojs_.put("manuscript", "1", J(R"({"t":"a","s":1})"));
   sync_ok("1");

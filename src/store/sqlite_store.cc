@@ -248,53 +248,18 @@ class SqliteStore final : public Store {
 
   Result<std::vector<std::optional<SyncState>>> get_states(
       std::span<const EntityKey> keys) override {
-    using States = std::vector<std::optional<SyncState>>;
-    return opened(read([&](SqliteDb& db) -> Result<States> {
-      OJSYNC_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(db, Transaction::Mode::kRead));
-      States states;
-      states.reserve(keys.size());
-      for (const EntityKey& key : keys) {
-        OJSYNC_ASSIGN_OR_RETURN(std::optional<SyncState> state, read_state_of(db, key));
-        states.push_back(std::move(state));
-      }
-      return states;
-    }));
+    return opened(read_each<std::optional<SyncState>>(keys, read_state_of));
   }
 
-  // An empty side id means "not on that side yet" and matches nothing. Should two entities
-  // name the same side id, a live one wins over a tombstone, then the most recently updated.
-  // The winner is picked here rather than by ORDER BY ... LIMIT 1: the index has no order for
-  // that, and SQLite would open a temporary B-tree to sort on every lookup (normally of one
-  // row or none; it cost a third of the lookup).
   Result<std::optional<SyncState>> find_state_by_side_id(std::string_view type, Side side,
                                                          std::string_view side_id) override {
-    if (side_id.empty()) return std::optional<SyncState>();
-    return opened(read([&](SqliteDb& db) -> Result<std::optional<SyncState>> {
-      OJSYNC_ASSIGN_OR_RETURN(
-          // The entry keyed by the id, and those the side's index holds (schema version 10).
-          // INDEXED BY: without statistics SQLite prefers the primary key's `type = ?` prefix,
-          // a scan of every entity of the type, which made each sweep page cost O(entities).
-          Query q, db.query(side == Side::kOjs
-                                ? "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
-                                  "WHERE type = ?1 AND entity_id = ?2 AND ojs_id = ?2 "
-                                  "UNION ALL SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
-                                  "INDEXED BY sync_state_by_ojs_id "
-                                  "WHERE type = ?1 AND ojs_id = ?2 AND ojs_id <> entity_id"
-                                : "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
-                                  "WHERE type = ?1 AND entity_id = ?2 AND agents_id = ?2 "
-                                  "UNION ALL SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
-                                  "INDEXED BY sync_state_by_agents_id "
-                                  "WHERE type = ?1 AND agents_id = ?2 AND agents_id <> entity_id"));
-      q.bind(type, side_id);
-      std::optional<SyncState> best;
-      while (true) {
-        OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
-        if (!row) return best;
-        if (best && !outranks(q.boolean(kStateTombstone), q.timestamp(kStateUpdatedAt), *best)) {
-          continue;
-        }
-        OJSYNC_ASSIGN_OR_RETURN(best, read_state(q));
-      }
+    return opened(read([&](SqliteDb& db) { return read_state_by_side_id(db, type, side, side_id); }));
+  }
+
+  Result<std::vector<std::optional<SyncState>>> find_states_by_side_ids(
+      std::string_view type, Side side, std::span<const std::string> side_ids) override {
+    return opened(read_each<std::optional<SyncState>>(side_ids, [&](SqliteDb& db, const std::string& side_id) {
+      return read_state_by_side_id(db, type, side, side_id);
     }));
   }
 
@@ -423,12 +388,12 @@ class SqliteStore final : public Store {
   }
 
   Result<std::optional<ConflictRecord>> open_conflict_for(const EntityKey& key) override {
-    return opened(read([&](SqliteDb& db) -> Result<std::optional<ConflictRecord>> {
-      OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_CONFLICT_COLUMNS " FROM sync_conflicts "
-                                                "WHERE type = ? AND entity_id = ? AND status = 'open'"));
-      q.bind(key.type, key.id);
-      return read_optional(q, read_conflict);
-    }));
+    return opened(read([&](SqliteDb& db) { return read_open_conflict(db, key); }));
+  }
+
+  Result<std::vector<std::optional<ConflictRecord>>> open_conflicts_for(
+      std::span<const EntityKey> keys) override {
+    return opened(read_each<std::optional<ConflictRecord>>(keys, read_open_conflict));
   }
 
   // Newest first by created_at, then id.
@@ -681,10 +646,13 @@ class SqliteStore final : public Store {
 
   // Decrypts what a read returned (outside the mutex: the cipher is immutable).
   Status open_row(SyncState& s) const { return open_state(cipher_.get(), s); }
-  Status open_row(std::optional<SyncState>& s) const { return s ? open_row(*s) : OkStatus(); }
   Status open_row(ConflictRecord& c) const { return open_conflict(cipher_.get(), c); }
   Status open_row(AuditEntry& e) const { return open_audit(cipher_.get(), e); }
   Status open_row(ChainedAuditEntry& c) const { return open_audit(cipher_.get(), c.entry); }
+  template <typename T>
+  Status open_row(std::optional<T>& row) const {
+    return row ? open_row(*row) : OkStatus();
+  }
   template <typename T>
   Result<std::optional<T>> opened(Result<std::optional<T>> row) const {
     if (row.ok() && row->has_value()) OJSYNC_RETURN_IF_ERROR(open_row(**row));
@@ -703,6 +671,65 @@ class SqliteStore final : public Store {
                                               " FROM sync_state WHERE type = ? AND entity_id = ?"));
     q.bind(key.type, key.id);
     return read_optional(q, read_state);
+  }
+
+  // An empty side id means "not on that side yet" and matches nothing. Should two entities
+  // name the same side id, a live one wins over a tombstone, then the most recently updated.
+  // The winner is picked here rather than by ORDER BY ... LIMIT 1: the index has no order for
+  // that, and SQLite would open a temporary B-tree to sort on every lookup (normally of one
+  // row or none; it cost a third of the lookup). Sealed as stored.
+  static Result<std::optional<SyncState>> read_state_by_side_id(SqliteDb& db, std::string_view type,
+                                                                Side side, std::string_view side_id) {
+    if (side_id.empty()) return std::optional<SyncState>();
+    OJSYNC_ASSIGN_OR_RETURN(
+        // The entry keyed by the id, and those the side's index holds (schema version 10).
+        // INDEXED BY: without statistics SQLite prefers the primary key's `type = ?` prefix,
+        // a scan of every entity of the type, which made each sweep page cost O(entities).
+        Query q, db.query(side == Side::kOjs
+                              ? "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
+                                "WHERE type = ?1 AND entity_id = ?2 AND ojs_id = ?2 "
+                                "UNION ALL SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
+                                "INDEXED BY sync_state_by_ojs_id "
+                                "WHERE type = ?1 AND ojs_id = ?2 AND ojs_id <> entity_id"
+                              : "SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
+                                "WHERE type = ?1 AND entity_id = ?2 AND agents_id = ?2 "
+                                "UNION ALL SELECT " OJSYNC_STATE_COLUMNS " FROM sync_state "
+                                "INDEXED BY sync_state_by_agents_id "
+                                "WHERE type = ?1 AND agents_id = ?2 AND agents_id <> entity_id"));
+    q.bind(type, side_id);
+    std::optional<SyncState> best;
+    while (true) {
+      OJSYNC_ASSIGN_OR_RETURN(const bool row, q.step());
+      if (!row) return best;
+      if (best && !outranks(q.boolean(kStateTombstone), q.timestamp(kStateUpdatedAt), *best)) {
+        continue;
+      }
+      OJSYNC_ASSIGN_OR_RETURN(best, read_state(q));
+    }
+  }
+
+  // Sealed as stored.
+  static Result<std::optional<ConflictRecord>> read_open_conflict(SqliteDb& db, const EntityKey& key) {
+    OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_CONFLICT_COLUMNS " FROM sync_conflicts "
+                                              "WHERE type = ? AND entity_id = ? AND status = 'open'"));
+    q.bind(key.type, key.id);
+    return read_optional(q, read_conflict);
+  }
+
+  // `read_one` of each of `items` in their order, in one read transaction (one snapshot): the
+  // bulk path asks once per group of entities instead of once per entity.
+  template <typename Row, typename Item, typename ReadOne>
+  Result<std::vector<Row>> read_each(std::span<const Item> items, ReadOne&& read_one) {
+    return read([&](SqliteDb& db) -> Result<std::vector<Row>> {
+      OJSYNC_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(db, Transaction::Mode::kRead));
+      std::vector<Row> rows;
+      rows.reserve(items.size());
+      for (const Item& item : items) {
+        OJSYNC_ASSIGN_OR_RETURN(Row row, read_one(db, item));
+        rows.push_back(std::move(row));
+      }
+      return rows;
+    });
   }
 
   // Runs `body` on the connection under the mutex (a single statement is its own transaction).

@@ -261,6 +261,29 @@ TEST_P(StoreConformanceTest, FindsStatesBySideId) {
   }
 }
 
+TEST_P(StoreConformanceTest, FindsStatesBySideIdsInTheirOrder) {
+  for (const EntityKey& key : {kKey, kOther}) {
+    SyncCommit commit;
+    commit.state = make_state(key, Json::object());
+    commit.record = make_record(key, SyncOutcome::kApplied, at(1), Duration(0));
+    OJSYNC_ASSERT_OK(store_->commit_sync(commit));
+  }
+  const std::vector<std::string> ids{"o-43", "o-44", "", "o-42", "o-43"};
+  auto found = store_->find_states_by_side_ids("manuscript", Side::kOjs, ids);
+  OJSYNC_ASSERT_OK(found);
+  ASSERT_EQ(found->size(), ids.size());
+  const std::vector<std::string> expected{kOther.id, "(none)", "(none)", kKey.id, kOther.id};
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ((*found)[i] ? (*found)[i]->key.id : "(none)", expected[i]) << ids[i];
+  }
+  auto by_agents = store_->find_states_by_side_ids("manuscript", Side::kAgents, ids);
+  OJSYNC_ASSERT_OK(by_agents);
+  for (const auto& state : *by_agents) EXPECT_FALSE(state.has_value());
+  auto none = store_->find_states_by_side_ids("manuscript", Side::kOjs, {});
+  OJSYNC_ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+}
+
 // Two entities can name the same side id (one deleted, another created under the id since):
 // a live entry wins over a tombstone, then the most recently updated.
 TEST_P(StoreConformanceTest, FindingASharedSideIdPrefersLiveThenRecent) {
@@ -606,6 +629,28 @@ TEST_P(StoreConformanceTest, FailureLateInACommitRollsBackItsEarlierParts) {
   auto stats = store_->statistics(at(3));
   OJSYNC_ASSERT_OK(stats);
   EXPECT_EQ(stats->all_time.total, 1);
+}
+
+TEST_P(StoreConformanceTest, OpenConflictsForReadsEachKeyInItsOrder) {
+  SyncCommit commit;
+  commit.state = make_state(kKey, Json::object());
+  commit.record = make_record(kKey, SyncOutcome::kConflict, at(2), Duration(0));
+  commit.open_conflict = make_conflict(kKey, at(2));
+  auto committed = store_->commit_sync(commit);
+  OJSYNC_ASSERT_OK(committed);
+  const std::vector<EntityKey> keys{kOther, kKey, kKey};
+  auto open = store_->open_conflicts_for(keys);
+  OJSYNC_ASSERT_OK(open);
+  ASSERT_EQ(open->size(), 3u);
+  EXPECT_FALSE((*open)[0].has_value());
+  for (std::size_t i : {1u, 2u}) {
+    ASSERT_TRUE((*open)[i].has_value());
+    EXPECT_EQ((*open)[i]->id, committed->conflict_id);
+    EXPECT_EQ((*open)[i]->ojs, commit.open_conflict->ojs);  // Opened as open_conflict_for opens it.
+  }
+  auto none = store_->open_conflicts_for({});
+  OJSYNC_ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
 }
 
 TEST_P(StoreConformanceTest, CommitStoresAllItsPartsTogether) {

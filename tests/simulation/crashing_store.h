@@ -31,6 +31,11 @@ class CrashingStore final : public Store {
     crash_.point();
     return real_.find_state_by_side_id(type, side, side_id);
   }
+  Result<std::vector<std::optional<SyncState>>> find_states_by_side_ids(
+      std::string_view type, Side side, std::span<const std::string> side_ids) override {
+    crash_.point();
+    return real_.find_states_by_side_ids(type, side, side_ids);
+  }
   Result<std::vector<SyncState>> list_states(std::string_view type, std::string_view after_id,
                                              std::size_t limit) override {
     return real_.list_states(type, after_id, limit);
@@ -77,6 +82,11 @@ class CrashingStore final : public Store {
   Result<std::optional<ConflictRecord>> open_conflict_for(const EntityKey& key) override {
     crash_.point();
     return real_.open_conflict_for(key);
+  }
+  Result<std::vector<std::optional<ConflictRecord>>> open_conflicts_for(
+      std::span<const EntityKey> keys) override {
+    crash_.point();
+    return real_.open_conflicts_for(keys);
   }
   Result<std::vector<ConflictRecord>> list_conflicts(std::optional<ConflictStatus> status,
                                                      std::size_t limit) override {
