@@ -1323,12 +1323,12 @@ struct SyncManager::Impl {
   // while the caller's thread takes the next requests (a listing page, a claim), then records,
   // writes and commits one group, the pool already fetches and merges the next two (an id in
   // two groups is safe: the second's version check sends it the per-entity way), so the pool
-  // does not drain between the source's pages, nor while the caller writes a group. The caller waits for the pool, so it must not be one
-  // of the pool's threads. Requests are numbered in the order taken. A request its group does
-  // not settle is handed to `leave` with its number as soon as that group is done, with the
-  // error that made it leave while it was planned (then nothing of it was written and that
-  // error is the outcome of its attempt, started at the time given), or OK; the others go to
-  // `settle` with their outcome, a group at a time.
+  // does not drain between the source's pages, nor while the caller writes a group. The caller
+  // waits for the pool, so it must not be one of the pool's threads. Requests are numbered in
+  // the order taken. A request its group does not settle is handed to `leave` with its number
+  // as soon as that group is done, with the error that made it leave while it was planned
+  // (then nothing of it was written and that error is the outcome of its attempt, started at
+  // the time given), or OK; the others go to `settle` with their outcome, a group at a time.
   using LeaveGroup = std::function<void(std::size_t, SyncRequest, const Status&, Timestamp)>;
   using SettleGroup = std::function<void(std::size_t, Result<SyncReport>)>;
   Status run_bulk(std::string_view type, const NextRequests& next, const LeaveGroup& leave,

@@ -253,14 +253,16 @@ class SqliteStore final : public Store {
 
   Result<std::optional<SyncState>> find_state_by_side_id(std::string_view type, Side side,
                                                          std::string_view side_id) override {
-    return opened(read([&](SqliteDb& db) { return read_state_by_side_id(db, type, side, side_id); }));
+    return opened(
+        read([&](SqliteDb& db) { return read_state_by_side_id(db, type, side, side_id); }));
   }
 
   Result<std::vector<std::optional<SyncState>>> find_states_by_side_ids(
       std::string_view type, Side side, std::span<const std::string> side_ids) override {
-    return opened(read_each<std::optional<SyncState>>(side_ids, [&](SqliteDb& db, const std::string& side_id) {
+    const auto read_one = [&](SqliteDb& db, const std::string& side_id) {
       return read_state_by_side_id(db, type, side, side_id);
-    }));
+    };
+    return opened(read_each<std::optional<SyncState>>(side_ids, read_one));
   }
 
   Result<std::vector<SyncState>> list_states(std::string_view type, std::string_view after_id,
@@ -678,8 +680,9 @@ class SqliteStore final : public Store {
   // The winner is picked here rather than by ORDER BY ... LIMIT 1: the index has no order for
   // that, and SQLite would open a temporary B-tree to sort on every lookup (normally of one
   // row or none; it cost a third of the lookup). Sealed as stored.
-  static Result<std::optional<SyncState>> read_state_by_side_id(SqliteDb& db, std::string_view type,
-                                                                Side side, std::string_view side_id) {
+  static Result<std::optional<SyncState>> read_state_by_side_id(SqliteDb& db,
+                                                                std::string_view type, Side side,
+                                                                std::string_view side_id) {
     if (side_id.empty()) return std::optional<SyncState>();
     OJSYNC_ASSIGN_OR_RETURN(
         // The entry keyed by the id, and those the side's index holds (schema version 10).
@@ -709,9 +712,11 @@ class SqliteStore final : public Store {
   }
 
   // Sealed as stored.
-  static Result<std::optional<ConflictRecord>> read_open_conflict(SqliteDb& db, const EntityKey& key) {
-    OJSYNC_ASSIGN_OR_RETURN(Query q, db.query("SELECT " OJSYNC_CONFLICT_COLUMNS " FROM sync_conflicts "
-                                              "WHERE type = ? AND entity_id = ? AND status = 'open'"));
+  static Result<std::optional<ConflictRecord>> read_open_conflict(SqliteDb& db,
+                                                                  const EntityKey& key) {
+    OJSYNC_ASSIGN_OR_RETURN(
+        Query q, db.query("SELECT " OJSYNC_CONFLICT_COLUMNS " FROM sync_conflicts "
+                          "WHERE type = ? AND entity_id = ? AND status = 'open'"));
     q.bind(key.type, key.id);
     return read_optional(q, read_conflict);
   }
