@@ -71,6 +71,14 @@ class Connector {
   // The entity as the side holds it now; std::nullopt when it does not exist (or was deleted).
   virtual Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view side_id) = 0;
 
+  // fetch() of each of `side_ids`, in their order, read at once (the engine's bulk import asks
+  // for a group's documents on the agents' side this way). kUnimplemented by default: the
+  // engine then fetches each document on its own, as for a side (OJS) whose reads are best
+  // made concurrently. A side that can read many documents in one transaction should (the
+  // embedded store does).
+  virtual Result<std::vector<std::optional<Snapshot>>> fetch_batch(
+      std::string_view type, std::span<const std::string> side_ids);
+
   // False when `side_id` cannot name an entity of `type` here (OJS numbers its submissions
   // and users). The engine looks an entity it has no entry for up under its key on each side
   // that could hold it; elsewhere the entity is absent without a call, and a first sync creates

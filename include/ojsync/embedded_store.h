@@ -75,6 +75,9 @@ class EmbeddedDocumentStore final : public Connector {
   // side_id creates a document under a new id.
   std::string_view name() const override;
   Result<std::optional<Snapshot>> fetch(std::string_view type, std::string_view side_id) override;
+  // In ONE read transaction (one snapshot).
+  Result<std::vector<std::optional<Snapshot>>> fetch_batch(
+      std::string_view type, std::span<const std::string> side_ids) override;
   Result<ChangePage> list_changed(std::string_view type, std::string_view cursor,
                                   std::size_t limit) override;
   Result<WriteResult> write(std::string_view type, std::string_view side_id, const Json& document,

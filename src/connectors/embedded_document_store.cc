@@ -204,6 +204,10 @@ struct EmbeddedDocumentStore::Impl {
   // once instead of 50 times. GUARDED_BY(mu)
   std::optional<std::int64_t> seq;
 
+  template <typename Read>
+  std::invoke_result_t<Read, SqliteDb&> on_reader(Read&& read);
+  Result<std::optional<EmbeddedDocument>> live(std::string_view type, std::optional<Row> row);
+
   // The next change number of the transaction under way.
   Result<std::int64_t> next_seq() {
     if (!seq) {
@@ -331,20 +335,27 @@ Result<std::unique_ptr<EmbeddedDocumentStore>> EmbeddedDocumentStore::open(const
 EmbeddedDocumentStore::EmbeddedDocumentStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 EmbeddedDocumentStore::~EmbeddedDocumentStore() = default;
 
+// `read` on a reader connection, or on the writer (under its mutex) when none is free.
+template <typename Read>
+std::invoke_result_t<Read, SqliteDb&> EmbeddedDocumentStore::Impl::on_reader(Read&& read) {
+  if (SqliteReaders::Lease reader = readers->acquire()) return read(*reader);
+  std::lock_guard lock(mu);
+  return read(*db);
+}
+
+// The live document of a row read, if there is one.
+Result<std::optional<EmbeddedDocument>> EmbeddedDocumentStore::Impl::live(std::string_view type,
+                                                                          std::optional<Row> row) {
+  if (!row || !row->document) return std::optional<EmbeddedDocument>();
+  OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument document, to_document(cipher.get(), type, std::move(*row)));
+  return std::optional<EmbeddedDocument>(std::move(document));
+}
+
 Result<std::optional<EmbeddedDocument>> EmbeddedDocumentStore::get(std::string_view type, std::string_view id) {
   OJSYNC_RETURN_IF_ERROR(check_key(type, id));
-  Result<std::optional<Row>> loaded = std::optional<Row>();
-  if (SqliteReaders::Lease reader = impl_->readers->acquire()) {
-    loaded = load(*reader, type, id);
-  } else {
-    std::lock_guard lock(impl_->mu);
-    loaded = load(*impl_->db, type, id);
-  }
-  OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> row, std::move(loaded));
-  if (!row || !row->document) return std::optional<EmbeddedDocument>();
-  OJSYNC_ASSIGN_OR_RETURN(EmbeddedDocument document,
-                          to_document(impl_->cipher.get(), type, std::move(*row)));
-  return std::optional<EmbeddedDocument>(std::move(document));
+  OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> row,
+                          impl_->on_reader([&](SqliteDb& db) { return load(db, type, id); }));
+  return impl_->live(type, std::move(row));
 }
 
 Result<EmbeddedDocument> EmbeddedDocumentStore::put(std::string_view type, std::string_view id,
@@ -428,6 +439,32 @@ Result<std::optional<Snapshot>> EmbeddedDocumentStore::fetch(std::string_view ty
   OJSYNC_ASSIGN_OR_RETURN(std::optional<EmbeddedDocument> document, get(type, side_id));
   if (!document) return std::optional<Snapshot>();
   return std::optional<Snapshot>(std::move(document->snapshot));
+}
+
+Result<std::vector<std::optional<Snapshot>>> EmbeddedDocumentStore::fetch_batch(
+    std::string_view type, std::span<const std::string> side_ids) {
+  for (const std::string& id : side_ids) OJSYNC_RETURN_IF_ERROR(check_key(type, id));
+  OJSYNC_ASSIGN_OR_RETURN(
+      std::vector<std::optional<Row>> rows,
+      impl_->on_reader([&](SqliteDb& db) -> Result<std::vector<std::optional<Row>>> {
+        OJSYNC_ASSIGN_OR_RETURN(Transaction tx, Transaction::begin(db, Transaction::Mode::kRead));
+        std::vector<std::optional<Row>> read;
+        read.reserve(side_ids.size());
+        for (const std::string& id : side_ids) {
+          OJSYNC_ASSIGN_OR_RETURN(std::optional<Row> row, load(db, type, id));
+          read.push_back(std::move(row));
+        }
+        return read;
+      }));
+  std::vector<std::optional<Snapshot>> snapshots;
+  snapshots.reserve(rows.size());
+  for (std::optional<Row>& row : rows) {
+    OJSYNC_ASSIGN_OR_RETURN(std::optional<EmbeddedDocument> document,
+                            impl_->live(type, std::move(row)));
+    snapshots.push_back(document ? std::optional<Snapshot>(std::move(document->snapshot))
+                                 : std::optional<Snapshot>());
+  }
+  return snapshots;
 }
 
 // The cursor is the decimal sequence number of the last change returned ("" = 0); deletions

@@ -133,6 +133,29 @@ TEST_F(EmbeddedDocumentStoreTest, StaleEtagIsRejectedAndChangesNothing) {
   EXPECT_FALSE(missing->has_value());
 }
 
+TEST_F(EmbeddedDocumentStoreTest, FetchBatchReadsEachDocumentInItsOrder) {
+  ASSERT_OK(store_->put("manuscript", "1", doc(R"({"v":1})"), ""));
+  auto second = store_->put("manuscript", "2", doc(R"({"v":2})"), "");
+  ASSERT_OK(second);
+  ASSERT_OK(store_->erase("manuscript", "2", second->etag));
+  const std::vector<std::string> ids{"1", "3", "2", "1"};
+  auto read = store_->fetch_batch("manuscript", ids);
+  ASSERT_OK(read);
+  ASSERT_EQ(read->size(), ids.size());
+  for (std::size_t i : {0u, 3u}) {
+    ASSERT_TRUE((*read)[i].has_value()) << i;
+    EXPECT_EQ((*read)[i]->document, doc(R"({"v":1})"));
+    EXPECT_EQ((*read)[i]->side_id, "1");
+  }
+  EXPECT_FALSE((*read)[1].has_value());  // Never written.
+  EXPECT_FALSE((*read)[2].has_value());  // Deleted.
+  auto none = store_->fetch_batch("manuscript", {});
+  ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+  const std::vector<std::string> bad{"1", "not an id"};
+  EXPECT_EQ(store_->fetch_batch("manuscript", bad).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(EmbeddedDocumentStoreTest, DeletionLeavesATombstoneThatIsListedOnce) {
   auto put = store_->put("manuscript", "1", doc(R"({"v":1})"), "");
   ASSERT_OK(put);

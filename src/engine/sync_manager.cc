@@ -936,6 +936,9 @@ struct SyncManager::Impl {
     Timestamp start{};
     std::optional<SyncState> state;
     bool state_read = false;  // `state` holds the group's read of the entry.
+    // The group's read of the agents' side (read_group_agents), when `agents_read`.
+    std::optional<Snapshot> agents_snapshot;
+    bool agents_read = false;
     std::string ojs_id;
     std::string agents_id;
     CreateGate::Mark creates_before_read;  // Where the engine's creates stood before the fetch.
@@ -995,7 +998,10 @@ struct SyncManager::Impl {
     item.creates_before_read = ojs_creates.mark();
     Result<SideView> ojs = fetch_side(Side::kOjs, *item.type, item.ojs_id, item.request);
     if (!ojs.ok()) return fail(ojs.status());
-    Result<SideView> agents = fetch_side(Side::kAgents, *item.type, item.agents_id, item.request);
+    Result<SideView> agents =
+        item.agents_read
+            ? Result<SideView>(view_of(std::move(item.agents_snapshot), *item.type))
+            : fetch_side(Side::kAgents, *item.type, item.agents_id, item.request);
     if (!agents.ok()) return fail(agents.status());
     item.ojs = std::move(ojs).value();
     item.agents = std::move(agents).value();
@@ -1278,9 +1284,40 @@ struct SyncManager::Impl {
     }
   }
 
-  // Reads the group's entries, then starts planning each entity of `group` on the pool.
-  std::vector<std::future<void>> start_planning(std::vector<BulkItem>& group) {
+  // The group's documents on the agents' side in one read, when that side reads in batches
+  // and its breaker is closed (a batch is no probe); otherwise, or should the read fail, each
+  // plan fetches its own through the breaker. Read before OJS's, while a sync reads OJS first:
+  // either way each write names the version it was merged from, so an agent's edit made after
+  // the read is refused, not overwritten, and a side whose document is left as read keeps its
+  // edit for the next sync to merge (docs/invariants.md, 1).
+  void read_group_agents(std::string_view type, std::vector<BulkItem>& group) {
+    const auto found = breakers.find(endpoint_name(Side::kAgents, type));
+    if (found == breakers.end() || found->second->status().state != BreakerState::kClosed) return;
+    CircuitBreaker& breaker = *found->second;
+    std::vector<std::string> ids;
+    std::vector<BulkItem*> owners;
+    for (BulkItem& item : group) {
+      if (item.per_entity || !item.state_read || (item.state && item.state->write_intent)) continue;
+      std::string id = side_id_for(Side::kAgents, item.state, item.request.key);
+      if (id.empty()) continue;
+      ids.push_back(std::move(id));
+      owners.push_back(&item);
+    }
+    if (ids.empty()) return;
+    Result<std::vector<std::optional<Snapshot>>> read = connector(Side::kAgents).fetch_batch(type, ids);
+    if (!read.ok() || read->size() != ids.size()) return;
+    breaker.record(OkStatus());
+    for (std::size_t i = 0; i < owners.size(); ++i) {
+      owners[i]->agents_snapshot = std::move((*read)[i]);
+      owners[i]->agents_read = true;
+    }
+  }
+
+  // Reads the group's entries and its agents' documents, then starts planning each entity of
+  // `group` on the pool.
+  std::vector<std::future<void>> start_planning(std::string_view type, std::vector<BulkItem>& group) {
     read_group_states(group);
+    read_group_agents(type, group);
     std::vector<std::future<void>> planned;
     planned.reserve(group.size());
     for (BulkItem& item : group) planned.push_back(pool.submit([this, &item] { plan_bulk(item); }));
@@ -1357,7 +1394,7 @@ struct SyncManager::Impl {
         // The same id twice in a group would race itself: the second goes the per-entity way.
         item.per_entity = !seen.insert(item.request.key.id).second;
       }
-      planned.push_back(start_planning(group));
+      planned.push_back(start_planning(type, group));
     };
     for (std::size_t ahead = 0; ahead < kGroupsPlannedAhead; ++ahead) plan_next_group();
     for (std::size_t first = 0; !groups.empty(); groups.pop_front(), planned.pop_front()) {

@@ -909,6 +909,24 @@ TEST_F(SyncManagerTest, BatchSyncWritesEachGroupInOneBatchAndIsIdempotent) {
   EXPECT_EQ(agents_side.batches, 5);
 }
 
+// A side that reads in batches (fetch_batch) is read once per group of the bulk path, before
+// its plans; what it holds is merged as a single read's would be.
+TEST_F(SyncManagerTest, ABatchReadsTheAgentsSideOncePerGroup) {
+  const std::vector<std::string> ids = put_manuscripts(ojs_, 120, R"({"t":"x","s":"1"})");
+  ojs_.put("manuscript", "7", J(R"({"t":"x","s":"2"})"));
+  ASSERT_TRUE(manager_->batch_sync("manuscript", {"7"})[0].second.ok());
+  ojs_.put("manuscript", "7", J(R"({"t":"ojs","s":"2"})"));  // Both sides edit entity 7.
+  agents_.put("manuscript", "7", J(R"({"t":"x","s":"agents"})"));
+  const int batches_before = agents_.batch_fetches();
+  for (const auto& [id, result] : manager_->batch_sync("manuscript", ids)) {
+    ASSERT_TRUE(result.ok()) << id << ": " << result.status().to_string();
+  }
+  EXPECT_EQ(agents_.batch_fetches() - batches_before, 3);  // Groups of 50, 50 and 20.
+  EXPECT_EQ(agents_.get("manuscript", "0"), J(R"({"t":"x","s":"1"})"));
+  EXPECT_EQ(agents_.get("manuscript", "7"), J(R"({"t":"ojs","s":"agents"})"));
+  EXPECT_EQ(ojs_.get("manuscript", "7"), J(R"({"t":"ojs","s":"agents"})"));
+}
+
 TEST_F(SyncManagerTest, OneBadWriteInAGroupGoesThePerEntityWayAlone) {
   ScriptedBatchSide agents_side(&agents_);
   agents_side_ = &agents_side;

@@ -22,6 +22,7 @@
 #include "ojsync/connector.h"
 #include "ojsync/random.h"
 #include "ojsync/time.h"
+#include "support/fetch_each.h"
 
 namespace ojsync::simulation {
 
@@ -226,6 +227,11 @@ class SimConnector final : public Connector {
     std::optional<Snapshot> read = side_.get(std::string(type), std::string(side_id));
     if (side_.after_read) side_.after_read(std::string(type), std::string(side_id));
     return read;
+  }
+
+  Result<std::vector<std::optional<Snapshot>>> fetch_batch(
+      std::string_view type, std::span<const std::string> side_ids) override {
+    return testing::fetch_each(*this, type, side_ids);
   }
 
   Result<ChangePage> list_changed(std::string_view, std::string_view, std::size_t) override {

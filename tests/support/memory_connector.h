@@ -11,6 +11,7 @@
 #include <string>
 
 #include "ojsync/connector.h"
+#include "support/fetch_each.h"
 
 namespace ojsync::testing {
 
@@ -88,6 +89,11 @@ class MemoryConnector final : public Connector {
     return static_cast<std::size_t>(std::count_if(
         docs_.begin(), docs_.end(), [&](const auto& doc) { return doc.first.first == type; }));
   }
+  // fetch_batch calls so far.
+  int batch_fetches() const {
+    std::lock_guard lock(mu_);
+    return batch_fetches_;
+  }
   int writes() const {
     std::lock_guard lock(mu_);
     return writes_;
@@ -116,6 +122,15 @@ class MemoryConnector final : public Connector {
     }
     if (after_fetch) after_fetch(id);
     return found;
+  }
+
+  Result<std::vector<std::optional<Snapshot>>> fetch_batch(
+      std::string_view type, std::span<const std::string> ids) override {
+    {
+      std::lock_guard lock(mu_);
+      ++batch_fetches_;
+    }
+    return fetch_each(*this, type, ids);
   }
 
   Result<std::optional<Snapshot>> find_created(std::string_view type, std::string_view key,
@@ -233,6 +248,7 @@ class MemoryConnector final : public Connector {
   Status lost_reply_status_;
   std::function<void()> between_create_and_stamp_;
   std::function<void(std::string_view)> after_fetch_;
+  int batch_fetches_ = 0;
   std::function<bool(std::string_view)> holds_;  // Empty: any id.
   int writes_ = 0;
   int removes_ = 0;
