@@ -177,7 +177,10 @@ Status configure(SqliteDb& db, const SqliteOpenOptions& options) {
   if (!row || mode.text(0) != "wal") {
     return FailedPrecondition("sqlite: cannot enable WAL journaling for " + options.path);
   }
-  return db.exec("PRAGMA synchronous = NORMAL");
+  OJSYNC_RETURN_IF_ERROR(db.exec("PRAGMA synchronous = NORMAL"));
+  const std::string checkpoint_every =
+      "PRAGMA wal_autocheckpoint = " + std::to_string(kWalCheckpointPages);
+  return db.exec(checkpoint_every.c_str());
 }
 
 }  // namespace

@@ -154,6 +154,19 @@ TEST_F(SqliteStoreTest, SchemaIsVersionedStrictAndInWalMode) {
   EXPECT_EQ(raw.exec("UPDATE sync_jobs SET state = 'running'"), SQLITE_CONSTRAINT_CHECK);
 }
 
+// The settings are per connection, so they are read back through the one that set them.
+TEST(SqliteDbTest, AFileIsWrittenAheadAndCheckpointedEveryFewThousandPages) {
+  TempDir dir("ojsync-sqlite-settings");
+  auto db = SqliteDb::open({dir.file("settings.db")}).value();
+  const auto setting = [&](const char* pragma) {
+    auto q = db->query(pragma).value();
+    return q.step().value() ? q.text(0) : std::string();
+  };
+  EXPECT_EQ(setting("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(setting("PRAGMA synchronous"), "1");  // NORMAL
+  EXPECT_EQ(setting("PRAGMA wal_autocheckpoint"), std::to_string(kWalCheckpointPages));
+}
+
 // Migration 9 moves the entries of a version 8 file into a rowid table: every column, the key
 // and every index the reads name come along.
 TEST(SqliteStoreMigrationTest, EntriesMoveWholeIntoTheRowidTable) {
