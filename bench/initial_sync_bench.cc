@@ -4,20 +4,24 @@
 //   floor: the same HTTP requests the OJS connector makes for a full import (list pages of 100,
 //          plus each listed submission's current publication), sent with the same libcurl transport
 //          and parsed with the same JSON parser, by as many threads as the sync uses. Nothing else.
-//   sync:  the product path: list_changed pages → SyncManager::batch_sync_pages(kFromOjs) into a new
-//          SQLite store and agents' embedded store, every submission checked to be applied.
+//   sync:  the product path: list_changed pages → SyncManager::batch_sync_pages(kFromOjs) into
+//          a new SQLite store and agents' embedded store, every submission checked to be applied.
 //
 // Prints entities/s of both, the ratio sync/floor, the sync's peak RSS, and the emulator's
 // request counts. Not a test: `make bench` runs it (bench/run.sh).
 //
 //   ojsync_initial_sync_bench --emulator build/emulator/ojs-emulator [--submissions 100000]
 //                             [--ojs-version 3.4] [--workers 4] [--phase both|floor|sync]
-//                             [--listing-reuse on|off]
+//                             [--listing-reuse on|off] [--rounds 1]
+//
+// One run's ratio moves by ±0.15 on a shared 2-core VM (the floor's own time varies that much):
+// --rounds N runs floor and sync N times, alternately, and prints the median ratio of the rounds.
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -44,6 +48,7 @@ struct Args {
   int workers = 4;
   std::string phase = "both";
   bool listing_reuse = true;  // false: the connector GETs each submission again (the old path).
+  int rounds = 1;
 };
 
 struct Emulator {
@@ -295,22 +300,35 @@ int run(const Args& args) {
   }
   take_request_counts(emu);  // Not the token request.
   bool ok = true;
-  PhaseResult floor, sync;
-  if (args.phase != "sync") {
+  const auto run_phase = [&](const char* name, auto phase) {
     const double before = process_cpu_seconds(emu.pid);
-    floor = in_child([&] { return run_floor(args, emu, token); });
-    report("floor", floor, args.submissions, process_cpu_seconds(emu.pid) - before);
+    const PhaseResult r = in_child(phase);
+    report(name, r, args.submissions, process_cpu_seconds(emu.pid) - before);
     std::printf("       requests: %s\n", take_request_counts(emu).c_str());
-    ok = ok && floor.ok;
+    ok = ok && r.ok;
+    return r;
+  };
+  std::vector<double> ratios, sync_rates;
+  for (int round = 0; round < args.rounds; ++round) {
+    PhaseResult floor, sync;
+    if (args.phase != "sync")
+      floor = run_phase("floor", [&] { return run_floor(args, emu, token); });
+    if (args.phase != "floor") sync = run_phase("sync", [&] { return run_sync(args, emu, token); });
+    if (args.phase == "both") {
+      ratios.push_back(sync.seconds / floor.seconds);
+      std::printf("ratio sync/floor: %.2f\n", ratios.back());
+    }
+    if (args.phase != "floor") sync_rates.push_back(args.submissions / sync.seconds);
   }
-  if (args.phase != "floor") {
-    const double before = process_cpu_seconds(emu.pid);
-    sync = in_child([&] { return run_sync(args, emu, token); });
-    report("sync", sync, args.submissions, process_cpu_seconds(emu.pid) - before);
-    std::printf("       requests: %s\n", take_request_counts(emu).c_str());
-    ok = ok && sync.ok;
+  if (args.rounds > 1 && !sync_rates.empty()) {
+    const auto median = [](std::vector<double> v) {
+      std::sort(v.begin(), v.end());
+      return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+    };
+    std::printf("median of %d rounds: sync %.0f entities/s", args.rounds, median(sync_rates));
+    if (!ratios.empty()) std::printf(", ratio sync/floor %.2f", median(ratios));
+    std::printf("\n");
   }
-  if (args.phase == "both") std::printf("ratio sync/floor: %.2f\n", sync.seconds / floor.seconds);
   ::kill(emu.pid, SIGTERM);
   ::waitpid(emu.pid, nullptr, 0);
   return ok ? 0 : 1;
@@ -335,15 +353,17 @@ int main(int argc, char** argv) {
       args.phase = value;
     } else if (flag == "--listing-reuse") {
       args.listing_reuse = value != "off";
+    } else if (flag == "--rounds") {
+      args.rounds = std::atoi(value.c_str());
     } else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
       return 2;
     }
   }
-  if (args.emulator.empty() || args.submissions <= 0 || args.workers <= 0) {
+  if (args.emulator.empty() || args.submissions <= 0 || args.workers <= 0 || args.rounds <= 0) {
     std::fprintf(stderr,
                  "usage: %s --emulator PATH [--submissions N] [--ojs-version 3.3|3.4|3.5] "
-                 "[--workers N] [--phase both|floor|sync] [--listing-reuse on|off]\n",
+                 "[--workers N] [--phase both|floor|sync] [--listing-reuse on|off] [--rounds N]\n",
                  argv[0]);
     return 2;
   }

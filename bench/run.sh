@@ -12,7 +12,7 @@ echo "--- webhook-to-applied latency at a fixed event rate (emulator + daemon as
 "$build_dir/bench/ojsync_event_latency" --rate 500 --seconds 10
 echo "--- initial sync from the emulator (OJS 3.4) into the embedded store, against the floor"
 "$build_dir/bench/ojsync_initial_sync_bench" --emulator "$build_dir/emulator/ojs-emulator" \
-  --submissions "${OJSYNC_BENCH_SUBMISSIONS:-100000}"
+  --submissions "${OJSYNC_BENCH_SUBMISSIONS:-100000}" --rounds "${OJSYNC_BENCH_ROUNDS:-3}"
 echo "--- HTTP exchanges per second with ojsync's transport against a server that does no work"
 "$build_dir/bench/ojsync_http_limit_bench"
 "$build_dir/bench/ojsync_http_limit_bench" --parse
