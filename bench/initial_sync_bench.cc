@@ -311,9 +311,12 @@ int run(const Args& args) {
   std::vector<double> ratios, sync_rates;
   for (int round = 0; round < args.rounds; ++round) {
     PhaseResult floor, sync;
-    if (args.phase != "sync")
+    if (args.phase != "sync") {
       floor = run_phase("floor", [&] { return run_floor(args, emu, token); });
-    if (args.phase != "floor") sync = run_phase("sync", [&] { return run_sync(args, emu, token); });
+    }
+    if (args.phase != "floor") {
+      sync = run_phase("sync", [&] { return run_sync(args, emu, token); });
+    }
     if (args.phase == "both") {
       ratios.push_back(sync.seconds / floor.seconds);
       std::printf("ratio sync/floor: %.2f\n", ratios.back());
