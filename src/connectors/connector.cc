@@ -2,13 +2,12 @@
 
 namespace ojsync {
 
-// One write() after another: each succeeds or fails alone, so the batch as a whole never fails.
 Result<std::vector<std::optional<Snapshot>>> Connector::fetch_batch(
-    std::string_view type, std::span<const std::string> side_ids) {
-  (void)side_ids;
+    std::string_view type, std::span<const std::string>) {
   return Unimplemented(std::string(name()) + " reads " + std::string(type) + " one at a time");
 }
 
+// One write() after another: each succeeds or fails alone, so the batch as a whole never fails.
 Result<std::vector<Result<WriteResult>>> Connector::write_batch(
     std::string_view type, std::span<const WriteRequest> writes) {
   std::vector<Result<WriteResult>> results;

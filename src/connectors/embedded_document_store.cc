@@ -435,10 +435,18 @@ Status EmbeddedDocumentStore::purge_freed_space() {
 
 std::string_view EmbeddedDocumentStore::name() const { return impl_->name; }
 
+namespace {
+
+std::optional<Snapshot> snapshot_of(std::optional<EmbeddedDocument> document) {
+  if (!document) return std::nullopt;
+  return std::move(document->snapshot);
+}
+
+}  // namespace
+
 Result<std::optional<Snapshot>> EmbeddedDocumentStore::fetch(std::string_view type, std::string_view side_id) {
   OJSYNC_ASSIGN_OR_RETURN(std::optional<EmbeddedDocument> document, get(type, side_id));
-  if (!document) return std::optional<Snapshot>();
-  return std::optional<Snapshot>(std::move(document->snapshot));
+  return snapshot_of(std::move(document));
 }
 
 Result<std::vector<std::optional<Snapshot>>> EmbeddedDocumentStore::fetch_batch(
@@ -461,8 +469,7 @@ Result<std::vector<std::optional<Snapshot>>> EmbeddedDocumentStore::fetch_batch(
   for (std::optional<Row>& row : rows) {
     OJSYNC_ASSIGN_OR_RETURN(std::optional<EmbeddedDocument> document,
                             impl_->live(type, std::move(row)));
-    snapshots.push_back(document ? std::optional<Snapshot>(std::move(document->snapshot))
-                                 : std::optional<Snapshot>());
+    snapshots.push_back(snapshot_of(std::move(document)));
   }
   return snapshots;
 }
