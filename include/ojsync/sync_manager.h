@@ -126,9 +126,12 @@ class SyncManager {
       std::string_view type, const std::vector<std::string>& ids,
       Direction direction = Direction::kBoth, std::string_view trigger = "api");
   // batch_sync over ids that come a page at a time (an import from a listing): `next_ids` is
-  // asked for the next page while the pool still syncs the ones before, so the pool does not
-  // drain between pages, until it gives none or fails. `on_result` gets each id's outcome, as
-  // batch_sync's, on the calling thread (which must not be a pool thread), in no set order.
+  // asked for the next page as soon as it gives one, on a pool thread, while the pool still
+  // syncs the pages before, so neither the pool nor the calling thread waits for the listing
+  // between pages, until it gives none or fails. It is never asked twice at once, but must not
+  // share unguarded state with `on_result`, nor call the manager. `on_result` gets each id's
+  // outcome, as batch_sync's, on the calling thread (which must not be a pool thread), in no
+  // set order.
   // Returns the error of `next_ids` that ended the paging (the ids taken before it still run to
   // their outcome), or OK. Memory holds a few pages, however many ids come.
   using NextIds = std::function<Result<std::vector<std::string>>()>;

@@ -1466,9 +1466,36 @@ struct SyncManager::Impl {
     return results;
   }
 
+  // next_ids, asked on the pool for the page after the one it gives while that one is synced:
+  // the listing's round trip and parse then leave the caller's thread, which writes the groups
+  // and is what an import waited for (bench/RESULTS.md). One page ahead at most; the pages come
+  // in order, and next_ids is never asked twice at once.
+  class PageAhead {
+   public:
+    PageAhead(const SyncManager::NextIds& next_ids, ThreadPool& pool)
+        : next_ids_(next_ids), pool_(pool) {}
+    PageAhead(const PageAhead&) = delete;
+    PageAhead& operator=(const PageAhead&) = delete;
+    ~PageAhead() {  // The page asked for may outlive the run, not the caller's next_ids.
+      if (ahead_.valid()) ahead_.wait();
+    }
+
+    Result<std::vector<std::string>> next() {
+      Result<std::vector<std::string>> page = ahead_.valid() ? ahead_.get() : next_ids_();
+      if (page.ok() && !page->empty()) ahead_ = pool_.submit([this] { return next_ids_(); });
+      return page;
+    }
+
+   private:
+    const SyncManager::NextIds& next_ids_;
+    ThreadPool& pool_;
+    std::future<Result<std::vector<std::string>>> ahead_;
+  };
+
   Status paged_bulk_sync(std::string_view type, const SyncManager::NextIds& next_ids,
                          const SyncManager::OnResult& on_result, Direction direction,
                          std::string_view trigger) {
+    PageAhead pages(next_ids, pool);
     std::map<std::size_t, std::string> ids;  // By number, until the outcome is given.
     std::size_t taken = 0;
     std::map<std::size_t, std::future<Result<SyncReport>>> alone;
@@ -1497,7 +1524,7 @@ struct SyncManager::Impl {
     };
     const NextRequests next = [&]() -> Result<std::vector<SyncRequest>> {
       give_finished_alone(false);
-      OJSYNC_ASSIGN_OR_RETURN(std::vector<std::string> page, next_ids());
+      OJSYNC_ASSIGN_OR_RETURN(std::vector<std::string> page, pages.next());
       std::vector<SyncRequest> requests;
       requests.reserve(page.size());
       for (std::string& id : page) {

@@ -6,7 +6,9 @@
 #include <functional>
 #include <future>
 #include <map>
+#include <mutex>
 #include <span>
+#include <thread>
 
 #include "ojsync/embedded_store.h"
 #include "support/forwarding_connector.h"
@@ -778,8 +780,9 @@ TEST_F(SyncManagerTest, BatchSyncIsolatesAPoisonedRecord) {
 }
 
 // Ids that come in pages end as batch_sync's do, each reported once, a poisoned one alone; the
-// next page is asked for before the page before it is written (the pool does not drain between
-// pages), and an error of the paging ends it after the ids taken before it.
+// next page is asked for on the pool before the page before it is written (neither the pool nor
+// the caller's thread waits for the listing between pages), and an error of the paging ends it
+// after the ids taken before it.
 TEST_F(SyncManagerTest, BatchSyncPagesSyncsEveryPageWithoutWaitingForTheLast) {
   std::vector<std::vector<std::string>> pages(2);  // A group's worth, then a few more.
   for (int i = 1; i <= 60; ++i) {
@@ -788,19 +791,32 @@ TEST_F(SyncManagerTest, BatchSyncPagesSyncsEveryPageWithoutWaitingForTheLast) {
   }
   ojs_.poison("5", Internal("corrupt submission"));
   std::size_t pages_given = 0;
+  std::mutex trace_mu;  // next runs on the pool, on_result on this thread.
   std::vector<std::string> trace;  // "page N" when a page is asked for, then ids as reported.
+  std::vector<std::thread::id> asked_on;  // By page asked for.
   std::map<std::string, Status> outcomes;
   const auto next = [&]() -> Result<std::vector<std::string>> {
-    trace.push_back("page " + std::to_string(pages_given));
+    {
+      std::lock_guard lock(trace_mu);
+      trace.push_back("page " + std::to_string(pages_given));
+      asked_on.push_back(std::this_thread::get_id());
+    }
     if (pages_given == pages.size()) return std::vector<std::string>{};
     return pages[pages_given++];
   };
   const auto on_result = [&](const std::string& id, Result<SyncReport> result) {
-    trace.push_back(id);
+    {
+      std::lock_guard lock(trace_mu);
+      trace.push_back(id);
+    }
     EXPECT_TRUE(outcomes.emplace(id, result.status()).second) << id << " reported twice";
   };
   ASSERT_TRUE(manager_->batch_sync_pages("manuscript", next, on_result).ok());
   ASSERT_EQ(outcomes.size(), 60u);
+  ASSERT_EQ(asked_on.size(), 3u);
+  for (std::size_t page = 1; page < asked_on.size(); ++page) {
+    EXPECT_NE(asked_on[page], std::this_thread::get_id()) << "page " << page;
+  }
   for (const auto& [id, status] : outcomes) {
     if (id == "5") {
       EXPECT_EQ(status.code(), StatusCode::kInternal);
