@@ -338,9 +338,11 @@ class Store {
                                                               std::size_t limit) = 0;
 
   // Group commit: several commits in ONE transaction, so they share one WAL write. Each is
-  // all-or-nothing on its own (a savepoint): one that fails, e.g. a lost version race, is
-  // rolled back alone and reported in its slot while the others commit. The outer Result
-  // fails only when the transaction itself cannot begin or commit (then nothing is written).
+  // all-or-nothing on its own: one that fails, e.g. a lost version race, is rolled back alone
+  // (or, as the entry's version check comes first, fails before writing) and reported in its
+  // slot while the others commit. The outer Result fails when the transaction itself cannot
+  // begin or commit, or when a commit that needs no savepoint (an entry, its audit and record)
+  // fails after writing, which only a failing store does; then nothing is written.
   virtual Result<std::vector<Result<CommitResult>>> commit_syncs(std::span<const SyncCommit> commits) = 0;
 
   // --- history (newest first)

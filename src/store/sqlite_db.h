@@ -176,6 +176,9 @@ class SqliteDb {
   Status run(std::string_view sql);
   // Rows changed by the most recent INSERT/UPDATE/DELETE.
   std::int64_t changes() const { return sqlite3_changes64(db_); }
+  // Rows changed by every INSERT/UPDATE/DELETE that completed since the connection opened (a
+  // statement that failed and was undone counts none).
+  std::int64_t total_changes() const { return sqlite3_total_changes64(db_); }
   // Row id of the most recent successful INSERT. Preferred over RETURNING in hot paths:
   // SQLite materialises RETURNING rows in an ephemeral table, which costs more than the insert.
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }

@@ -324,11 +324,17 @@ class SqliteStore final : public Store {
       results.reserve(commits.size());
       CommitLog log;
       for (const SyncCommit& commit : commits) {
-        // A record-only commit writes nothing until the log's flush: no savepoint needed.
-        const bool record_only = !commit.state && !commit.close_conflict && !commit.open_conflict &&
-                                 !commit.completed_job_id && !commit.failed_job && commit.audit.empty();
-        if (record_only) {
-          results.push_back(apply_commit(db, cipher_.get(), commit, log));
+        // A commit that only moves its entry, audits and records (an import's, a bulk group's)
+        // fails, when it does, at the entry's version check, its first write, which changes
+        // nothing (a record is written at the log's flush): it needs no savepoint. Should it
+        // fail after writing, that is the store failing, and the whole transaction fails.
+        const bool fails_before_writing = !commit.close_conflict && !commit.open_conflict &&
+                                          !commit.completed_job_id && !commit.failed_job;
+        if (fails_before_writing) {
+          const std::int64_t changes_before = db.total_changes();
+          Result<CommitResult> result = apply_commit(db, cipher_.get(), commit, log);
+          if (!result.ok() && db.total_changes() != changes_before) return result.status();
+          results.push_back(std::move(result));
           continue;
         }
         OJSYNC_RETURN_IF_ERROR(db.run("SAVEPOINT ojsync_commit"));

@@ -118,6 +118,36 @@ TEST_F(SqliteStoreTest, AuditLogRefusesUpdateAndDelete) {
   EXPECT_EQ(entries->front().reason, "manual resolution");
 }
 
+// A group's commits that take no savepoint (an entry, its audit and its record) never leave one
+// half-written: should one fail after its entry was written (here a trigger refuses its audit
+// entry), the whole group fails and nothing of it is stored.
+TEST_F(SqliteStoreTest, AGroupCommitThatFailsAfterAWriteStoresNothing) {
+  RawDb raw(path_);
+  ASSERT_EQ(raw.exec("CREATE TRIGGER refuse_b BEFORE INSERT ON audit_log WHEN NEW.entity_id = 'b' "
+                     "BEGIN SELECT RAISE(ABORT, 'refused'); END"),
+            SQLITE_OK);
+  std::vector<SyncCommit> group;
+  for (const char* id : {"a", "b", "c"}) {
+    SyncCommit commit = state_commit({"manuscript", id}, 0);
+    AuditEntry entry = audit_entry();
+    entry.key = commit.record.key;
+    commit.audit.push_back(std::move(entry));
+    group.push_back(std::move(commit));
+  }
+  EXPECT_FALSE(store_->commit_syncs(group).ok());
+  for (const char* id : {"a", "b", "c"}) {
+    const EntityKey key{"manuscript", id};
+    EXPECT_FALSE(store_->get_state(key)->has_value()) << id;
+    EXPECT_TRUE(store_->list_records(key, 10)->empty()) << id;
+    EXPECT_TRUE(store_->list_audit(key, 10)->empty()) << id;
+  }
+  // Without the refusal the same group commits whole.
+  ASSERT_EQ(raw.exec("DROP TRIGGER refuse_b"), SQLITE_OK);
+  auto results = store_->commit_syncs(group);
+  OJSYNC_ASSERT_OK(results);
+  for (const Result<CommitResult>& result : *results) EXPECT_TRUE(result.ok());
+}
+
 TEST_F(SqliteStoreTest, SchemaIsVersionedStrictAndInWalMode) {
   RawDb raw(path_);
   EXPECT_EQ(raw.scalar("PRAGMA journal_mode"), "wal");
