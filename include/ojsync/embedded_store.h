@@ -84,7 +84,8 @@ class EmbeddedDocumentStore final : public Connector {
                             std::string_view idempotency_key) override;
   // The document's etag is its Snapshot::version.
   Result<WriteResult> write_if_unchanged(std::string_view type, const WriteRequest& request) override;
-  // In ONE transaction; each write in a savepoint of its own (Connector's contract).
+  // In ONE transaction; each write all-or-nothing on its own (Connector's contract): a write
+  // fails before it changes a row, so it needs no savepoint.
   Result<std::vector<Result<WriteResult>>> write_batch(
       std::string_view type, std::span<const WriteRequest> writes) override;
   Status remove(std::string_view type, std::string_view side_id) override;

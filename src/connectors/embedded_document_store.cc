@@ -523,8 +523,9 @@ Result<WriteResult> EmbeddedDocumentStore::write_if_unchanged(std::string_view t
 }
 
 // One transaction for the whole batch, so a bulk import pays one commit (one WAL sync) instead
-// of one per document. Each write runs in a savepoint: one that fails is rolled back alone and
-// reported in its slot while the others commit.
+// of one per document. A write that fails is reported in its slot while the others commit: it
+// fails at its checks, before its one statement that changes a row (store), so it needs no
+// savepoint. Should one ever fail after changing a row, the whole batch fails instead.
 Result<std::vector<Result<WriteResult>>> EmbeddedDocumentStore::write_batch(
     std::string_view type, std::span<const WriteRequest> writes) {
   return impl_->transact([&]() -> Result<std::vector<Result<WriteResult>>> {
@@ -536,10 +537,9 @@ Result<std::vector<Result<WriteResult>>> EmbeddedDocumentStore::write_batch(
         results.emplace_back(std::move(valid));
         continue;
       }
-      OJSYNC_RETURN_IF_ERROR(db.run("SAVEPOINT embedded_write"));
+      const std::int64_t changes_before = db.total_changes();
       Result<WriteResult> written = impl_->write_one(type, w);
-      if (!written.ok()) OJSYNC_RETURN_IF_ERROR(db.run("ROLLBACK TO embedded_write"));
-      OJSYNC_RETURN_IF_ERROR(db.run("RELEASE embedded_write"));
+      if (!written.ok() && db.total_changes() != changes_before) return written.status();
       results.push_back(std::move(written));
     }
     return results;
