@@ -464,6 +464,33 @@ TEST_F(EmbeddedDocumentStoreTest, AWriteExpectingAVersionLeavesANewerDocumentAlo
   EXPECT_EQ(store_->get("manuscript", "m1").value()->snapshot.document, merged);
 }
 
+// A write the database refuses (here a trigger, as a full disk or a constraint would) leaves
+// nothing of itself and is reported in its slot; the batch's other writes commit.
+TEST_F(EmbeddedDocumentStoreTest, WriteBatchReportsAWriteTheDatabaseRefusedAlone) {
+  testing::TempDir dir("ojsync-embedded");
+  const std::string path = dir.file("agents.db");
+  open(path);
+  testing::RawDb raw(path);
+  ASSERT_EQ(raw.exec("CREATE TRIGGER refuse_m2 BEFORE INSERT ON documents WHEN NEW.id = 'm2' "
+                     "BEGIN SELECT RAISE(ABORT, 'refused'); END"),
+            SQLITE_OK);
+  const Json created = doc(R"({"t":"created"})");
+  const std::vector<WriteRequest> writes = {write_of("m1", created, "k-m1"),
+                                            write_of("m2", created, "k-m2"),
+                                            write_of("m3", created, "k-m3")};
+  auto results = store_->write_batch("manuscript", writes);
+  ASSERT_OK(results);
+  ASSERT_OK((*results)[0]);
+  EXPECT_FALSE((*results)[1].ok());
+  ASSERT_OK((*results)[2]);
+  EXPECT_TRUE(store_->get("manuscript", "m1")->has_value());
+  EXPECT_FALSE(store_->get("manuscript", "m2")->has_value());
+  EXPECT_TRUE(store_->get("manuscript", "m3")->has_value());
+  auto changed = store_->list_changed("manuscript", "", 10);
+  ASSERT_OK(changed);
+  EXPECT_EQ(ids_of(*changed), (std::vector<std::string>{"m1", "m3"}));
+}
+
 TEST_F(EmbeddedDocumentStoreTest, WriteBatchReportsEachWriteInItsSlot) {
   ASSERT_OK(store_->put("manuscript", "m1", doc(R"({"t":"old"})"), ""));
   const Json updated = doc(R"({"t":"new"})");
