@@ -1476,7 +1476,8 @@ struct SyncManager::Impl {
         : next_ids_(next_ids), pool_(pool) {}
     PageAhead(const PageAhead&) = delete;
     PageAhead& operator=(const PageAhead&) = delete;
-    ~PageAhead() {  // The page asked for may outlive the run, not the caller's next_ids.
+    // A page still being asked for when the run ends (it threw) must not outlive next_ids.
+    ~PageAhead() {
       if (ahead_.valid()) ahead_.wait();
     }
 
