@@ -524,8 +524,8 @@ Result<WriteResult> EmbeddedDocumentStore::write_if_unchanged(std::string_view t
 
 // One transaction for the whole batch, so a bulk import pays one commit (one WAL sync) instead
 // of one per document. A write that fails is reported in its slot while the others commit: it
-// fails at its checks, before its one statement that changes a row (store), so it needs no
-// savepoint. Should one ever fail after changing a row, the whole batch fails instead.
+// fails at its checks, before its one statement that changes a row (store), so it runs without
+// a savepoint (run_step_without_savepoint).
 Result<std::vector<Result<WriteResult>>> EmbeddedDocumentStore::write_batch(
     std::string_view type, std::span<const WriteRequest> writes) {
   return impl_->transact([&]() -> Result<std::vector<Result<WriteResult>>> {
@@ -537,9 +537,9 @@ Result<std::vector<Result<WriteResult>>> EmbeddedDocumentStore::write_batch(
         results.emplace_back(std::move(valid));
         continue;
       }
-      const std::int64_t changes_before = db.total_changes();
-      Result<WriteResult> written = impl_->write_one(type, w);
-      if (!written.ok() && db.total_changes() != changes_before) return written.status();
+      OJSYNC_ASSIGN_OR_RETURN(Result<WriteResult> written, run_step_without_savepoint(db, [&] {
+                                return impl_->write_one(type, w);
+                              }));
       results.push_back(std::move(written));
     }
     return results;

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 
@@ -216,5 +217,18 @@ class Transaction {
 
   SqliteDb* db_;  // nullptr once committed or rolled back.
 };
+
+// Runs one step of a batch (a function returning a Result) inside the caller's write
+// transaction without a savepoint, for a step that fails, when it does, before it changes a
+// row: its failure is then its own, given back to be reported in its slot while the batch
+// goes on. A step that failed after changing rows cannot be undone alone; its error is
+// returned as the batch's, and the caller's transaction rolls back whole.
+template <typename Step>
+Result<std::invoke_result_t<Step>> run_step_without_savepoint(SqliteDb& db, Step&& step) {
+  const std::int64_t changes_before = db.total_changes();
+  std::invoke_result_t<Step> result = std::forward<Step>(step)();
+  if (!result.ok() && db.total_changes() != changes_before) return result.status();
+  return result;
+}
 
 }  // namespace ojsync

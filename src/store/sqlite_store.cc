@@ -326,14 +326,14 @@ class SqliteStore final : public Store {
       for (const SyncCommit& commit : commits) {
         // A commit that only moves its entry, audits and records (an import's, a bulk group's)
         // fails, when it does, at the entry's version check, its first write, which changes
-        // nothing (a record is written at the log's flush): it needs no savepoint. Should it
-        // fail after writing, that is the store failing, and the whole transaction fails.
-        const bool fails_before_writing = !commit.close_conflict && !commit.open_conflict &&
-                                          !commit.completed_job_id && !commit.failed_job;
-        if (fails_before_writing) {
-          const std::int64_t changes_before = db.total_changes();
-          Result<CommitResult> result = apply_commit(db, cipher_.get(), commit, log);
-          if (!result.ok() && db.total_changes() != changes_before) return result.status();
+        // nothing (a record is written at the log's flush). Closing or opening a conflict and
+        // ending a job can fail after it.
+        const bool needs_savepoint = commit.close_conflict || commit.open_conflict ||
+                                     commit.completed_job_id || commit.failed_job;
+        if (!needs_savepoint) {
+          OJSYNC_ASSIGN_OR_RETURN(Result<CommitResult> result, run_step_without_savepoint(db, [&] {
+                                    return apply_commit(db, cipher_.get(), commit, log);
+                                  }));
           results.push_back(std::move(result));
           continue;
         }
